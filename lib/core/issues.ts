@@ -1,0 +1,75 @@
+/**
+ * Validation problems are collected, never thrown one at a time: a platform team fixing a stack wants
+ * every mistake in one run. Each issue names the service, the field, the bad value and what is allowed.
+ */
+export interface ValidationIssue {
+  /** Service name, e.g. `harvey-backend` (or `<project>` for project-wide settings). */
+  readonly service: string;
+  /** Dotted path to the field, e.g. `workloads.harvey-backend.autoscaling.maxReplicas`. */
+  readonly field: string;
+  /** The offending value, as the user wrote it. */
+  readonly value: unknown;
+  /** What would have been accepted. */
+  readonly allowed: string;
+}
+
+export function formatIssue(issue: ValidationIssue): string {
+  return `${issue.service}: ${issue.field}: ${formatValue(issue.value)} is invalid; allowed: ${issue.allowed}`;
+}
+
+function formatValue(value: unknown): string {
+  if (typeof value === 'string') return `'${value}'`;
+  if (value === undefined) return '(missing)';
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+/** Thrown once, at the end, when any issue was collected. Issues are grouped by service in the message. */
+export class ModelValidationError extends Error {
+  constructor(readonly issues: readonly ValidationIssue[]) {
+    super(formatIssues(issues));
+    this.name = 'ModelValidationError';
+  }
+}
+
+export function formatIssues(issues: readonly ValidationIssue[]): string {
+  const byService = new Map<string, ValidationIssue[]>();
+  for (const issue of issues) {
+    const list = byService.get(issue.service) ?? [];
+    list.push(issue);
+    byService.set(issue.service, list);
+  }
+  const lines = [`${issues.length} validation error${issues.length === 1 ? '' : 's'}:`];
+  for (const [service, list] of [...byService.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+    lines.push(`  ${service}:`);
+    for (const issue of list) lines.push(`    - ${formatIssue(issue).slice(service.length + 2)}`);
+  }
+  return lines.join('\n');
+}
+
+/**
+ * Collects issues for one service. Parsers given a bad value record an issue and return a harmless
+ * fallback, so the rest of the definition is still checked; synth refuses to write when any issue exists.
+ */
+export class IssueCollector {
+  private readonly collected: ValidationIssue[] = [];
+
+  constructor(readonly service: string) {}
+
+  report(field: string, value: unknown, allowed: string): void {
+    this.collected.push({ service: this.service, field, value, allowed });
+  }
+
+  /** Records an issue when `ok` is false; returns `ok` so callers can branch on it. */
+  check(ok: boolean, field: string, value: unknown, allowed: string): boolean {
+    if (!ok) this.report(field, value, allowed);
+    return ok;
+  }
+
+  get issues(): readonly ValidationIssue[] {
+    return this.collected;
+  }
+}

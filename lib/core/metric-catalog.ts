@@ -1,0 +1,59 @@
+/**
+ * The metrics a service exports or is measured by, declared once. Alert packs and dashboards look
+ * metrics up here, so a latency threshold can be checked against the real histogram buckets and,
+ * later, every PromQL selector against known names and labels (and a prom-client kit generated).
+ */
+export type MetricType = 'counter' | 'gauge' | 'histogram';
+
+/** Who exposes the metric: the application itself, or standard exporters every cluster runs. */
+export type MetricSource = 'application' | 'cadvisor' | 'kube-state-metrics' | 'prometheus';
+
+export interface MetricDefinition {
+  /** Full name as scraped; counters end in `_total`, histograms are named without `_bucket`. */
+  readonly name: string;
+  readonly type: MetricType;
+  readonly help: string;
+  readonly labels: readonly string[];
+  readonly source: MetricSource;
+  /** Histogram bucket upper bounds in the metric's unit (seconds for durations), ascending, without +Inf. */
+  readonly buckets?: readonly number[];
+}
+
+/** Prometheus client_python defaults, which FastAPI instrumentations keep: the services here are FastAPI. */
+export const DEFAULT_LATENCY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
+
+/** Metrics every Kubernetes cluster with kube-prometheus-stack provides, shared by all services. */
+export const PLATFORM_METRICS: readonly MetricDefinition[] = [
+  { name: 'up', type: 'gauge', help: '1 if the last scrape of the target succeeded, else 0.', labels: ['job', 'instance'], source: 'prometheus' },
+  { name: 'container_cpu_usage_seconds_total', type: 'counter', help: 'Cumulative CPU time consumed per container.', labels: ['namespace', 'pod', 'container'], source: 'cadvisor' },
+  { name: 'container_memory_working_set_bytes', type: 'gauge', help: 'Current working set of the container (what the OOM killer looks at).', labels: ['namespace', 'pod', 'container'], source: 'cadvisor' },
+  { name: 'container_network_receive_bytes_total', type: 'counter', help: 'Bytes received per pod network interface.', labels: ['namespace', 'pod', 'interface'], source: 'cadvisor' },
+  { name: 'container_network_transmit_bytes_total', type: 'counter', help: 'Bytes transmitted per pod network interface.', labels: ['namespace', 'pod', 'interface'], source: 'cadvisor' },
+  { name: 'container_fs_reads_bytes_total', type: 'counter', help: 'Bytes read from disk per container.', labels: ['namespace', 'pod', 'container', 'device'], source: 'cadvisor' },
+  { name: 'container_fs_writes_bytes_total', type: 'counter', help: 'Bytes written to disk per container.', labels: ['namespace', 'pod', 'container', 'device'], source: 'cadvisor' },
+  { name: 'kube_pod_container_resource_limits', type: 'gauge', help: 'Resource limit per container (cpu in cores, memory in bytes).', labels: ['namespace', 'pod', 'container', 'resource', 'unit'], source: 'kube-state-metrics' },
+];
+
+/** HTTP metrics every service exports (SERVICES.md conventions). */
+export function httpMetrics(latencyBuckets: readonly number[] = DEFAULT_LATENCY_BUCKETS): MetricDefinition[] {
+  return [
+    { name: 'http_requests_total', type: 'counter', help: 'HTTP requests served, by handler, method and status code.', labels: ['job', 'handler', 'method', 'status'], source: 'application' },
+    { name: 'http_request_duration_seconds', type: 'histogram', help: 'HTTP request latency in seconds.', labels: ['job', 'handler', 'method'], source: 'application', buckets: latencyBuckets },
+  ];
+}
+
+export class MetricCatalog {
+  private readonly byName: ReadonlyMap<string, MetricDefinition>;
+
+  constructor(readonly metrics: readonly MetricDefinition[]) {
+    this.byName = new Map(metrics.map((m) => [m.name, m]));
+  }
+
+  find(name: string): MetricDefinition | undefined {
+    return this.byName.get(name);
+  }
+
+  has(name: string): boolean {
+    return this.byName.has(name);
+  }
+}

@@ -1,0 +1,24 @@
+/**
+ * Severities as SERVICES.md defines them: the Prometheus `severity` label drives routing
+ * (critical pages, warning opens a ticket, info is informational); the runbook's own level
+ * (SEV-1..SEV-4 or P1..P4) is kept as the `sev` label so responders see the words they know.
+ */
+export type Severity = 'critical' | 'warning' | 'info';
+export type RunbookLevel = 'SEV-1' | 'SEV-2' | 'SEV-3' | 'SEV-4' | 'P1' | 'P2' | 'P3' | 'P4';
+
+export interface AlertLevel {
+  readonly severity: Severity;
+  readonly sev: RunbookLevel;
+}
+
+/** SEV-2/P2 is critical or warning "as stated", so those take the severity explicitly. */
+export const SEV1: AlertLevel = { severity: 'critical', sev: 'SEV-1' };
+export const SEV2_CRITICAL: AlertLevel = { severity: 'critical', sev: 'SEV-2' };
+export const SEV2_WARNING: AlertLevel = { severity: 'warning', sev: 'SEV-2' };
+export const SEV3: AlertLevel = { severity: 'warning', sev: 'SEV-3' };
+export const SEV4: AlertLevel = { severity: 'info', sev: 'SEV-4' };
+export const P1: AlertLevel = { severity: 'critical', sev: 'P1' };
+export const P2_CRITICAL: AlertLevel = { severity: 'critical', sev: 'P2' };
+export const P2_WARNING: AlertLevel = { severity: 'warning', sev: 'P2' };
+export const P3: AlertLevel = { severity: 'warning', sev: 'P3' };
+export const P4: AlertLevel = { severity: 'info', sev: 'P4' };

@@ -1,0 +1,75 @@
+import type { Signal } from '../core/alert.js';
+import { eq, ne, num, re, selector } from './selector.js';
+
+/**
+ * The PromQL of each signal kind, following SERVICES.md's conventions. `valueQuery` is what dashboards
+ * plot and the threshold table shows; `alertExpression` compares it with the threshold.
+ */
+export function valueQuery(signal: Signal): string {
+  switch (signal.kind) {
+    case 'targetDown':
+      return selector('up', eq('job', signal.job));
+    case 'errorRatio': {
+      const w = signal.window.text;
+      return `sum(rate(${selector('http_requests_total', eq('job', signal.job), re('status', '5..'))}[${w}]))` +
+        ` / sum(rate(${selector('http_requests_total', eq('job', signal.job))}[${w}]))`;
+    }
+    case 'latencyQuantile':
+      // `le` must survive the aggregation, or histogram_quantile has no buckets to work with.
+      return `histogram_quantile(${num(signal.quantile)}, sum by (le) (rate(${selector(`${signal.metric}_bucket`, eq('job', signal.job))}[${signal.window.text}])))`;
+    case 'resourceUtilisation': {
+      const pods = [eq('namespace', signal.namespace), re('pod', signal.workload.podRegex)];
+      const usage = signal.resource === 'cpu'
+        ? `rate(${selector('container_cpu_usage_seconds_total', ...pods, ne('container', ''))}[${signal.window.text}])`
+        : selector('container_memory_working_set_bytes', ...pods, ne('container', ''));
+      const limit = selector('kube_pod_container_resource_limits', ...pods, eq('resource', signal.resource));
+      return `sum by (namespace, pod) (${usage}) / sum by (namespace, pod) (${limit})`;
+    }
+    case 'lowThroughput':
+      // `or vector(0)`: a counter that vanished counts as nothing produced, not as "no data".
+      return `(sum(rate(${selector(signal.metric, eq('job', signal.job))}[${signal.window.text}])) or vector(0)) * 3600`;
+  }
+}
+
+export function alertExpression(signal: Signal): string {
+  switch (signal.kind) {
+    case 'targetDown': {
+      const up = selector('up', eq('job', signal.job));
+      return `${up} == 0 or absent(${up})`;
+    }
+    case 'lowThroughput': {
+      // Only while the API is serving requests: an idle service producing nothing is not an incident.
+      const traffic = `sum(rate(${selector('http_requests_total', eq('job', signal.job))}[${signal.window.text}])) > 0`;
+      return `${valueQuery(signal)} < ${num(signal.minPerHour)} and on() ${traffic}`;
+    }
+    default: {
+      const t = threshold(signal);
+      return `${valueQuery(signal)} ${t.comparator} ${num(t.value)}`;
+    }
+  }
+}
+
+export interface SignalThreshold {
+  /** The number in the expression, in the query's own unit (ratio, seconds, per hour). */
+  readonly value: number;
+  readonly comparator: '>' | '<' | '==';
+  /** As people write it: `5s`, `5%`, `80%`, `5/h`, `down`. */
+  readonly display: string;
+  /** Unit of the query value, for dashboards (Grafana unit ids). */
+  readonly unit: 'percentunit' | 's' | 'none';
+}
+
+export function threshold(signal: Signal): SignalThreshold {
+  switch (signal.kind) {
+    case 'targetDown':
+      return { value: 0, comparator: '==', display: 'up == 0 or absent', unit: 'none' };
+    case 'errorRatio':
+      return { value: signal.threshold.value, comparator: '>', display: signal.threshold.toString(), unit: 'percentunit' };
+    case 'latencyQuantile':
+      return { value: signal.threshold.seconds, comparator: '>', display: signal.threshold.text, unit: 's' };
+    case 'resourceUtilisation':
+      return { value: signal.threshold.value, comparator: '>', display: signal.threshold.toString(), unit: 'percentunit' };
+    case 'lowThroughput':
+      return { value: signal.minPerHour, comparator: '<', display: `${num(signal.minPerHour)}/h`, unit: 'none' };
+  }
+}

@@ -1,0 +1,45 @@
+import { defineService } from '../lib/core/index.js';
+
+/**
+ * Harvey Backend (SERVICES.md §1; seeds/harvey-backend-runbook.md, harvey-backend-deploy-and-ops.md):
+ * legal-document generation API (LLM agents + RAG) on Kubernetes, deployed with Helm.
+ */
+export const harveyBackendService = defineService({
+  name: 'harvey-backend',
+  title: 'Harvey Backend',
+  alertPrefix: 'Harvey',
+  team: 'harvey',
+  namespace: 'production',
+  workloads: [
+    {
+      name: 'harvey-backend',
+      port: 8000,
+      healthPath: '/health',
+      image: { repository: 'ghcr.io/example-org/harvey-backend', tag: 'v1.2.3' },
+      replicas: 3,
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '4Gi' } },
+      autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: '70%', memoryUtilization: '80%' },
+      // The image's Dockerfile creates the non-root user `harvey`; uid 1000 is its first regular uid.
+      runAs: { user: 1000, group: 1000, userName: 'harvey' },
+    },
+  ],
+  dependencies: [
+    { name: 'postgresql', kind: 'postgresql', port: 5432, inCluster: { podLabels: { 'app.kubernetes.io/name': 'postgresql' } } },
+    { name: 'redis', kind: 'redis', port: 6379, inCluster: { podLabels: { 'app.kubernetes.io/name': 'redis' } } },
+    { name: 'qdrant', kind: 'qdrant', port: 6333, inCluster: { podLabels: { 'app.kubernetes.io/name': 'qdrant' } } },
+    // OpenAI and Anthropic publish no stable IP ranges: allow HTTPS to the internet, never to private ranges.
+    {
+      name: 'llm-providers', kind: 'https', port: 443,
+      external: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] },
+    },
+  ],
+  metrics: [
+    { name: 'documents_generated_total', type: 'counter', help: 'Legal documents generated.', labels: ['job', 'document_type'], source: 'application' },
+    { name: 'feedback_total', type: 'counter', help: 'User feedback events received.', labels: ['job'], source: 'application' },
+    { name: 'feedback_positive_total', type: 'counter', help: 'Positive user feedback events.', labels: ['job'], source: 'application' },
+    {
+      name: 'harvey_llm_latency_seconds', type: 'histogram', help: 'Latency of calls to LLM providers.',
+      labels: ['job', 'provider', 'model'], source: 'application', buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
+    },
+  ],
+});
