@@ -11,6 +11,11 @@ export class FieldParser extends IssueCollector {
     return this.take(field, input, Duration.parse(input), FALLBACK.duration);
   }
 
+  /** A latency threshold, which may be fractional: `'2.5s'`. */
+  latency(field: string, input: unknown): Duration {
+    return this.take(field, input, Duration.parseThreshold(input), FALLBACK.duration);
+  }
+
   /** A percentage written as `'5%'`, used as a ratio in PromQL (0.05). */
   ratioFromPercent(field: string, input: unknown): Ratio {
     return this.take(field, input, Ratio.parsePercent(input), FALLBACK.ratio);

@@ -42,6 +42,26 @@ export class Duration {
     return { ok: true, value: Duration.ofSeconds(seconds) };
   }
 
+  static readonly THRESHOLD_ALLOWED = "a positive latency such as '500ms', '2.5s' or '5s' (a decimal number with unit ms, s, m or h)";
+
+  /**
+   * Latency thresholds may be fractional (`'2.5s'`, histogram bounds often are), which Prometheus
+   * durations may not; they never appear as `for` or range windows, only as numbers in PromQL.
+   */
+  static parseThreshold(input: unknown): Parsed<Duration> {
+    const match = typeof input === 'string' ? /^(\d+(?:\.\d+)?)(ms|s|m|h)$/.exec(input) : null;
+    if (!match) return { ok: false, allowed: Duration.THRESHOLD_ALLOWED };
+    const factor = { ms: 0.001, s: 1, m: 60, h: 3600 }[match[2] as 'ms' | 's' | 'm' | 'h'];
+    const seconds = roundFloat(Number(match[1]) * factor);
+    if (seconds <= 0) return { ok: false, allowed: Duration.THRESHOLD_ALLOWED };
+    return { ok: true, value: Duration.ofSeconds(seconds) };
+  }
+
+  /** Seconds as people read a latency: `2.5s`, `0.5s`. */
+  get secondsText(): string {
+    return `${roundFloat(this.seconds)}s`;
+  }
+
   /** Builds the canonical text (largest units first), so `'90s'` and `'1m30s'` are the same duration. */
   static ofSeconds(seconds: number): Duration {
     let rest = Math.round(seconds * 1000);

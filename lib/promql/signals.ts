@@ -66,7 +66,7 @@ export function threshold(signal: Signal): SignalThreshold {
     case 'errorRatio':
       return { value: signal.threshold.value, comparator: '>', display: signal.threshold.toString(), unit: 'percentunit' };
     case 'latencyQuantile':
-      return { value: signal.threshold.seconds, comparator: '>', display: signal.threshold.text, unit: 's' };
+      return { value: signal.threshold.seconds, comparator: '>', display: signal.threshold.secondsText, unit: 's' };
     case 'resourceUtilisation':
       return { value: signal.threshold.value, comparator: '>', display: signal.threshold.toString(), unit: 'percentunit' };
     case 'lowThroughput':

@@ -1,0 +1,52 @@
+import type { AlertSpec, RunbookEntry } from '../lib/core/alert.js';
+import type { Service } from '../lib/core/service.js';
+import type { DurationText } from '../lib/core/units.js';
+import { alertName, buildAlert, type CommonAlertOptions } from './alert-options.js';
+
+export interface HistogramLatencyOptions extends CommonAlertOptions {
+  readonly workload: string;
+  /** Histogram base name in the service's metric catalog. @default 'http_request_duration_seconds' */
+  readonly metric?: string;
+  /** @default 0.95 */
+  readonly quantile?: number;
+  /** Must be one of the histogram's bucket bounds, or the quantile is only a guess between two bounds. */
+  readonly above: DurationText;
+  /** @default '5m' */
+  readonly window?: DurationText;
+  /** @default '<Prefix>HighLatency' */
+  readonly name?: string;
+  /** Rule group. @default 'http' */
+  readonly group?: string;
+  /** What is being timed, for texts. @default 'request' */
+  readonly subject?: string;
+}
+
+/** A quantile of any latency histogram above a bucket bound (HTTP requests, LLM calls, ...). */
+export function histogramLatencyAlert(service: Service, options: HistogramLatencyOptions, runbook: RunbookEntry): AlertSpec {
+  const { issues } = service;
+  const workload = service.workload(options.workload);
+  const name = alertName(service, options.name, 'HighLatency');
+  const metric = options.metric ?? 'http_request_duration_seconds';
+  const quantile = options.quantile ?? 0.95;
+  issues.check(quantile > 0 && quantile < 1, `alerts.${name}.quantile`, quantile, 'a number strictly between 0 and 1, such as 0.95');
+  const threshold = issues.latency(`alerts.${name}.above`, options.above);
+  const definition = service.metrics.find(metric);
+  const buckets = definition?.type === 'histogram' ? definition.buckets ?? [] : [];
+  if (issues.check(buckets.length > 0, `alerts.${name}.metric`, metric, 'a histogram with buckets in the service\'s metric catalog')) {
+    issues.check(buckets.includes(threshold.seconds), `alerts.${name}.above`, options.above,
+      `a bucket bound of ${metric}: ${buckets.map((b) => `${b}s`).join(', ')}`);
+  }
+  const p = `p${Math.round(quantile * 100)}`;
+  const subject = options.subject ?? 'request';
+  return buildAlert(service, options, {
+    name,
+    group: options.group ?? 'http',
+    signal: {
+      kind: 'latencyQuantile', metric, job: workload.job, quantile, threshold,
+      window: issues.duration(`alerts.${name}.window`, options.window ?? '5m'), buckets,
+    },
+    summary: `${service.title} ${subject} latency ${p} above ${threshold.secondsText}`,
+    description: `${p} ${subject} latency of ${service.title} is {{ $value | humanizeDuration }} (threshold ${threshold.secondsText}).`,
+    runbook,
+  });
+}

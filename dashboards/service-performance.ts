@@ -1,0 +1,163 @@
+import type { AlertSpec } from '../lib/core/alert.js';
+import { IssueCollector } from '../lib/core/issues.js';
+import type { Service, Workload } from '../lib/core/service.js';
+import type { DashboardModel } from '../lib/core/stack.js';
+import { threshold, valueQuery } from '../lib/promql/signals.js';
+import { dashboardField, renderDashboard } from '../lib/render/grafana/render-dashboard.js';
+import type { PanelSpec, RowSpec, ThresholdLine } from '../lib/render/grafana/types.js';
+import { performanceQueries } from './service-performance-queries.js';
+
+/**
+ * A line on a business or dependency panel: either an alert's threshold by the alert's name (the number
+ * stays in the alert) or a fixed value in the panel's unit.
+ */
+export type PanelThreshold =
+  | { readonly alert: string }
+  | { readonly value: number; /** @default 'red' */ readonly color?: string };
+
+/** A panel given by the stack: one PromQL query. */
+export interface QueryPanelSpec {
+  readonly title: string;
+  readonly description: string;
+  readonly expr: string;
+  /** Grafana legend format, e.g. `{{provider}}`. @default '__auto' */
+  readonly legend?: string;
+  /** Grafana unit id, e.g. `s`, `percentunit`, `reqps`, `none`. */
+  readonly unit: string;
+  /**
+   * Lines to draw. An alert whose query is exactly `expr` draws its threshold without being listed.
+   * @default []
+   */
+  readonly thresholds?: readonly PanelThreshold[];
+}
+
+export interface PerformanceDashboardOptions {
+  readonly service: Service;
+  /** The workload whose pods and scrape job the dashboard shows. */
+  readonly workload: Workload;
+  /** The stack's alerts; each one's threshold is drawn on the panel that plots its signal. */
+  readonly alerts: readonly AlertSpec[];
+  /** e.g. `Harvey Backend - Performance`. */
+  readonly title: string;
+  /** At most 40 characters of A-Z, a-z, 0-9, `-` and `_`. */
+  readonly uid: string;
+  /** Panels of the Business row; the row is left out when empty. @default [] */
+  readonly business?: readonly QueryPanelSpec[];
+  /** Panels of the Dependencies row; the row is left out when empty. @default [] */
+  readonly dependencies?: readonly QueryPanelSpec[];
+}
+
+/**
+ * "How is this workload doing?" in four rows (SERVICES.md §1): System (CPU and memory per pod relative
+ * to the limit, network and disk I/O per pod), Application (requests per second by handler, latency
+ * percentiles, 5xx ratio per handler, in-flight requests when the catalog has the gauge), Business and
+ * Dependencies (given by the stack). Alert thresholds are red lines at `threshold(signal).value`.
+ *
+ * Throws `ModelValidationError` listing every problem (uid, title, unknown alert names, units that do not
+ * match an alert's threshold, empty panel fields), each naming the service, field, value and what is allowed.
+ */
+export function performanceDashboard(options: PerformanceDashboardOptions): DashboardModel {
+  const { service, workload, alerts } = options;
+  const issues = new IssueCollector(service.name);
+  const at = dashboardField(options.title);
+  issues.check(service.workloads.some((w) => w.name === workload.name), `${at}.workload`, workload.name,
+    `one of the service's workloads: ${service.workloads.map((w) => `'${w.name}'`).join(', ')}`);
+
+  const q = performanceQueries(service, workload, alerts);
+  const system: PanelSpec[] = [
+    {
+      title: 'CPU per pod (of limit)', unit: 'percentunit', queries: q.cpu, softMax: 1,
+      description: `CPU used by each ${workload.name} pod as a share of its CPU limit (${workload.limits.cpu.text}); the kernel throttles at 100%.`,
+    },
+    {
+      title: 'Memory per pod (of limit)', unit: 'percentunit', queries: q.memory, softMax: 1,
+      description: `Working set of each ${workload.name} pod as a share of its memory limit (${workload.limits.memory.text}); the pod is OOM-killed at 100%.`,
+    },
+    { title: 'Network I/O per pod', unit: 'Bps', queries: q.network, description: 'Bytes received and sent per second by each pod, all interfaces.' },
+    { title: 'Disk I/O per pod', unit: 'Bps', queries: q.disk, description: 'Bytes read from and written to disk per second by the containers of each pod.' },
+  ];
+  const application: PanelSpec[] = [
+    { title: 'Requests per second by handler', unit: 'reqps', queries: q.requests, description: `HTTP requests served per second by job ${workload.job}, by handler.` },
+    {
+      title: 'Latency percentiles', unit: 's', queries: q.latency,
+      description: 'p50, p90, p95 and p99 of HTTP request duration over all handlers, from the histogram buckets (sum by le).',
+    },
+    {
+      title: 'Error rate per endpoint (5xx)', unit: 'percentunit', queries: q.errors,
+      description: 'Share of 5xx responses per handler, and over all handlers (what the error-rate alert evaluates).',
+    },
+    ...(q.inFlight ? [{ title: 'In-flight requests', unit: 'short', queries: q.inFlight, description: 'Requests being served right now, by handler.' }] : []),
+  ];
+  const business = (options.business ?? []).map((p, i) => queryPanel(p, `${at}.business[${i}]`, alerts, issues));
+  const dependencies = (options.dependencies ?? []).map((p, i) => queryPanel(p, `${at}.dependencies[${i}]`, alerts, issues));
+
+  const rows: RowSpec[] = [
+    { title: 'System', panels: system.map((panel) => withAlertLines(panel, plottedBy(panel, alerts))) },
+    { title: 'Application', panels: application.map((panel) => withAlertLines(panel, plottedBy(panel, alerts))) },
+    { title: 'Business', panels: business },
+    { title: 'Dependencies', panels: dependencies },
+  ];
+
+  return renderDashboard({
+    service: service.name,
+    uid: options.uid,
+    title: options.title,
+    description: `Performance of ${service.title}: workload ${workload.name} in namespace ${service.namespace}, job ${workload.job}. ` +
+      'Red lines are alert thresholds. Generated from code: change the stack, not this dashboard.',
+    tags: [service.name, 'performance', workload.name],
+    rows,
+  }, issues);
+}
+
+/**
+ * A stack panel: its fixed lines, the alerts it names, and the alerts whose query it is. Every alert line
+ * must be in the panel's unit, or it would sit at the wrong height (5 on a panel in ms for a 5s alert).
+ */
+function queryPanel(spec: QueryPanelSpec, at: string, alerts: readonly AlertSpec[], issues: IssueCollector): PanelSpec {
+  const fixed: ThresholdLine[] = [];
+  const named: AlertSpec[] = [];
+  (spec.thresholds ?? []).forEach((t, i) => {
+    if ('alert' in t) {
+      const alert = alerts.find((a) => a.name === t.alert);
+      if (alert) named.push(alert);
+      else issues.report(`${at}.thresholds[${i}].alert`, t.alert,
+        `the name of one of the dashboard's alerts: ${alerts.map((a) => `'${a.name}'`).join(', ') || '(none given)'}`);
+    } else {
+      fixed.push({ value: t.value, ...(t.color !== undefined && { color: t.color }) });
+    }
+  });
+  const panel: PanelSpec = {
+    title: spec.title,
+    description: spec.description,
+    unit: spec.unit,
+    queries: [{ expr: spec.expr, ...(spec.legend !== undefined && { legend: spec.legend }) }],
+    thresholds: fixed,
+  };
+  const plotted = plottedBy(panel, alerts);
+  const drawn = [...plotted, ...named.filter((a) => !plotted.includes(a))];
+  for (const alert of drawn) {
+    const unit = threshold(alert.signal).unit;
+    issues.check(unit === 'none' || unit === spec.unit, `${at}.unit`, spec.unit,
+      `'${unit}', the unit of ${alert.name}'s threshold, so its line is drawn at the right height`);
+  }
+  return withAlertLines(panel, drawn);
+}
+
+/** The alerts whose exact query (`valueQuery(signal)`) is one of the panel's queries. */
+function plottedBy(panel: PanelSpec, alerts: readonly AlertSpec[]): AlertSpec[] {
+  return alerts.filter((a) => panel.queries.some((query) => query.expr === valueQuery(a.signal)));
+}
+
+/** A red line at each alert's threshold, and a sentence in the description saying whose line it is. */
+function withAlertLines(panel: PanelSpec, drawn: readonly AlertSpec[]): PanelSpec {
+  if (drawn.length === 0) return panel;
+  const names = drawn.map((a) => {
+    const t = threshold(a.signal);
+    return `${a.name} (${t.comparator} ${t.display} for ${a.for.text})`;
+  });
+  return {
+    ...panel,
+    description: `${panel.description} Red line${drawn.length > 1 ? 's' : ''}: ${names.join(', ')}.`,
+    thresholds: [...(panel.thresholds ?? []), ...drawn.map((a) => ({ value: threshold(a.signal).value }))],
+  };
+}

@@ -1,0 +1,96 @@
+import type { AlertSpec } from '../../core/alert.js';
+import type { PlatformConfig } from '../../core/platform.js';
+import type { ServiceStack } from '../../core/stack.js';
+import { alertExpression, threshold, valueQuery } from '../../promql/signals.js';
+import { headingAnchor } from './anchor.js';
+
+/**
+ * RUNBOOK.md for one service: one `## <AlertName>` section per alert (each alert's runbook_url points
+ * at it), with the threshold, `for` and PromQL taken from the same spec that renders the rule.
+ */
+export function renderRunbook(stack: ServiceStack, platform: PlatformConfig): string {
+  const { service } = stack;
+  const lines: string[] = [
+    `# ${service.title} runbook`,
+    '',
+    `Generated from \`stacks/${service.name}.ts\` by \`npm run synth\`; edit the stack, not this file.`,
+    '',
+    `- Namespace: \`${service.namespace}\` · team: \`${service.team}\``,
+    ...service.workloads.map((w) => `- Workload \`${w.name}\` (${w.kind}, job \`${w.job}\`, port ${w.port}, health \`${w.healthPath}\`)`),
+    ...(service.dependencies.length ? [`- Depends on: ${service.dependencies.map((d) => `${d.name} (${d.port})`).join(', ')}`] : []),
+    ...stack.dashboards.map((d) => `- Dashboard: [${d.title}](${dashboardUrl(platform, d.uid)})`),
+    '',
+    '## Alerts',
+    '',
+    '| Alert | Severity | Threshold | For |',
+    '| --- | --- | --- | --- |',
+    ...stack.alerts.map((a) => `| [${a.name}](#${headingAnchor(a.name)}) | ${a.level.severity} (${a.level.sev}) | ${describeThreshold(a)} | ${a.for.text} |`),
+    '',
+  ];
+  for (const alert of stack.alerts) lines.push(...alertSection(stack, alert, platform), '');
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+function alertSection(stack: ServiceStack, alert: AlertSpec, platform: PlatformConfig): string[] {
+  const { runbook } = alert;
+  return [
+    `## ${alert.name}`,
+    '',
+    `**Severity:** ${alert.level.severity} (${alert.level.sev}) · **Fires when:** ${describeThreshold(alert)} for ${alert.for.text}`,
+    '',
+    '### What it means',
+    '',
+    runbook.meaning,
+    '',
+    '### Threshold and why',
+    '',
+    `${describeThreshold(alert)}, held for ${alert.for.text}. ${runbook.why}`,
+    '',
+    '### Diagnose',
+    '',
+    ...runbook.diagnose.map((step, i) => `${i + 1}. ${step}`),
+    '',
+    '### First actions',
+    '',
+    ...runbook.act.map((step, i) => `${i + 1}. ${step}`),
+    '',
+    '### PromQL',
+    '',
+    'Current value:',
+    '',
+    '```promql',
+    valueQuery(alert.signal),
+    '```',
+    '',
+    'Alert expression:',
+    '',
+    '```promql',
+    alertExpression(alert.signal),
+    '```',
+    ...(stack.dashboards.length
+      ? ['', `### Dashboard`, '', ...stack.dashboards.map((d) => `- [${d.title}](${dashboardUrl(platform, d.uid)})`)]
+      : []),
+  ];
+}
+
+/** The threshold as a sentence fragment, e.g. `p95 of http_request_duration_seconds > 5s`. */
+export function describeThreshold(alert: AlertSpec): string {
+  const s = alert.signal;
+  const t = threshold(s);
+  switch (s.kind) {
+    case 'targetDown':
+      return `target \`${s.job}\` down or missing`;
+    case 'errorRatio':
+      return `5xx ratio > ${t.display}`;
+    case 'latencyQuantile':
+      return `p${Math.round(s.quantile * 100)} of \`${s.metric}\` > ${t.display}`;
+    case 'resourceUtilisation':
+      return `${s.resource === 'cpu' ? 'CPU' : 'memory'} > ${t.display} of the limit`;
+    case 'lowThroughput':
+      return `\`${s.metric}\` < ${t.display} while serving requests`;
+  }
+}
+
+export function dashboardUrl(platform: PlatformConfig, uid: string): string {
+  return `${platform.grafanaUrl.replace(/\/+$/, '')}/d/${uid}`;
+}

@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { DEFAULT_PLATFORM } from '../../../../lib/core/index.js';
+import { headingAnchor, runbookUrl } from '../../../../lib/render/runbook/anchor.js';
+import { renderRunbook } from '../../../../lib/render/runbook/runbook.js';
+import { shopStack } from '../../synth/fixture.js';
+
+describe('renderRunbook', () => {
+  const markdown = renderRunbook(shopStack(), DEFAULT_PLATFORM);
+
+  it('has one section per alert, under the heading its runbook_url points at', () => {
+    expect(markdown).toContain('\n## ShopHighErrorRate\n');
+    expect(runbookUrl('https://x.test/dist/', 'shop-api', 'ShopHighErrorRate')).toBe('https://x.test/dist/shop-api/RUNBOOK.md#shophigherrorrate');
+    expect(headingAnchor('ShopHighErrorRate')).toBe('shophigherrorrate');
+  });
+
+  it('states the threshold and for from the alert spec, and the PromQL to run', () => {
+    expect(markdown).toContain('**Severity:** critical (SEV-1) · **Fires when:** 5xx ratio > 5% for 5m');
+    expect(markdown).toContain('sum(rate(http_requests_total{job="api",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))');
+  });
+
+  it('fills every subsection of every alert', () => {
+    const sections = markdown.split('\n## ').slice(2);
+    for (const section of sections) {
+      for (const part of section.split('\n### ').slice(1)) {
+        const body = part.split('\n').slice(1).join('\n').trim();
+        expect(body, `empty subsection "${part.split('\n')[0]}"`).not.toBe('');
+      }
+    }
+  });
+});

@@ -1,0 +1,95 @@
+import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_PLATFORM } from '../../../lib/core/index.js';
+import { runSynth } from '../../../lib/synth/cli.js';
+import { brokenShopStack, shopStack } from './fixture.js';
+
+let work: string;
+let errors: string[];
+
+beforeEach(async () => {
+  work = await mkdtemp(join(tmpdir(), 'synth-'));
+  errors = [];
+  vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+});
+afterEach(async () => {
+  vi.restoreAllMocks();
+  await rm(work, { recursive: true, force: true });
+});
+
+async function snapshotDir(dir: string): Promise<Record<string, string>> {
+  const out: Record<string, string> = {};
+  for (const e of await readdir(dir, { recursive: true, withFileTypes: true })) {
+    if (e.isFile()) out[join(e.parentPath, e.name).slice(dir.length + 1)] = await readFile(join(e.parentPath, e.name), 'utf8');
+  }
+  return out;
+}
+
+describe('runSynth', () => {
+  it('writes the documented layout for a service', async () => {
+    const out = join(work, 'dist');
+    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out })).toBe(0);
+    const files = Object.keys(await snapshotDir(out)).sort();
+    expect(files).toContain('shop-api/prometheus-rules.yaml');
+    expect(files).toContain('shop-api/prometheus-rules.test.yaml');
+    expect(files).toContain('shop-api/RUNBOOK.md');
+    expect(files).toContain('shop-api/helm/api.values.yaml');
+    expect(files).toContain('shop-api/helm/values.schema.json');
+    expect(files).toContain('shop-api/k8s/horizontalpodautoscaler-api.yaml');
+    expect(files).toContain('shop-api/k8s/prometheusrule-shop-api.yaml');
+  });
+
+  it('removes files a previous run wrote that are no longer produced', async () => {
+    const out = join(work, 'dist');
+    await mkdir(join(out, 'old-service'), { recursive: true });
+    await writeFile(join(out, 'old-service', 'RUNBOOK.md'), 'stale');
+    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out });
+    expect(Object.keys(await snapshotDir(out)).some((f) => f.startsWith('old-service'))).toBe(false);
+  });
+
+  it('produces the same bytes on every run', async () => {
+    const a = join(work, 'a');
+    const b = join(work, 'b');
+    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: a });
+    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: b });
+    expect(await snapshotDir(a)).toEqual(await snapshotDir(b));
+  });
+
+  it('on bad input exits 1, reports every error grouped by service, and leaves dist/ byte-for-byte as it was', async () => {
+    const out = join(work, 'dist');
+    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out });
+    const before = await snapshotDir(out);
+
+    expect(await runSynth([brokenShopStack()], DEFAULT_PLATFORM, { check: false, outDir: out })).toBe(1);
+
+    expect(await snapshotDir(out)).toEqual(before);
+    expect(errors.join('\n')).toBe([
+      `synth failed; ${out}/ left unchanged.`,
+      '3 validation errors:',
+      '  shop-api:',
+      "    - workloads.api.autoscaling.minReplicas: 6 is invalid; allowed: at most 'maxReplicas' (4)",
+      '    - workloads.api.port: 0 is invalid; allowed: an integer from 1 to 65535',
+      "    - alerts.ShopHighErrorRate.above: '500%' is invalid; allowed: a ratio between 0 and 1, written as a percentage such as '5%'",
+    ].join('\n'));
+  });
+
+  it('rejects an alert name used by two services', async () => {
+    const other = shopStack({ name: 'shop-admin' });
+    expect(await runSynth([shopStack(), other], DEFAULT_PLATFORM, { check: false, outDir: join(work, 'dist') })).toBe(1);
+    expect(errors.join('\n')).toContain(
+      "shop-admin:\n    - alert name: 'ShopHighErrorRate' is invalid; allowed: each alert name used once across all services (used by shop-api, shop-admin)");
+  });
+
+  it('--check passes on a fresh dist/ and fails, naming the file, once it is stale', async () => {
+    const out = join(work, 'dist');
+    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out });
+    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, { check: true, outDir: out })).toBe(0);
+
+    await runSynth([shopStack({}, '10%')], DEFAULT_PLATFORM, { check: false, outDir: out });
+    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, { check: true, outDir: out })).toBe(1);
+    expect(errors.join('\n')).toContain('changed:    shop-api/prometheus-rules.yaml');
+  });
+});

@@ -1,0 +1,84 @@
+import { readFile, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Ajv } from 'ajv';
+import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
+import { manifestProblems } from '../../lib/k8s/validate-manifest.js';
+import { dashboardProblems } from '../../lib/render/grafana/validate-dashboard.js';
+import { headingAnchor } from '../../lib/render/runbook/anchor.js';
+import { synthesize } from '../../lib/synth/synthesize.js';
+import { diffDist } from '../../lib/synth/write-dist.js';
+import { checkRules, runPromtoolTests } from '../../lib/testing/promtool.js';
+import { platform, stacks } from '../../stacks/index.js';
+
+const DIST = join(import.meta.dirname, '..', '..', 'dist');
+const services = stacks.map((s) => s.service.name);
+const read = (path: string) => readFile(join(DIST, path), 'utf8');
+const list = async (dir: string) => (await readdir(join(DIST, dir))).sort();
+
+describe('the committed dist/', () => {
+  it('is exactly what synth produces now (drift check)', async () => {
+    const { files, issues } = synthesize(stacks, platform);
+    expect(issues).toEqual([]);
+    expect(await diffDist(files, DIST)).toEqual({ missing: [], changed: [], unexpected: [] });
+  });
+
+  describe.each(services)('%s', (service) => {
+    it('has a rule file that promtool check rules accepts', async () => {
+      const result = await checkRules({ 'prometheus-rules.yaml': await read(`${service}/prometheus-rules.yaml`) }, 'prometheus-rules.yaml');
+      expect(result.output).toContain('SUCCESS');
+      expect(result.ok).toBe(true);
+    });
+
+    it('has generated threshold tests that pass under the real promtool test rules', async () => {
+      const result = await runPromtoolTests({
+        'prometheus-rules.yaml': await read(`${service}/prometheus-rules.yaml`),
+        'prometheus-rules.test.yaml': await read(`${service}/prometheus-rules.test.yaml`),
+      }, 'prometheus-rules.test.yaml');
+      expect(result.output).toContain('SUCCESS');
+      expect(result.ok).toBe(true);
+    });
+
+    it('has Kubernetes manifests valid against the Kubernetes and prometheus-operator schemas', async () => {
+      const files = await list(`${service}/k8s`);
+      expect(files.length).toBeGreaterThan(0);
+      for (const file of files) {
+        expect(manifestProblems(parse(await read(`${service}/k8s/${file}`))), file).toEqual([]);
+      }
+    });
+
+    it('has a PrometheusRule holding exactly the groups of the plain rule file', async () => {
+      const plain = parse(await read(`${service}/prometheus-rules.yaml`));
+      const crd = parse(await read(`${service}/k8s/prometheusrule-${service}.yaml`));
+      expect(crd.spec.groups).toEqual(plain.groups);
+    });
+
+    it('has Helm values valid against the values.schema.json written next to them', async () => {
+      const schema = JSON.parse(await read(`${service}/helm/values.schema.json`));
+      const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
+      for (const file of (await list(`${service}/helm`)).filter((f) => f.endsWith('.values.yaml'))) {
+        expect(validate(parse(await read(`${service}/helm/${file}`))), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+      }
+    });
+
+    it('has dashboards that pass the uid and datasource rules', async () => {
+      for (const file of await list(`${service}/dashboards`)) {
+        const json = JSON.parse(await read(`${service}/dashboards/${file}`));
+        expect(file).toBe(`${json.uid}.json`);
+        expect(dashboardProblems({ uid: json.uid, title: json.title, json }), file).toEqual([]);
+      }
+    });
+
+    it('has a runbook section for every alert, where its runbook_url points', async () => {
+      const runbook = await read(`${service}/RUNBOOK.md`);
+      const anchors = new Set([...runbook.matchAll(/^## (.+)$/gm)].map((m) => headingAnchor(m[1]!)));
+      const rules = parse(await read(`${service}/prometheus-rules.yaml`)).groups.flatMap((g: { rules: unknown[] }) => g.rules);
+      expect(rules.length).toBeGreaterThan(0);
+      for (const rule of rules as { alert: string; annotations: { runbook_url: string } }[]) {
+        const url = rule.annotations.runbook_url;
+        expect(url, rule.alert).toMatch(new RegExp(`/${service}/RUNBOOK\\.md#`));
+        expect(anchors.has(url.split('#')[1]!), `${rule.alert} -> ${url}`).toBe(true);
+      }
+    });
+  });
+});
