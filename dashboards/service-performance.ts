@@ -1,5 +1,5 @@
 import type { AlertSpec } from '../lib/core/alert.js';
-import { IssueCollector } from '../lib/core/issues.js';
+import { IssueCollector, ModelValidationError } from '../lib/core/issues.js';
 import type { Service, Workload } from '../lib/core/service.js';
 import type { DashboardModel } from '../lib/core/stack.js';
 import { threshold, valueQuery } from '../lib/promql/signals.js';
@@ -53,8 +53,9 @@ export interface PerformanceDashboardOptions {
  * percentiles, 5xx ratio per handler, in-flight requests when the catalog has the gauge), Business and
  * Dependencies (given by the stack). Alert thresholds are red lines at `threshold(signal).value`.
  *
- * Throws `ModelValidationError` listing every problem (uid, title, unknown alert names, units that do not
- * match an alert's threshold, empty panel fields), each naming the service, field, value and what is allowed.
+ * Problems (uid, title, unknown alert names, units that do not match an alert's threshold, empty panel
+ * fields) are reported to `service.issues`, each naming the field, value and what is allowed; synth then
+ * refuses to write and lists them with every other problem of the stack.
  */
 export function performanceDashboard(options: PerformanceDashboardOptions): DashboardModel {
   const { service, workload, alerts } = options;
@@ -98,7 +99,7 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
     { title: 'Dependencies', panels: dependencies },
   ];
 
-  return renderDashboard({
+  const spec = {
     service: service.name,
     uid: options.uid,
     title: options.title,
@@ -106,7 +107,15 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
       'Red lines are alert thresholds. Generated from code: change the stack, not this dashboard.',
     tags: [service.name, 'performance', workload.name],
     rows,
-  }, issues);
+  };
+  try {
+    return renderDashboard(spec, issues);
+  } catch (error) {
+    // Hand the problems to the service, so synth reports them with every other problem of the stack.
+    if (!(error instanceof ModelValidationError)) throw error;
+    for (const issue of error.issues) service.issues.report(issue.field, issue.value, issue.allowed);
+    return { uid: options.uid, title: options.title, json: {} };
+  }
 }
 
 /**

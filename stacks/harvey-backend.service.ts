@@ -1,10 +1,10 @@
-import { defineService } from '../lib/core/index.js';
+import { defineService, type ServiceSpec } from '../lib/core/index.js';
 
 /**
  * Harvey Backend (SERVICES.md §1; seeds/harvey-backend-runbook.md, harvey-backend-deploy-and-ops.md):
  * legal-document generation API (LLM agents + RAG) on Kubernetes, deployed with Helm.
  */
-export const harveyBackendService = defineService({
+export const harveyBackendSpec: ServiceSpec = {
   name: 'harvey-backend',
   title: 'Harvey Backend',
   alertPrefix: 'Harvey',
@@ -42,4 +42,6 @@ export const harveyBackendService = defineService({
       labels: ['job', 'provider', 'model'], source: 'application', buckets: [0.5, 1, 2.5, 5, 10, 20, 30, 60, 120],
     },
   ],
-});
+};
+
+export const harveyBackendService = defineService(harveyBackendSpec);

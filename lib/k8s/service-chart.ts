@@ -115,10 +115,9 @@ export function kubernetesManifests(input: ServiceChartProps): Manifest[] {
   return (chart.toJson() as Record<string, unknown>[]).map((rendered) => {
     // cdk8s sorts keys unless CDK8S_DISABLE_SORT is set; sort here too, so the bytes never depend on it
     // (top level in the conventional order: apiVersion, kind, metadata, then the rest).
-    const { apiVersion, kind, metadata: meta, ...rest } = sortKeys(rendered) as Record<string, unknown>;
-    const object: Record<string, unknown> = { apiVersion, kind, metadata: meta, ...rest };
-    const metadata = object.metadata as { name: string };
-    return { file: manifestFile(String(object.kind), metadata.name), object };
+    const { apiVersion, kind, metadata, ...rest } = sortKeys(rendered) as Record<string, unknown>;
+    const object: Record<string, unknown> = { apiVersion, kind, metadata, ...rest };
+    return { file: manifestFile(String(kind), (metadata as { name: string }).name), object };
   });
 }
 

@@ -1,10 +1,10 @@
 import { defaultDashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
 import { performanceDashboard, type PerformanceDashboardOptions } from '../../dashboards/service-performance.js';
-import { defineService, type DashboardModel } from '../../lib/core/index.js';
+import { defineService, formatIssues, type DashboardModel } from '../../lib/core/index.js';
 import { valueQuery } from '../../lib/promql/signals.js';
 import { dashboardProblems } from '../../lib/render/grafana/validate-dashboard.js';
-import { harveyBackendService as service } from '../../stacks/harvey-backend.service.js';
+import { harveyBackendService as service, harveyBackendSpec } from '../../stacks/harvey-backend.service.js';
 import { harveyAlerts, lowDocumentsAlert } from './harvey-alerts.fixture.js';
 
 type Json = Record<string, unknown>;
@@ -265,10 +265,12 @@ describe('performanceDashboard for Harvey Backend', () => {
     expect(lines(panel(built, 'Overall error ratio'))).toEqual([0.05]);
   });
 
-  it('rejects a uid longer than 40 characters, naming service, field, value and what is allowed', () => {
+  it('reports a uid longer than 40 characters to the service, naming field, value and what is allowed', () => {
     const uid = 'harvey-backend-performance-production-overview';
     expect(uid.length).toBeGreaterThan(40);
-    expect(() => performanceDashboard({ ...options, uid })).toThrow(
+    const fresh = defineService(harveyBackendSpec);
+    performanceDashboard({ ...options, service: fresh, uid });
+    expect(formatIssues(fresh.issues.issues)).toBe(
       '1 validation error:\n' +
       '  harvey-backend:\n' +
       `    - dashboards["Harvey Backend - Performance"].uid: 'harvey-backend-performance-production-overview' is invalid; ` +
@@ -281,12 +283,15 @@ describe('performanceDashboard for Harvey Backend', () => {
     expect(performanceDashboard({ ...options, uid }).uid).toBe(uid);
   });
 
-  it('rejects an unknown alert name and a panel unit that does not match the alert, all at once', () => {
-    expect(() => performanceDashboard({
+  it('reports an unknown alert name and a panel unit that does not match the alert, all at once', () => {
+    const fresh = defineService(harveyBackendSpec);
+    performanceDashboard({
       ...options,
+      service: fresh,
       business: [{ ...options.business![0]!, thresholds: [{ alert: 'HarveyNoSuchAlert' }] }],
       dependencies: [{ ...options.dependencies![0]!, unit: 'ms', thresholds: [{ alert: 'HarveyHighLatency' }] }],
-    })).toThrow(
+    });
+    expect(formatIssues(fresh.issues.issues)).toBe(
       '2 validation errors:\n' +
       '  harvey-backend:\n' +
       `    - dashboards["Harvey Backend - Performance"].business[0].thresholds[0].alert: 'HarveyNoSuchAlert' is invalid; ` +
