@@ -1,2 +1,3 @@
 export * from './selector.js';
 export * from './signals.js';
+export * from './syntax.js';
