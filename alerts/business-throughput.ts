@@ -33,7 +33,7 @@ export function lowThroughputAlert(service: Service, options: LowThroughputOptio
       window: issues.duration(`alerts.${name}.window`, options.window ?? '1h'),
     },
     summary: `${service.title}: fewer than ${minPerHour} ${options.what} per hour`,
-    description: `${service.title} produced {{ printf "%.1f" $value }} ${options.what} per hour while receiving requests (minimum ${minPerHour}/h).`,
+    description: `${service.title} produced {{ printf "%.2f" $value }} ${options.what} per hour while receiving requests (minimum ${minPerHour}/h).`,
     runbook: options.runbook,
   });
 }

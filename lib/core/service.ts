@@ -132,6 +132,7 @@ export function defineService(spec: ServiceSpec): Service {
   }
   const workloads = (spec.workloads ?? []).map((w, i) => parseWorkload(f, w, i));
   uniqueNames(f, 'workloads', workloads.map((w) => w.name));
+  checkPodPrefixes(f, workloads);
   const dependencies = (spec.dependencies ?? []).map((d) => parseDependency(f, d, namespace));
   uniqueNames(f, 'dependencies', dependencies.map((d) => d.name));
   for (const metric of spec.metrics ?? []) {
@@ -234,6 +235,19 @@ function parseDependency(f: FieldParser, spec: DependencySpec, serviceNamespace:
 function checkBuckets(f: FieldParser, field: string, buckets: readonly number[]): void {
   const ascending = buckets.length > 0 && buckets.every((b, i) => Number.isFinite(b) && b > 0 && (i === 0 || b > buckets[i - 1]!));
   f.check(ascending, field, buckets, 'a non-empty list of positive, strictly ascending bucket bounds (without +Inf)');
+}
+
+/**
+ * cAdvisor and kube-state-metrics series are selected with `pod=~"<workload>-.*"` (SERVICES.md), which
+ * would also catch the pods of a workload named `<workload>-<more>`; such names would mix two workloads.
+ */
+function checkPodPrefixes(f: FieldParser, workloads: readonly Workload[]): void {
+  for (const a of workloads) {
+    for (const b of workloads) {
+      f.check(a === b || !b.name.startsWith(`${a.name}-`), `workloads.${b.name}.name`, b.name,
+        `a name that does not start with '${a.name}-', or pod selectors of '${a.name}' would include its pods`);
+    }
+  }
 }
 
 function uniqueNames(f: FieldParser, field: string, names: readonly string[]): void {

@@ -53,7 +53,7 @@ export interface SignalThreshold {
   /** The number in the expression, in the query's own unit (ratio, seconds, per hour). */
   readonly value: number;
   readonly comparator: '>' | '<' | '==';
-  /** As people write it: `5s`, `5%`, `80%`, `5/h`, `down`. */
+  /** As people write it: `5s`, `5%`, `80%`, `5/h`, `0 (or absent)`. */
   readonly display: string;
   /** Unit of the query value, for dashboards (Grafana unit ids). */
   readonly unit: 'percentunit' | 's' | 'none';
@@ -62,7 +62,7 @@ export interface SignalThreshold {
 export function threshold(signal: Signal): SignalThreshold {
   switch (signal.kind) {
     case 'targetDown':
-      return { value: 0, comparator: '==', display: 'up == 0 or absent', unit: 'none' };
+      return { value: 0, comparator: '==', display: '0 (or absent)', unit: 'none' };
     case 'errorRatio':
       return { value: signal.threshold.value, comparator: '>', display: signal.threshold.toString(), unit: 'percentunit' };
     case 'latencyQuantile':

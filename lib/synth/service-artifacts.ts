@@ -28,6 +28,8 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig):
   const { service } = stack;
   const files = new Map<string, string>();
   const issues: ValidationIssue[] = [...service.issues.issues];
+  // An invalid model holds fallback values; rendering it would only add confusing follow-on errors.
+  if (issues.length > 0) return { files, issues };
   const problem = (field: string, value: unknown, allowed: string): void => {
     issues.push({ service: service.name, field, value, allowed });
   };

@@ -28,10 +28,12 @@ export function formatGoFloat(x: number, verb: FloatVerb, precision?: number): s
     case 'v':
       return sign + formatG(shortestDecimal(abs), undefined);
     case 'g':
-      return sign + formatG(precision === undefined ? shortestDecimal(abs) : roundSignificant(exactDecimal(abs), Math.max(precision, 1)), precision === undefined ? undefined : Math.max(precision, 1));
+      if (precision === undefined) return sign + formatG(shortestDecimal(abs), undefined);
+      // Go reads %.0g as %.1g.
+      return sign + formatG(roundAt(exactDecimal(abs), Math.max(precision, 1)), Math.max(precision, 1));
     case 'e': {
       const prec = precision ?? 6;
-      return sign + fmtE(roundSignificant(exactDecimal(abs), prec + 1), prec);
+      return sign + fmtE(roundAt(exactDecimal(abs), prec + 1), prec);
     }
     case 'f': {
       const prec = precision ?? 6;
@@ -120,10 +122,6 @@ function exactDecimal(abs: number): Decimal {
   return trim({ digits, dp: digits.length + exponent });
 }
 
-function roundSignificant(d: Decimal, significant: number): Decimal {
-  return roundAt(d, significant);
-}
-
 /** Keeps the first `nd` digits, rounding half to even on exact ties (Go's decimal.Round / ryu). */
 function roundAt(d: Decimal, nd: number): Decimal {
   if (nd < 0) return { digits: '', dp: 0 };
@@ -154,9 +152,4 @@ function trim(d: Decimal): Decimal {
   }
   digits = digits.replace(/0+$/, '');
   return digits === '' ? { digits: '', dp: 0 } : { digits, dp };
-}
-
-/** Go's `%d` of an int64. */
-export function formatGoInt(n: number | bigint): string {
-  return typeof n === 'bigint' ? n.toString() : String(Math.trunc(n));
 }

@@ -44,7 +44,7 @@ function alertSection(stack: ServiceStack, alert: AlertSpec, platform: PlatformC
     '',
     '### Threshold and why',
     '',
-    `${describeThreshold(alert)}, held for ${alert.for.text}. ${runbook.why}`,
+    `${capitalize(describeThreshold(alert))}, held for ${alert.for.text}. ${runbook.why}`,
     '',
     '### Diagnose',
     '',
@@ -94,3 +94,5 @@ export function describeThreshold(alert: AlertSpec): string {
 export function dashboardUrl(platform: PlatformConfig, uid: string): string {
   return `${platform.grafanaUrl.replace(/\/+$/, '')}/d/${uid}`;
 }
+
+const capitalize = (text: string): string => text.charAt(0).toUpperCase() + text.slice(1);

@@ -77,3 +77,12 @@ describe('defineService', () => {
     expect(formatIssues(issues)).toBe("2 validation errors:\n  a:\n    - y: 'z' is invalid; allowed: w\n  b:\n    - x: 1 is invalid; allowed: two");
   });
 });
+
+describe('defineService pod selectors', () => {
+  it('rejects a workload whose pods the pod regex of another workload would match', () => {
+    const spec: ServiceSpec = { ...goodService, workloads: [goodWorkload, { ...goodWorkload, name: 'api-worker' }] };
+    expect(messages(spec)).toEqual([
+      "shop-api: workloads.api-worker.name: 'api-worker' is invalid; allowed: a name that does not start with 'api-', or pod selectors of 'api' would include its pods",
+    ]);
+  });
+});

@@ -1,0 +1,92 @@
+import type { ErrorRatioSignal } from '../../core/alert.js';
+import { eq, re } from '../../promql/selector.js';
+import { combine, sum, type SeriesStore } from './prom-eval.js';
+import { piecewise, type InputSeriesModel } from './series.js';
+import {
+  compare, intervalsUntil, perIntervalTotal, SCENARIO_MARGIN, silentCheckTimes,
+  type ResultSample, type ScenarioBuilder, type ScenarioContext,
+} from './scenario.js';
+
+/**
+ * `sum(rate(5xx[w])) / sum(rate(all[w])) > threshold`.
+ *
+ * Data: one handler receiving N requests per interval (N a power of ten large enough that 2% of the
+ * threshold is at least 10 requests), split into 200s, 404s (client errors, which must not count), 500s
+ * and 503s. Every counter starts at 0 at t=0.
+ *
+ * Timing: at t=0 each range holds a single sample, so rate() returns nothing and neither does the ratio.
+ * From t=interval every range holds at least two samples; since each counter starts at 0, Prometheus'
+ * zero-point rule stops all of them from being extrapolated before t=0, so every rate is
+ * `increase / window` with the same factor and the ratio is exactly errors/N from t=interval on. The
+ * condition therefore first holds at t=interval and the alert fires at interval + `for`.
+ */
+export const errorRatioScenarios: ScenarioBuilder<'errorRatio'> = (signal, ctx) => {
+  const { alert, intervalMs, holdMs } = ctx;
+  const t = signal.threshold.value;
+  if (t * (1 + SCENARIO_MARGIN) >= 0.98) {
+    throw new Error(`${alert.name}: an error-ratio threshold of ${signal.threshold} leaves no room for the test's successful requests`);
+  }
+  const n = perIntervalTotal(t);
+  const conditionTrueAt = intervalMs;
+  const firesAt = conditionTrueAt + holdMs;
+  const checks = silentCheckTimes(ctx, firesAt, signal.window.seconds * 1000);
+  const intervals = intervalsUntil(checks[checks.length - 1]!, intervalMs);
+  const display = signal.threshold.toString();
+  const evaluate = (store: SeriesStore, at: number): ResultSample[] => evaluateErrorRatio(store, at, signal, ctx);
+  const traffic = (errors: number, flat: boolean): InputSeriesModel[] =>
+    requestCounters(signal.job, ctx, n, errors).map(({ status, perInterval }) =>
+      flat
+        ? piecewise('http_requests_total', labelsFor(signal.job, ctx, status), perInterval * 60, [{ perInterval: 0, intervals }])
+        : piecewise('http_requests_total', labelsFor(signal.job, ctx, status), 0, [{ perInterval, intervals }]));
+
+  return [
+    {
+      name: `${alert.name} fires when the 5xx ratio is just above ${display} for ${alert.for.text}`,
+      series: traffic(Math.round(t * (1 + SCENARIO_MARGIN) * n), false),
+      evaluate,
+      expectation: { kind: 'fires', conditionTrueAt },
+    },
+    {
+      name: `${alert.name} stays silent when the 5xx ratio is just below ${display}`,
+      series: traffic(Math.round(t * (1 - SCENARIO_MARGIN) * n), false),
+      evaluate,
+      expectation: { kind: 'silent', checkAt: checks },
+    },
+    {
+      name: `${alert.name} stays silent without traffic (0/0 is NaN, not an error ratio)`,
+      series: traffic(Math.round(t * n), true),
+      evaluate,
+      expectation: { kind: 'silent', checkAt: checks },
+    },
+  ];
+};
+
+function labelsFor(job: string, ctx: ScenarioContext, status: string): Record<string, string> {
+  const port = ctx.stack.service.workloads.find((w) => w.job === job)?.port ?? 80;
+  return { job, instance: `10.0.0.12:${port}`, handler: '/api/v1/example', method: 'POST', status };
+}
+
+/** N requests per interval: `errors` 5xx (four in five are 500s, the rest 503s), 1% 404s, the rest 200s. */
+function requestCounters(job: string, ctx: ScenarioContext, n: number, errors: number): { status: string; perInterval: number }[] {
+  const unavailable = Math.floor(errors / 5);
+  const notFound = Math.round(n / 100);
+  const ok = n - errors - notFound;
+  if (ok <= 0) throw new Error(`${ctx.alert.name}: no room for successful requests of job ${job} in the test data`);
+  return [
+    { status: '200', perInterval: ok },
+    { status: '404', perInterval: notFound },
+    { status: '500', perInterval: errors - unavailable },
+    { status: '503', perInterval: unavailable },
+  ];
+}
+
+function evaluateErrorRatio(store: SeriesStore, at: number, signal: ErrorRatioSignal, ctx: ScenarioContext): ResultSample[] {
+  const windowMs = signal.window.seconds * 1000;
+  const rates = (series: ReturnType<SeriesStore['select']>): number[] =>
+    series.map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
+  const errors = sum(rates(store.select('http_requests_total', eq('job', signal.job), re('status', '5..'))));
+  const all = sum(rates(store.select('http_requests_total', eq('job', signal.job))));
+  if (!errors || !all) return [];
+  const ratio = combine(errors, all, (a, b) => a / b);
+  return compare(ratio, '>', signal.threshold.value, ctx.alert.name) ? [{ labels: {}, value: ratio }] : [];
+}

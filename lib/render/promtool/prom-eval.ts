@@ -1,0 +1,216 @@
+import type { Matcher } from '../../promql/selector.js';
+import { expandSeries, type InputSeriesModel, type Labels } from './series.js';
+
+/**
+ * Just enough of Prometheus 2.42's PromQL engine to predict, to the last bit, what the alert expressions
+ * return on the scenarios' input series: instant and range selection, `rate()` with its extrapolation,
+ * `sum`, and `histogram_quantile`'s bucket interpolation. The scenario builders use it to find when an
+ * alert's condition first holds and what `$value` the annotations will show; promtool then checks both
+ * independently, so a mistake here makes the generated tests fail rather than pass silently.
+ *
+ * Times are integer milliseconds since the start of the test (promtool's t=0), as in Prometheus.
+ */
+
+/** Prometheus' default lookback for instant selectors (promtool uses the default). */
+export const LOOKBACK_MS = 5 * 60 * 1000;
+
+export interface LoadedSeries {
+  readonly metric: string;
+  readonly labels: Labels;
+  /** Sample i is at t = i × interval; undefined where promtool has `_`. */
+  readonly samples: readonly (number | undefined)[];
+}
+
+/**
+ * A value whose last bits may depend on float summation order. promtool loads input series in map order,
+ * so `sum()` over three or more inexact values can differ between runs; `alternatives` lists every outcome.
+ */
+export interface Possible {
+  readonly value: number;
+  readonly alternatives: readonly number[];
+}
+
+export const exactly = (value: number): Possible => ({ value, alternatives: [value] });
+
+export function combine(a: Possible, b: Possible, op: (x: number, y: number) => number): Possible {
+  const outcomes = new Set<number>();
+  for (const x of a.alternatives) for (const y of b.alternatives) outcomes.add(op(x, y));
+  return { value: op(a.value, b.value), alternatives: [...outcomes] };
+}
+
+export function mapPossible(a: Possible, op: (x: number) => number): Possible {
+  return { value: op(a.value), alternatives: [...new Set(a.alternatives.map(op))] };
+}
+
+export class SeriesStore {
+  private readonly loaded: readonly LoadedSeries[];
+
+  constructor(series: readonly InputSeriesModel[], readonly intervalMs: number) {
+    this.loaded = series.map((s) => ({ metric: s.metric, labels: dropEmpty(s.labels), samples: expandSeries(s) }));
+  }
+
+  /** Series whose name is `metric` and whose labels satisfy every matcher (regexes fully anchored). */
+  select(metric: string, ...matchers: readonly Matcher[]): LoadedSeries[] {
+    return this.loaded.filter((s) => s.metric === metric && matchers.every((m) => matches(s.labels[m.label] ?? '', m)));
+  }
+
+  /** The instant-selector value at `t`: the newest sample no older than the lookback. */
+  instant(series: LoadedSeries, t: number): number | undefined {
+    for (let i = Math.floor(t / this.intervalMs); i >= 0; i--) {
+      const at = i * this.intervalMs;
+      if (at < t - LOOKBACK_MS) return undefined;
+      const v = series.samples[i];
+      if (v !== undefined) return v;
+    }
+    return undefined;
+  }
+
+  /** Samples in the range [t - window, t] (both ends included in Prometheus 2.x). */
+  range(series: LoadedSeries, t: number, windowMs: number): { t: number; v: number }[] {
+    const out: { t: number; v: number }[] = [];
+    const last = Math.min(Math.floor(t / this.intervalMs), series.samples.length - 1);
+    for (let i = Math.max(0, Math.ceil((t - windowMs) / this.intervalMs)); i <= last; i++) {
+      const v = series.samples[i];
+      if (v !== undefined) out.push({ t: i * this.intervalMs, v });
+    }
+    return out;
+  }
+
+  /** `rate(series[window])` at `t`, or undefined when the range holds fewer than two samples. */
+  rate(series: LoadedSeries, t: number, windowMs: number): number | undefined {
+    return extrapolatedRate(this.range(series, t, windowMs), t - windowMs, t, windowMs);
+  }
+}
+
+function dropEmpty(labels: Labels): Labels {
+  return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
+}
+
+const anchored = new Map<string, RegExp>();
+
+/** PromQL regex matchers are fully anchored; the patterns used here mean the same in RE2 and JavaScript. */
+function fullMatch(pattern: string, value: string): boolean {
+  let regex = anchored.get(pattern);
+  if (!regex) {
+    regex = new RegExp(`^(?:${pattern})$`);
+    anchored.set(pattern, regex);
+  }
+  return regex.test(value);
+}
+
+function matches(value: string, m: Matcher): boolean {
+  switch (m.op) {
+    case '=':
+      return value === m.value;
+    case '!=':
+      return value !== m.value;
+    case '=~':
+      return fullMatch(m.value, value);
+    case '!~':
+      return !fullMatch(m.value, value);
+  }
+}
+
+/**
+ * Prometheus 2.42 `extrapolatedRate` for a float counter, with its exact float operations: the increase
+ * (corrected for resets) is extrapolated towards the range boundaries when the first/last sample lies
+ * within 1.1 average sample intervals of them (else by half an interval), never below the counter's zero
+ * point, and scaled by `(extrapolated / sampled) / range`.
+ */
+export function extrapolatedRate(points: readonly { t: number; v: number }[], rangeStart: number, rangeEnd: number, windowMs: number): number | undefined {
+  if (points.length < 2) return undefined;
+  const first = points[0]!;
+  const last = points[points.length - 1]!;
+  let result = last.v - first.v;
+  let prev = first.v;
+  for (const p of points.slice(1)) {
+    if (p.v < prev) result += prev;
+    prev = p.v;
+  }
+  let durationToStart = (first.t - rangeStart) / 1000;
+  const durationToEnd = (rangeEnd - last.t) / 1000;
+  const sampledInterval = (last.t - first.t) / 1000;
+  const averageDurationBetweenSamples = sampledInterval / (points.length - 1);
+  if (result > 0 && first.v >= 0) {
+    const durationToZero = sampledInterval * (first.v / result);
+    if (durationToZero < durationToStart) durationToStart = durationToZero;
+  }
+  const extrapolationThreshold = averageDurationBetweenSamples * 1.1;
+  let extrapolateToInterval = sampledInterval;
+  extrapolateToInterval += durationToStart < extrapolationThreshold ? durationToStart : averageDurationBetweenSamples / 2;
+  extrapolateToInterval += durationToEnd < extrapolationThreshold ? durationToEnd : averageDurationBetweenSamples / 2;
+  let factor = extrapolateToInterval / sampledInterval;
+  factor /= windowMs / 1000;
+  return result * factor;
+}
+
+/**
+ * `sum()` of these values. Prometheus adds in input order, and promtool's input order is random, so
+ * every order is tried: up to two values the sum is exact whatever the order, beyond that the outcomes
+ * may differ in the last bit and all of them are kept.
+ */
+export function sum(values: readonly number[]): Possible | undefined {
+  if (values.length === 0) return undefined;
+  if (values.length > 7) throw new Error(`sum() of ${values.length} series: keep scenarios to at most 7 series per sum`);
+  const outcomes = new Set<number>();
+  for (const order of permutations(values)) outcomes.add(order.reduce((a, b) => a + b));
+  return { value: values.reduce((a, b) => a + b), alternatives: [...outcomes] };
+}
+
+function permutations(values: readonly number[]): number[][] {
+  if (values.length <= 1) return [[...values]];
+  const out: number[][] = [];
+  values.forEach((v, i) => {
+    for (const rest of permutations([...values.slice(0, i), ...values.slice(i + 1)])) out.push([v, ...rest]);
+  });
+  return out;
+}
+
+export interface Bucket {
+  readonly upperBound: number;
+  readonly count: number;
+}
+
+/** Prometheus 2.42 `bucketQuantile` (classic histograms): linear interpolation inside the bucket. */
+export function bucketQuantile(q: number, input: readonly Bucket[]): number {
+  if (Number.isNaN(q)) return NaN;
+  if (q < 0) return -Infinity;
+  if (q > 1) return Infinity;
+  const sorted = [...input].sort((a, b) => a.upperBound - b.upperBound);
+  if (sorted.length === 0 || sorted[sorted.length - 1]!.upperBound !== Infinity) return NaN;
+  // coalesceBuckets: same upper bound → counts added.
+  const buckets: { upperBound: number; count: number }[] = [];
+  for (const b of sorted) {
+    const last = buckets[buckets.length - 1];
+    if (last && last.upperBound === b.upperBound) last.count += b.count;
+    else buckets.push({ ...b });
+  }
+  // ensureMonotonic
+  let max = -Infinity;
+  for (const b of buckets) {
+    if (b.count > max) max = b.count;
+    else if (b.count < max) b.count = max;
+  }
+  if (buckets.length < 2) return NaN;
+  const observations = buckets[buckets.length - 1]!.count;
+  if (observations === 0) return NaN;
+  let rank = q * observations;
+  let b = buckets.length - 1;
+  for (let i = 0; i < buckets.length - 1; i++) {
+    if (buckets[i]!.count >= rank) {
+      b = i;
+      break;
+    }
+  }
+  if (b === buckets.length - 1) return buckets[buckets.length - 2]!.upperBound;
+  if (b === 0 && buckets[0]!.upperBound <= 0) return buckets[0]!.upperBound;
+  let bucketStart = 0;
+  const bucketEnd = buckets[b]!.upperBound;
+  let count = buckets[b]!.count;
+  if (b > 0) {
+    bucketStart = buckets[b - 1]!.upperBound;
+    count -= buckets[b - 1]!.count;
+    rank -= buckets[b - 1]!.count;
+  }
+  return bucketStart + (bucketEnd - bucketStart) * (rank / count);
+}

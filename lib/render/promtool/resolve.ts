@@ -1,0 +1,200 @@
+import type { AlertSpec } from '../../core/alert.js';
+import type { PlatformConfig } from '../../core/platform.js';
+import type { ServiceStack } from '../../core/stack.js';
+import { Duration } from '../../core/units.js';
+import { eq, selector } from '../../promql/selector.js';
+import { alertingRule } from '../prometheus/rule-groups.js';
+import { scenariosFor } from './builders.js';
+import { AlertTemplateError, renderAlertTemplate } from './go-template.js';
+import { SeriesStore } from './prom-eval.js';
+import { ceilToInterval, durationText, type ResultSample, type Scenario, type ScenarioContext } from './scenario.js';
+import { seriesSelectorText, seriesValuesText, type Labels } from './series.js';
+import type { PromtoolAlertTest, PromtoolExpectedAlert, PromtoolExprTest, PromtoolTestGroup } from './test-file.js';
+
+/** An alert as Prometheus holds it after one evaluation. */
+export interface SimulatedAlert {
+  /** Final labels: the sample's labels without `__name__`, plus the rule's labels (not `alertname`). */
+  readonly labels: Labels;
+  readonly annotations: Readonly<Record<string, string>>;
+  readonly state: 'pending' | 'firing';
+  readonly activeAt: number;
+  readonly value: number;
+}
+
+/** A scenario with its timing worked out and checked by emulation, and its promtool test group. */
+export interface ResolvedScenario {
+  readonly alert: AlertSpec;
+  readonly scenario: Scenario;
+  readonly store: SeriesStore;
+  /** First evaluation at which the alert expression returns a sample (fires scenarios only). */
+  readonly conditionTrueAt?: number;
+  /** First evaluation at which the alert is firing (fires scenarios only). */
+  readonly firesAt?: number;
+  readonly group: PromtoolTestGroup;
+}
+
+export function parseInterval(platform: PlatformConfig): number {
+  const parsed = Duration.parse(platform.evaluationInterval);
+  if (!parsed.ok) throw new Error(`platform.evaluationInterval: '${platform.evaluationInterval}' is invalid; allowed: ${parsed.allowed}`);
+  return parsed.value.seconds * 1000;
+}
+
+export function scenarioContext(stack: ServiceStack, alert: AlertSpec, platform: PlatformConfig): ScenarioContext {
+  const intervalMs = parseInterval(platform);
+  const forMs = alert.for.seconds * 1000;
+  return { stack, platform, alert, rule: alertingRule(stack, alert, platform), intervalMs, forMs, holdMs: ceilToInterval(forMs, intervalMs) };
+}
+
+/** Builds, emulates and checks every scenario of one alert. Throws when the worked-out timing and the emulation disagree. */
+export function resolveScenarios(stack: ServiceStack, alert: AlertSpec, platform: PlatformConfig): ResolvedScenario[] {
+  const ctx = scenarioContext(stack, alert, platform);
+  return scenariosFor(alert.signal, ctx).map((scenario) => resolve(scenario, ctx));
+}
+
+function resolve(scenario: Scenario, ctx: ScenarioContext): ResolvedScenario {
+  const { alert, intervalMs } = ctx;
+  const store = new SeriesStore(scenario.series, intervalMs);
+  const where = `${alert.name}: scenario "${scenario.name}"`;
+  const simulation = new AlertSimulation(scenario, store, ctx);
+  const alertTests: PromtoolAlertTest[] = [];
+  const exprTests: PromtoolExprTest[] = [];
+  const expectAt = (t: number): void => {
+    alertTests.push({ eval_time: durationText(t), alertname: alert.name, exp_alerts: simulation.at(t).filter((a) => a.state === 'firing').map(expected) });
+  };
+  const alertsSeriesAt = (t: number): void => {
+    exprTests.push({
+      expr: selector('ALERTS', eq('alertname', alert.name)),
+      eval_time: durationText(t),
+      exp_samples: simulation.at(t).map((a) => ({
+        labels: seriesSelectorText('ALERTS', { ...a.labels, alertname: alert.name, alertstate: a.state }),
+        value: 1,
+      })),
+    });
+  };
+
+  let conditionTrueAt: number | undefined;
+  let firesAt: number | undefined;
+  if (scenario.expectation.kind === 'fires') {
+    const expected = scenario.expectation.conditionTrueAt;
+    conditionTrueAt = simulation.firstTimeWhere((alerts) => alerts.length > 0, expected + ctx.holdMs);
+    if (conditionTrueAt !== expected) {
+      throw new Error(`${where}: the condition first holds at ${show(conditionTrueAt)} by emulation, not at ${durationText(expected)} as worked out`);
+    }
+    firesAt = simulation.firstTimeWhere((alerts) => alerts.some((a) => a.state === 'firing'), expected + ctx.holdMs);
+    if (firesAt !== expected + ctx.holdMs) {
+      throw new Error(`${where}: the alert first fires at ${show(firesAt)} by emulation, not at ${durationText(expected + ctx.holdMs)} ` +
+        '(the condition must hold at every evaluation in between)');
+    }
+    // Not pending before the condition holds, pending (or firing, with `for: 0`) from then on.
+    if (conditionTrueAt - intervalMs >= 0) alertsSeriesAt(conditionTrueAt - intervalMs);
+    alertsSeriesAt(conditionTrueAt);
+    // Silent at the last evaluation before `for` has elapsed, firing at the first one after.
+    if (firesAt - intervalMs >= 0) expectAt(firesAt - intervalMs);
+    expectAt(firesAt);
+  } else {
+    for (const t of scenario.expectation.checkAt) {
+      const alerts = simulation.at(t);
+      if (alerts.length > 0) throw new Error(`${where}: the alert is ${alerts[0]!.state} at ${durationText(t)} by emulation, but the scenario must stay silent`);
+      expectAt(t);
+      alertsSeriesAt(t);
+    }
+  }
+
+  const group: PromtoolTestGroup = {
+    name: scenario.name,
+    interval: ctx.platform.evaluationInterval,
+    input_series: scenario.series.map((s) => ({ series: seriesSelectorText(s.metric, s.labels), values: seriesValuesText(s) })),
+    alert_rule_test: uniqueByTime(alertTests),
+    promql_expr_test: uniqueByTime(exprTests),
+  };
+  return { alert, scenario, store, ...(conditionTrueAt !== undefined && { conditionTrueAt }), ...(firesAt !== undefined && { firesAt }), group };
+}
+
+function expected(alert: SimulatedAlert): PromtoolExpectedAlert {
+  return { exp_labels: alert.labels, exp_annotations: alert.annotations };
+}
+
+function show(t: number | undefined): string {
+  return t === undefined ? 'never' : durationText(t);
+}
+
+function uniqueByTime<T extends { readonly eval_time: string }>(tests: readonly T[]): T[] {
+  const seen = new Set<string>();
+  return tests.filter((t) => !seen.has(t.eval_time) && seen.add(t.eval_time));
+}
+
+/**
+ * Prometheus' alerting-rule state machine (rules/alerting.go) over the emulated expression: a new sample
+ * makes a pending alert active at that evaluation; it fires once `evaluation - activeAt >= for`; a sample
+ * that disappears resolves the alert. Labels and annotations are expanded at every evaluation with the
+ * current value, as Prometheus does.
+ */
+class AlertSimulation {
+  private readonly snapshots = new Map<number, SimulatedAlert[]>();
+  private readonly active = new Map<string, SimulatedAlert>();
+  private evaluatedUntil = -1;
+
+  constructor(private readonly scenario: Scenario, private readonly store: SeriesStore, private readonly ctx: ScenarioContext) {}
+
+  at(t: number): SimulatedAlert[] {
+    if (t % this.ctx.intervalMs !== 0) throw new Error(`evaluation time ${t}ms is not a multiple of the evaluation interval`);
+    while (this.evaluatedUntil < t) this.step(this.evaluatedUntil < 0 ? 0 : this.evaluatedUntil + this.ctx.intervalMs);
+    return this.snapshots.get(t)!;
+  }
+
+  firstTimeWhere(predicate: (alerts: SimulatedAlert[]) => boolean, until: number): number | undefined {
+    for (let t = 0; t <= until; t += this.ctx.intervalMs) if (predicate(this.at(t))) return t;
+    return undefined;
+  }
+
+  private step(t: number): void {
+    const seen = new Set<string>();
+    for (const sample of this.scenario.evaluate(this.store, t)) {
+      const { labels, annotations } = this.expand(sample);
+      const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+      if (seen.has(key)) throw new Error(`${this.ctx.alert.name}: two samples with the same labels after adding the rule's labels`);
+      seen.add(key);
+      const previous = this.active.get(key);
+      const activeAt = previous?.activeAt ?? t;
+      this.active.set(key, { labels, annotations, activeAt, state: previous?.state ?? 'pending', value: sample.value.value });
+    }
+    for (const [key, alert] of this.active) {
+      if (!seen.has(key)) this.active.delete(key);
+      else if (alert.state === 'pending' && t - alert.activeAt >= this.ctx.forMs) this.active.set(key, { ...alert, state: 'firing' });
+    }
+    this.snapshots.set(t, [...this.active.values()]);
+    this.evaluatedUntil = t;
+  }
+
+  /** The rule's labels and annotations expanded for this sample; every float outcome must expand alike. */
+  private expand(sample: ResultSample): { labels: Labels; annotations: Record<string, string> } {
+    const { rule, alert } = this.ctx;
+    const render = (text: string, field: string): string => {
+      const expandWith = (value: number): string => {
+        try {
+          return renderAlertTemplate(text, { value, labels: sample.labels });
+        } catch (error) {
+          if (error instanceof AlertTemplateError) throw new AlertTemplateError(`${alert.name}: ${field}: ${error.message}`);
+          throw error;
+        }
+      };
+      const rendered = expandWith(sample.value.value);
+      const outcomes = new Set(sample.value.alternatives.map(expandWith));
+      if (outcomes.size > 1) {
+        throw new Error(`${alert.name}: ${field} shows the value at full precision (${[...outcomes].join(' vs ')}), and promtool adds ` +
+          'series in no fixed order, so the last digits are not predictable; format it with humanize, humanizePercentage or printf');
+      }
+      return rendered;
+    };
+    const labels: Record<string, string> = {};
+    for (const [name, value] of Object.entries(sample.labels)) if (name !== '__name__') labels[name] = value;
+    for (const [name, value] of Object.entries(rule.labels)) {
+      const rendered = render(value, `label ${name}`);
+      if (rendered === '') delete labels[name];
+      else labels[name] = rendered;
+    }
+    const annotations: Record<string, string> = {};
+    for (const [name, value] of Object.entries(rule.annotations)) annotations[name] = render(value, `annotation ${name}`);
+    return { labels, annotations };
+  }
+}

@@ -1,0 +1,129 @@
+import type { AlertSpec, RunbookEntry, Signal } from '../../../../lib/core/alert.js';
+import { DEFAULT_PLATFORM, type PlatformConfig } from '../../../../lib/core/platform.js';
+import { defineService, type Service } from '../../../../lib/core/service.js';
+import { SEV1, SEV2_WARNING, SEV3 } from '../../../../lib/core/severity.js';
+import type { ServiceStack } from '../../../../lib/core/stack.js';
+import { Duration, Ratio, type Parsed } from '../../../../lib/core/units.js';
+import { ruleGroupsFor } from '../../../../lib/render/prometheus/rule-groups.js';
+import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
+import { toYaml } from '../../../../lib/render/yaml.js';
+
+export const RULE_FILE = 'rules.yaml';
+export const TEST_FILE = 'rules.test.yaml';
+export const platform: PlatformConfig = DEFAULT_PLATFORM;
+
+const unwrap = <T>(parsed: Parsed<T>): T => {
+  if (!parsed.ok) throw new Error(parsed.allowed);
+  return parsed.value;
+};
+export const duration = (text: string): Duration => unwrap(Duration.parse(text));
+export const ratio = (percent: string): Ratio => unwrap(Ratio.parsePercent(percent));
+
+const RUNBOOK: RunbookEntry = { meaning: 'Fixture.', why: 'Fixture.', diagnose: ['Look.'], act: ['Act.'] };
+
+export function fixtureService(): Service {
+  return defineService({
+    name: 'harvey-backend',
+    title: 'Harvey Backend',
+    alertPrefix: 'Harvey',
+    team: 'harvey',
+    workloads: [{
+      name: 'harvey-backend',
+      port: 8000,
+      image: { repository: 'ghcr.io/example-org/harvey-backend', tag: 'v1.2.3' },
+      replicas: 3,
+      resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '4Gi' } },
+    }],
+    metrics: [
+      { name: 'documents_generated_total', type: 'counter', help: 'Documents.', labels: ['job'], source: 'application' },
+    ],
+  });
+}
+
+/**
+ * One alert per signal kind (two for resource utilisation), with hand-written thresholds: up for 1m,
+ * 5% errors, p95 5s, 80% CPU, 90% memory, 5 documents/h. The texts use every template form the
+ * renderer supports, including raw `{{ $value }}` where the value is exact.
+ */
+export function fixtureAlerts(service: Service): AlertSpec[] {
+  const workload = service.workload('harvey-backend');
+  const buckets = service.metrics.find('http_request_duration_seconds')!.buckets!;
+  return [
+    {
+      name: 'HarveyBackendDown', group: 'availability', for: duration('1m'), level: SEV1,
+      signal: { kind: 'targetDown', job: 'harvey-backend' },
+      summary: 'Harvey Backend is down',
+      description: 'Job {{ $labels.job }} target {{ $labels.instance }} is down or missing (up = {{ $value }}).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyHighErrorRate', group: 'http', for: duration('5m'), level: SEV1,
+      signal: { kind: 'errorRatio', job: 'harvey-backend', threshold: ratio('5%'), window: duration('5m') },
+      summary: 'Harvey Backend 5xx error rate above 5%',
+      description: '{{ $value | humanizePercentage }} of Harvey Backend responses are 5xx (threshold 5%).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyHighLatency', group: 'http', for: duration('5m'), level: SEV2_WARNING,
+      signal: {
+        kind: 'latencyQuantile', metric: 'http_request_duration_seconds', job: 'harvey-backend', quantile: 0.95,
+        threshold: duration('5s'), window: duration('5m'), buckets,
+      },
+      summary: 'Harvey Backend p95 latency above 5s ({{ $value }}s)',
+      description: 'p95 latency of Harvey Backend is {{ $value | humanizeDuration }} (threshold 5s).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyHighCPU', group: 'resources', for: duration('5m'), level: SEV2_WARNING,
+      signal: { kind: 'resourceUtilisation', resource: 'cpu', namespace: 'production', workload, threshold: ratio('80%'), window: duration('5m') },
+      summary: 'Harvey Backend pod {{ $labels.pod }} uses more than 80% of its CPU limit',
+      description: 'Pod {{ $labels.namespace }}/{{ $labels.pod }} uses {{ $value | humanizePercentage }} ({{ printf "%.3f" $value }}, raw {{ $value }}) of its CPU limit (2000m).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyHighMemory', group: 'resources', for: duration('5m'), level: SEV2_WARNING,
+      signal: { kind: 'resourceUtilisation', resource: 'memory', namespace: 'production', workload, threshold: ratio('90%'), window: duration('5m') },
+      summary: 'Harvey Backend pod {{ $labels.pod }} uses more than 90% of its memory limit',
+      description: 'Pod {{ $labels.pod }} uses {{ $value | humanizePercentage }} ({{ $value | humanize }}) of its memory limit (4Gi).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyLowDocumentGeneration', group: 'business', for: duration('30m'), level: SEV3,
+      signal: { kind: 'lowThroughput', metric: 'documents_generated_total', job: 'harvey-backend', minPerHour: 5, window: duration('1h') },
+      summary: 'Harvey Backend: fewer than 5 documents per hour',
+      description: 'Harvey Backend produced {{ printf "%.1f" $value }} documents per hour ({{ $value }}) while receiving requests (minimum 5/h).',
+      runbook: RUNBOOK,
+    },
+  ];
+}
+
+export function fixtureStack(): ServiceStack {
+  const service = fixtureService();
+  return { service, alerts: fixtureAlerts(service), dashboards: [] };
+}
+
+/** The same stack with each threshold of the given signal kind multiplied by `factor` (texts unchanged). */
+export function withThresholdsScaled(stack: ServiceStack, kind: Signal['kind'], factor: number): ServiceStack {
+  const scale = (signal: Signal): Signal => {
+    switch (signal.kind) {
+      case 'errorRatio':
+      case 'resourceUtilisation':
+        return { ...signal, threshold: unwrap(Ratio.of(signal.threshold.value * factor)) };
+      case 'latencyQuantile':
+        return { ...signal, threshold: Duration.ofSeconds(signal.threshold.seconds * factor) };
+      case 'lowThroughput':
+        return { ...signal, minPerHour: signal.minPerHour * factor };
+      case 'targetDown':
+        return signal;
+    }
+  };
+  return { ...stack, alerts: stack.alerts.map((a) => (a.signal.kind === kind ? { ...a, signal: scale(a.signal) } : a)) };
+}
+
+/** The same stack with one alert's `for` replaced. */
+export function withFor(stack: ServiceStack, alertName: string, forText: string): ServiceStack {
+  return { ...stack, alerts: stack.alerts.map((a) => (a.name === alertName ? { ...a, for: duration(forText) } : a)) };
+}
+
+export const rulesYaml = (stack: ServiceStack): string => toYaml({ groups: ruleGroupsFor(stack, platform) });
+export const testsYaml = (stack: ServiceStack): string => toYaml(promtoolTestsFor(stack, platform, RULE_FILE));

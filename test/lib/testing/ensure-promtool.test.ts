@@ -1,0 +1,49 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const SCRIPT = join(import.meta.dirname, '..', '..', '..', 'scripts', 'ensure-promtool.sh');
+const run = promisify(execFile);
+
+/** Runs the script with PATH limited to `dir`, so only what is linked there can be found. */
+async function ensure(path: string): Promise<{ code: number; stderr: string }> {
+  try {
+    const { stderr } = await run('/bin/bash', [SCRIPT], { env: { PATH: path } });
+    return { code: 0, stderr };
+  } catch (error) {
+    const e = error as { code: number; stderr: string };
+    return { code: e.code, stderr: e.stderr };
+  }
+}
+
+describe('scripts/ensure-promtool.sh', () => {
+  let withPromtool: string;
+  let without: string;
+
+  beforeAll(async () => {
+    withPromtool = await mkdtemp(join(tmpdir(), 'ensure-promtool-'));
+    without = await mkdtemp(join(tmpdir(), 'ensure-promtool-'));
+    for (const dir of [withPromtool, without]) await symlink('/usr/bin/id', join(dir, 'id'));
+    await symlink('/bin/true', join(withPromtool, 'promtool'));
+  });
+
+  afterAll(async () => {
+    await rm(withPromtool, { recursive: true, force: true });
+    await rm(without, { recursive: true, force: true });
+  });
+
+  it('exits 0 when promtool is on PATH', async () => {
+    expect(await ensure(withPromtool)).toEqual({ code: 0, stderr: '' });
+  });
+
+  it('prints the install command and exits 1 when promtool is missing and apt-get cannot be used', async () => {
+    const { code, stderr } = await ensure(without);
+    expect(code).toBe(1);
+    expect(stderr).toContain(
+      "sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus'",
+    );
+  });
+});
