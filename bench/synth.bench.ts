@@ -5,12 +5,13 @@ import { benchStack } from './fixture-stack.js';
 /**
  * Synth cost per service as the platform grows, reported as ratios against a baseline measured in the
  * same run (one service), so the numbers compare across machines: 1.0 means linear scaling.
- * Usage: npm run bench [-- <largest service count>]   (default 1000)
+ * Heap is what a run retains after a forced GC. Usage: npm run bench [-- <largest service count>] (default 1000)
  */
 const largest = Number(process.argv[2] ?? 1000);
 const sizes = [1, 10, 100, largest].filter((n, i, all) => n <= largest && all.indexOf(n) === i);
 
 function measure(count: number): { msPerService: number; heapMbPerService: number } {
+  if (!globalThis.gc) throw new Error('run with node --expose-gc (npm run bench does)');
   const runs = count <= 10 ? 7 : 3;
   const times: number[] = [];
   let heap = 0;
@@ -19,9 +20,11 @@ function measure(count: number): { msPerService: number; heapMbPerService: numbe
     const before = process.memoryUsage().heapUsed;
     const start = performance.now();
     const stacks: ServiceStack[] = Array.from({ length: count }, (_, i) => benchStack(i));
-    const { issues } = synthesize(stacks, DEFAULT_PLATFORM);
+    const { files, issues } = synthesize(stacks, DEFAULT_PLATFORM);
     times.push(performance.now() - start);
+    globalThis.gc?.(); // what the run retains (model + rendered files), not garbage awaiting collection
     heap = Math.max(heap, process.memoryUsage().heapUsed - before);
+    if (files.size === 0) throw new Error('bench produced no files');
     if (issues.length) throw new Error(`bench stacks are invalid: ${JSON.stringify(issues[0])}`);
   }
   const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
