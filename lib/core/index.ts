@@ -7,3 +7,5 @@ export * from './service.js';
 export * from './severity.js';
 export * from './units.js';
 export * from './stack.js';
+export * from './burn-rate-policy.js';
+export * from './slo.js';

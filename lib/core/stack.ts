@@ -1,5 +1,6 @@
 import type { AlertSpec } from './alert.js';
 import type { Service } from './service.js';
+import type { Slo } from './slo.js';
 
 /** A Grafana dashboard already built (with the Foundation SDK) into its JSON model. */
 export interface DashboardModel {
@@ -15,4 +16,6 @@ export interface ServiceStack {
   readonly service: Service;
   readonly alerts: readonly AlertSpec[];
   readonly dashboards: readonly DashboardModel[];
+  /** Service level objectives; burn-rate rules, SLO dashboards and OpenSLO files derive from them. @default [] */
+  readonly slos?: readonly Slo[];
 }

@@ -1,0 +1,42 @@
+import type { Severity } from './severity.js';
+import { Duration } from './units.js';
+
+/**
+ * Multiwindow, multi-burn-rate alerting as data (Google SRE Workbook, "Alerting on SLOs", table 5-8).
+ * A tier fires when the error rate over BOTH its long and its short window exceeds `factor` times the
+ * error budget rate; the short window makes the alert reset quickly once the burn stops.
+ */
+export interface BurnRateTier {
+  /** Stable id used in alert names and labels: `page-fast`, `page-slow`, `ticket-fast`, `ticket-slow`. */
+  readonly id: string;
+  /** Share of the whole period's error budget this tier lets burn before it fires (0.02 = 2%). */
+  readonly budgetConsumed: number;
+  readonly longWindow: Duration;
+  readonly shortWindow: Duration;
+  readonly severity: Severity;
+  /** Alert label telling Alertmanager how to notify: `page` or `ticket` (ready for inhibition rules). */
+  readonly notify: 'page' | 'ticket';
+}
+
+const d = (text: string): Duration => {
+  const parsed = Duration.parse(text);
+  if (!parsed.ok) throw new Error(`bad built-in duration ${text}`);
+  return parsed.value;
+};
+
+/** The Workbook's defaults for a 30-day period: 14.4x, 6x (page), 3x, 1x (ticket). */
+export const SRE_WORKBOOK_TIERS: readonly BurnRateTier[] = [
+  { id: 'page-fast', budgetConsumed: 0.02, longWindow: d('1h'), shortWindow: d('5m'), severity: 'critical', notify: 'page' },
+  { id: 'page-slow', budgetConsumed: 0.05, longWindow: d('6h'), shortWindow: d('30m'), severity: 'critical', notify: 'page' },
+  { id: 'ticket-fast', budgetConsumed: 0.10, longWindow: d('1d'), shortWindow: d('2h'), severity: 'warning', notify: 'ticket' },
+  { id: 'ticket-slow', budgetConsumed: 0.10, longWindow: d('3d'), shortWindow: d('6h'), severity: 'warning', notify: 'ticket' },
+];
+
+/**
+ * The burn-rate factor of a tier for a period: burning `budgetConsumed` of the budget within the long
+ * window. For 30 days this gives the Workbook's 14.4 / 6 / 3 / 1; shorter periods get smaller factors
+ * (the same 2% of a 7-day budget is gone in 1h at 3.36x), so the alert still means "2% of the budget".
+ */
+export function burnRateFactor(tier: BurnRateTier, period: Duration): number {
+  return Number(((tier.budgetConsumed * period.seconds) / tier.longWindow.seconds).toPrecision(12));
+}
