@@ -1,6 +1,6 @@
 import type { AlertSpec, RunbookEntry } from '../lib/core/alert.js';
 import type { Service } from '../lib/core/service.js';
-import type { DurationText } from '../lib/core/units.js';
+import { Duration, type DurationText } from '../lib/core/units.js';
 import { alertName, buildAlert, type CommonAlertOptions } from './alert-options.js';
 
 export interface HistogramLatencyOptions extends CommonAlertOptions {
@@ -32,9 +32,16 @@ export function histogramLatencyAlert(service: Service, options: HistogramLatenc
   const threshold = issues.latency(`alerts.${name}.above`, options.above);
   const definition = service.metrics.find(metric);
   const buckets = definition?.type === 'histogram' ? definition.buckets ?? [] : [];
-  if (issues.check(buckets.length > 0, `alerts.${name}.metric`, metric, 'a histogram with buckets in the service\'s metric catalog')) {
-    issues.check(buckets.includes(threshold.seconds), `alerts.${name}.above`, options.above,
+  // A threshold that did not parse is reported once, above, not again as "not a bucket bound".
+  if (issues.check(buckets.length > 0, `alerts.${name}.metric`, metric, 'a histogram with buckets in the service\'s metric catalog')
+    && Duration.parseThreshold(options.above).ok) {
+    const onBound = issues.check(buckets.includes(threshold.seconds), `alerts.${name}.above`, options.above,
       `a bucket bound of ${metric}: ${buckets.map((b) => `${b}s`).join(', ')}`);
+    // histogram_quantile never returns more than the largest finite bound, so `> largest` could never fire.
+    if (onBound) {
+      issues.check(threshold.seconds < buckets[buckets.length - 1]!, `alerts.${name}.above`, options.above,
+        `a bucket bound below the largest one (${buckets[buckets.length - 1]}s) of ${metric}: histogram_quantile never returns more than the largest finite bound, so the alert could never fire`);
+    }
   }
   const p = `p${Math.round(quantile * 100)}`;
   const subject = options.subject ?? 'request';

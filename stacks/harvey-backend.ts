@@ -2,7 +2,8 @@ import {
   availabilityAlerts, containerResourcesAlerts, histogramLatencyAlert, httpGoldenSignalsAlerts, lowThroughputAlert,
 } from '../alerts/index.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
-import { SEV1, SEV2_WARNING, SEV3, type AlertSpec, type ServiceStack } from '../lib/core/index.js';
+import { SEV1, SEV2_WARNING, SEV3, type AlertSpec, type ServiceStack, type Slo } from '../lib/core/index.js';
+import { defineSlo } from '../lib/slo/define-slo.js';
 import { harveyBackendService as service } from './harvey-backend.service.js';
 
 const NS = service.namespace;
@@ -129,4 +130,48 @@ const dashboard = performanceDashboard({
   ],
 });
 
-export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard] };
+/**
+ * SERVICES.md §1: availability 99.9% (non-5xx) and latency 95% of requests under 5s, both over 30 days,
+ * with the Workbook's burn-rate tiers (pages at 14.4x over 1h/5m and 6x over 6h/30m, tickets at 3x over
+ * 1d/2h and 1x over 3d/6h). 5s is a bucket bound of http_request_duration_seconds (prometheus_client defaults).
+ */
+const slos: Slo[] = [
+  defineSlo(service, {
+    name: 'availability',
+    description: 'Requests to Harvey Backend are answered without a server error (any status but 5xx).',
+    sli: { kind: 'availability', workload: 'harvey-backend' },
+    objective: '99.9%',
+    period: '30d',
+    runbook: {
+      diagnose: [
+        'Find the failing handlers: `sum by (handler, status) (rate(http_requests_total{job="harvey-backend",status=~"5.."}[5m]))`',
+        `Read the errors: \`kubectl logs -n ${NS} deployment/harvey-backend --tail=200 | grep -i error\``,
+        `Check the datastores the API needs: \`kubectl get pods -n ${NS}\` (PostgreSQL, Redis, Qdrant), and the LLM providers' status pages.`,
+      ],
+      act: [
+        `If the errors began with a release, roll back: \`helm rollback harvey-production -n ${NS}\``,
+        `If an LLM provider fails, turn on the fallback: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
+      ],
+    },
+  }),
+  defineSlo(service, {
+    name: 'latency',
+    description: 'Requests to Harvey Backend are answered within 5s.',
+    sli: { kind: 'latency', workload: 'harvey-backend', threshold: '5s' },
+    objective: '95%',
+    period: '30d',
+    runbook: {
+      diagnose: [
+        'Find the slow handlers: `histogram_quantile(0.95, sum by (le, handler) (rate(http_request_duration_seconds_bucket{job="harvey-backend"}[5m])))`',
+        'Compare with LLM latency: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{job="harvey-backend"}[5m])))`',
+        `Check pod CPU and memory: \`kubectl top pods -n ${NS}\``,
+      ],
+      act: [
+        `Scale out: \`kubectl scale deployment harvey-backend --replicas=5 -n ${NS}\``,
+        `If an LLM provider is slow, turn on the fallback: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
+      ],
+    },
+  }),
+];
+
+export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard], slos };

@@ -16,6 +16,13 @@ export interface BurnRateTier {
   readonly severity: Severity;
   /** Alert label telling Alertmanager how to notify: `page` or `ticket` (ready for inhibition rules). */
   readonly notify: 'page' | 'ticket';
+  /**
+   * Default `for` of the tier's alert: about 1/24 of the long window (2m for 1h, rounded down from
+   * 2.5m). Both windows already have to agree, so this only filters blips at the threshold (a scrape
+   * gap, one bad deploy minute pushing the 5m window over); it delays detection by a small share of the
+   * budget (2m at 14.4x of a 30d budget is 0.07% of it). Overridable per SLO, down to `0s`.
+   */
+  readonly for: Duration;
 }
 
 const d = (text: string): Duration => {
@@ -26,10 +33,10 @@ const d = (text: string): Duration => {
 
 /** The Workbook's defaults for a 30-day period: 14.4x, 6x (page), 3x, 1x (ticket). */
 export const SRE_WORKBOOK_TIERS: readonly BurnRateTier[] = [
-  { id: 'page-fast', budgetConsumed: 0.02, longWindow: d('1h'), shortWindow: d('5m'), severity: 'critical', notify: 'page' },
-  { id: 'page-slow', budgetConsumed: 0.05, longWindow: d('6h'), shortWindow: d('30m'), severity: 'critical', notify: 'page' },
-  { id: 'ticket-fast', budgetConsumed: 0.10, longWindow: d('1d'), shortWindow: d('2h'), severity: 'warning', notify: 'ticket' },
-  { id: 'ticket-slow', budgetConsumed: 0.10, longWindow: d('3d'), shortWindow: d('6h'), severity: 'warning', notify: 'ticket' },
+  { id: 'page-fast', budgetConsumed: 0.02, longWindow: d('1h'), shortWindow: d('5m'), severity: 'critical', notify: 'page', for: d('2m') },
+  { id: 'page-slow', budgetConsumed: 0.05, longWindow: d('6h'), shortWindow: d('30m'), severity: 'critical', notify: 'page', for: d('15m') },
+  { id: 'ticket-fast', budgetConsumed: 0.10, longWindow: d('1d'), shortWindow: d('2h'), severity: 'warning', notify: 'ticket', for: d('1h') },
+  { id: 'ticket-slow', budgetConsumed: 0.10, longWindow: d('3d'), shortWindow: d('6h'), severity: 'warning', notify: 'ticket', for: d('3h') },
 ];
 
 /**

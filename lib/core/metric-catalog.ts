@@ -31,6 +31,8 @@ export const PLATFORM_METRICS: readonly MetricDefinition[] = [
   { name: 'container_network_transmit_bytes_total', type: 'counter', help: 'Bytes transmitted per pod network interface.', labels: ['namespace', 'pod', 'interface'], source: 'cadvisor' },
   { name: 'container_fs_reads_bytes_total', type: 'counter', help: 'Bytes read from disk per container.', labels: ['namespace', 'pod', 'container', 'device'], source: 'cadvisor' },
   { name: 'container_fs_writes_bytes_total', type: 'counter', help: 'Bytes written to disk per container.', labels: ['namespace', 'pod', 'container', 'device'], source: 'cadvisor' },
+  // Prometheus's own metric (it scrapes itself in kube-prometheus-stack); the SLO meta-alert watches it.
+  { name: 'prometheus_rule_group_iterations_missed_total', type: 'counter', help: 'Rule group evaluations skipped because the previous one took longer than the interval.', labels: ['rule_group'], source: 'prometheus' },
   { name: 'kube_pod_container_resource_limits', type: 'gauge', help: 'Resource limit per container (cpu in cores, memory in bytes).', labels: ['namespace', 'pod', 'container', 'resource', 'unit'], source: 'kube-state-metrics' },
 ];
 

@@ -34,6 +34,12 @@ export interface PlatformConfig {
   };
   /** Rule evaluation interval used by rule groups and promtool tests. */
   readonly evaluationInterval: string;
+  /**
+   * Also write each service's PrometheusRule as a Helm chart template (`helm/templates/prometheusrule.yaml`),
+   * its Prometheus `{{ }}` templates escaped so Helm renders them unchanged. For teams whose chart ships
+   * the rules. @default false
+   */
+  readonly helmPrometheusRuleTemplate?: boolean;
 }
 
 /** kube-prometheus-stack and ingress-nginx with their chart defaults. */

@@ -57,6 +57,12 @@ export interface WorkloadSpec {
   readonly runAs?: { readonly user: number; readonly group?: number; readonly userName?: string };
   /** Whether user traffic arrives through the ingress controller. @default true */
   readonly servesIngress?: boolean;
+  /**
+   * The container's root filesystem is read-only (the chart mounts an emptyDir where the app writes).
+   * A workload that really needs a writable root filesystem opts out explicitly, saying why.
+   * @default read-only
+   */
+  readonly readOnlyRootFilesystem?: { readonly enabled: false; readonly reason: string };
 }
 
 export type DependencyKind = 'postgresql' | 'redis' | 'qdrant' | 'mongodb' | 'chromadb' | 'https';
@@ -91,6 +97,8 @@ export interface Workload {
   };
   readonly runAs: { readonly user: number; readonly group: number; readonly userName?: string };
   readonly servesIngress: boolean;
+  /** `enabled: false` only with the reason the stack gave for the exception. */
+  readonly readOnlyRootFilesystem: { readonly enabled: true } | { readonly enabled: false; readonly reason: string };
   /** Pod name pattern for cAdvisor / kube-state-metrics selectors. */
   readonly podRegex: string;
 }
@@ -192,6 +200,13 @@ function parseWorkload(f: FieldParser, spec: WorkloadSpec, index: number): Workl
   }
   const user = spec.runAs?.user ?? 10001;
   f.check(Number.isInteger(user) && user > 0, `${at}.runAs.user`, user, 'a non-root uid: an integer greater than 0');
+  const rootFs = spec.readOnlyRootFilesystem;
+  if (rootFs !== undefined) {
+    f.check(rootFs.enabled === false, `${at}.readOnlyRootFilesystem.enabled`, rootFs.enabled,
+      'false (leave readOnlyRootFilesystem out to keep the default read-only root filesystem)');
+    f.check(typeof rootFs.reason === 'string' && rootFs.reason.trim() !== '', `${at}.readOnlyRootFilesystem.reason`, rootFs.reason,
+      'a non-empty reason why the container needs a writable root filesystem');
+  }
 
   return {
     name,
@@ -210,6 +225,7 @@ function parseWorkload(f: FieldParser, spec: WorkloadSpec, index: number): Workl
     ...(autoscaling && { autoscaling }),
     runAs: { user, group: spec.runAs?.group ?? user, ...(spec.runAs?.userName && { userName: spec.runAs.userName }) },
     servesIngress: spec.servesIngress ?? true,
+    readOnlyRootFilesystem: rootFs === undefined ? { enabled: true } : { enabled: false, reason: rootFs.reason },
     podRegex: `${name}-.*`,
   };
 }

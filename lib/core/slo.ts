@@ -1,4 +1,5 @@
 import type { BurnRateTier } from './burn-rate-policy.js';
+import type { RunbookLevel, Severity } from './severity.js';
 import type { Duration, DurationText, Ratio } from './units.js';
 
 /**
@@ -16,6 +17,16 @@ export type SliSpec =
   }
   | { readonly kind: 'ratio'; readonly good?: string; readonly bad?: string; readonly total: string };
 
+/** Per-SLO change to one burn-rate tier (ids from SRE_WORKBOOK_TIERS). */
+export interface BurnRateOverride {
+  /** `false` drops the tier's alert (its windows are still recorded). @default true */
+  readonly enabled?: boolean;
+  /** @default the tier's severity (page tiers critical, ticket tiers warning) */
+  readonly severity?: Severity;
+  /** `'0s'` for none. @default the tier's `for` (2m, 15m, 1h, 3h) */
+  readonly for?: DurationText;
+}
+
 export interface SloSpec {
   /** Kebab-case, unique per service: `availability`, `latency`. */
   readonly name: string;
@@ -28,7 +39,9 @@ export interface SloSpec {
   /** Extra labels on the SLO's rules and alerts. */
   readonly labels?: Readonly<Record<string, string>>;
   /** Per-SLO changes to the burn-rate tiers (ids from SRE_WORKBOOK_TIERS). */
-  readonly burnRates?: Readonly<Record<string, { readonly enabled?: boolean; readonly severity?: 'critical' | 'warning' | 'info'; readonly for?: DurationText }>>;
+  readonly burnRates?: Readonly<Record<string, BurnRateOverride>>;
+  /** Service-specific steps for the runbook, added to the generic burn-rate advice. */
+  readonly runbook?: { readonly diagnose?: readonly string[]; readonly act?: readonly string[] };
 }
 
 /**
@@ -40,11 +53,22 @@ export interface Sli {
   readonly good?: string;
   readonly bad?: string;
   readonly total: string;
+  /** Scrape job of the HTTP metrics (availability and latency SLIs). */
+  readonly job?: string;
+  /** Latency SLIs: the histogram, the threshold (one of its bucket bounds) and all its bounds. */
+  readonly histogram?: { readonly metric: string; readonly threshold: Duration; readonly buckets: readonly number[] };
 }
 
+/** A burn-rate tier as one SLO uses it: factor scaled to the SLO's period, overrides applied. */
 export interface SloTier extends BurnRateTier {
+  /** Burn rate that fires the tier: `budgetConsumed × period / longWindow` (14.4 for 2% of 30d in 1h). */
   readonly factor: number;
   readonly for: Duration;
+  /**
+   * Runbook level kept as the `sev` label. @default from the severity, see `sloTierLevel` in
+   * lib/slo/define-slo.ts (critical → SEV-2, warning → SEV-3, info → SEV-4)
+   */
+  readonly sev?: RunbookLevel;
 }
 
 export interface Slo {
@@ -56,4 +80,6 @@ export interface Slo {
   readonly labels: Readonly<Record<string, string>>;
   /** Enabled tiers with their factor scaled to the period. */
   readonly tiers: readonly SloTier[];
+  /** Service-specific runbook steps (from the spec). @default none */
+  readonly runbook?: { readonly diagnose: readonly string[]; readonly act: readonly string[] };
 }

@@ -1,4 +1,5 @@
 import { parser } from '@prometheus-io/lezer-promql';
+import type { Matcher, MatchOp } from './selector.js';
 
 export interface PromqlSyntaxError {
   /** 0-based character offset into the expression. */
@@ -22,4 +23,50 @@ export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
     },
   });
   return errors;
+}
+
+/** A plain vector selector taken apart: `metric{label op "value", ...}`. */
+export interface ParsedVectorSelector {
+  readonly metric: string;
+  readonly matchers: readonly Matcher[];
+}
+
+/**
+ * `text` as one plain vector selector with a metric name (`http_requests_total{job="api",status=~"5.."}`),
+ * or undefined when it is anything else: a syntax error, a range (`[5m]`), `offset` / `@`, a function,
+ * an operator, an aggregation or several selectors. SLIs are written this way; rates are added around them.
+ */
+export function parseVectorSelector(text: string): ParsedVectorSelector | undefined {
+  if (typeof text !== 'string' || text.trim() === '' || promqlSyntaxErrors(text).length > 0) return undefined;
+  const top = parser.parse(text).topNode.firstChild;
+  if (!top || top.name !== 'VectorSelector' || top.nextSibling) return undefined;
+  const name = top.getChild('Identifier');
+  if (!name) return undefined;
+  const matchers: Matcher[] = [];
+  const list = top.getChild('LabelMatchers');
+  for (let m = list?.firstChild ?? null; m; m = m.nextSibling) {
+    if (m.name !== 'UnquotedLabelMatcher') return undefined;
+    const label = m.getChild('LabelName');
+    const op = m.getChild('MatchOp');
+    const value = m.getChild('StringLiteral');
+    if (!label || !op || !value) return undefined;
+    const unquoted = unquote(text.slice(value.from, value.to));
+    if (unquoted === undefined) return undefined;
+    matchers.push({ label: text.slice(label.from, label.to), op: text.slice(op.from, op.to) as MatchOp, value: unquoted });
+  }
+  return { metric: text.slice(name.from, name.to), matchers };
+}
+
+/** A PromQL string literal's value: "double" (Go escapes), 'single' or `raw`. */
+function unquote(literal: string): string | undefined {
+  const quote = literal[0];
+  const body = literal.slice(1, -1);
+  if (quote === '`') return body;
+  if (quote !== '"' && quote !== "'") return undefined;
+  try {
+    // Go's strconv.Unquote and JSON agree on the escapes people write in label values (\\ \" \n \t \uXXXX).
+    return JSON.parse(`"${quote === "'" ? body.replace(/\\'/g, "'").replace(/"/g, '\\"') : body}"`) as string;
+  } catch {
+    return undefined;
+  }
 }

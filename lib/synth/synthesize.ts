@@ -1,3 +1,6 @@
+import { PLATFORM_CHECKS } from '../checks/index.js';
+import type { RuleFile } from '../checks/promtool-rules.js';
+import type { RenderedService } from '../checks/rendered-service.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
@@ -7,26 +10,38 @@ export interface Synthesis {
   readonly files: Map<string, string>;
   /** Every problem of every service; synth writes nothing unless this is empty. */
   readonly issues: readonly ValidationIssue[];
+  /**
+   * Rule files for `promtool check rules` (asynchronous, so run by the caller: see runSynth), of the
+   * services without any other problem.
+   */
+  readonly ruleFiles: readonly RuleFile[];
 }
 
 /** Renders all services and runs the checks that span services (names other repos rely on). */
 export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig): Synthesis {
   const files = new Map<string, string>();
   const issues: ValidationIssue[] = [];
+  const rendered: RenderedService[] = [];
+  const ruleFiles: RuleFile[] = [];
   for (const stack of stacks) {
     try {
       const artifacts = serviceArtifacts(stack, platform);
       artifacts.files.forEach((content, path) => files.set(path, content));
       issues.push(...artifacts.issues);
+      if (artifacts.rendered) rendered.push(artifacts.rendered);
+      // promtool is the last word on rules nothing else objected to; on a service with problems it would
+      // mostly repeat them (a broken template, a syntax error), so it runs once those are fixed.
+      if (artifacts.ruleFile && artifacts.issues.length === 0) ruleFiles.push(artifacts.ruleFile);
     } catch (error) {
-      // A renderer that refuses its input (e.g. a ConfigMap over 256 KiB) must not hide other services' errors.
+      // Renderers are guarded one by one in serviceArtifacts; this is the net for anything else.
       issues.push({ service: stack.service.name, field: '(render)', value: (error as Error).message, allowed: 'input every renderer accepts' });
     }
   }
   issues.push(...duplicates(stacks, 'service name', (s) => [s.service.name]));
   issues.push(...duplicates(stacks, 'alert name', (s) => s.alerts.map((a) => a.name)));
   issues.push(...duplicates(stacks, 'dashboard uid', (s) => s.dashboards.map((d) => d.uid)));
-  return { files, issues };
+  for (const check of PLATFORM_CHECKS) issues.push(...check(rendered));
+  return { files, issues, ruleFiles };
 }
 
 /** Names that must be unique per service and across services; each repeat is reported where it occurs. */
@@ -38,8 +53,12 @@ function duplicates(stacks: readonly ServiceStack[], what: string, namesOf: (s: 
   const issues: ValidationIssue[] = [];
   for (const [name, services] of owners) {
     if (services.length < 2) continue;
+    const users = [...new Set(services)].map((s) => {
+      const times = services.filter((t) => t === s).length;
+      return times > 1 ? `${s} ${times} times` : s;
+    });
     for (const service of new Set(services)) {
-      issues.push({ service, field: what, value: name, allowed: `each ${what} used once across all services (used by ${services.join(', ')})` });
+      issues.push({ service, field: what, value: name, allowed: `each ${what} used once across all services (used by ${users.join(', ')})` });
     }
   }
   return issues;

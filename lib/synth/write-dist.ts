@@ -6,19 +6,32 @@ export type FileTree = ReadonlyMap<string, string>;
 
 /**
  * Replaces `distDir` with exactly `files`, atomically enough for CI: everything is written to a sibling
- * temporary directory first, then swapped in with renames, so a crash or error never leaves a half-written dist/.
+ * temporary directory first, then swapped in with renames, so a crash or error never leaves a
+ * half-written dist/. On failure the staging directory is removed and the previous dist/ restored
+ * (when it had already been moved aside), and the error is rethrown.
  */
 export async function writeDist(files: FileTree, distDir: string): Promise<void> {
   const staging = `${distDir}.tmp-${process.pid}`;
   const previous = `${distDir}.old-${process.pid}`;
   await rm(staging, { recursive: true, force: true });
-  for (const [path, content] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
-    const target = join(staging, path);
-    await mkdir(dirname(target), { recursive: true });
-    await writeFile(target, content);
+  try {
+    for (const [path, content] of [...files.entries()].sort(([a], [b]) => a.localeCompare(b))) {
+      const target = join(staging, path);
+      await mkdir(dirname(target), { recursive: true });
+      await writeFile(target, content);
+    }
+  } catch (error) {
+    await rm(staging, { recursive: true, force: true });
+    throw error;
   }
   const hadPrevious = await rename(distDir, previous).then(() => true, () => false);
-  await rename(staging, distDir);
+  try {
+    await rename(staging, distDir);
+  } catch (error) {
+    if (hadPrevious) await rename(previous, distDir);
+    await rm(staging, { recursive: true, force: true });
+    throw error;
+  }
   if (hadPrevious) await rm(previous, { recursive: true, force: true });
 }
 

@@ -1,6 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { thresholdTable, thresholdTableMarkdown } from '../../lib/testing/threshold-table.js';
+import { isAlertingRule } from '../../lib/render/prometheus/rule-types.js';
+import { sloRuleGroups } from '../../lib/slo/rules.js';
 import { harveyBackend } from '../../stacks/harvey-backend.js';
+import { platform } from '../../stacks/platform.js';
 
 const row = (alert: string) => thresholdTable(harveyBackend).find((r) => r.alert === alert);
 
@@ -39,6 +42,36 @@ describe('Harvey Backend stack', () => {
       'HarveyBackendDown', 'HarveyHighLatency', 'HarveyHighErrorRate', 'HarveyHighCPU', 'HarveyHighMemory',
       'HarveyLowDocumentGeneration', 'HarveyLLMHighLatency',
     ]);
+  });
+
+  it('has the SLOs of SERVICES.md: 99.9% non-5xx and 95% of requests under 5s, both over 30 days', () => {
+    const slos = (harveyBackend.slos ?? []).map((slo) => ({
+      name: slo.name, objective: slo.objective.toString(), period: slo.period.seconds / 86400, bad: slo.sli.bad, good: slo.sli.good, total: slo.sli.total,
+    }));
+    expect(slos).toEqual([
+      { name: 'availability', objective: '99.9%', period: 30, bad: 'http_requests_total{job="harvey-backend",status=~"5.."}', good: undefined, total: 'http_requests_total{job="harvey-backend"}' },
+      {
+        name: 'latency', objective: '95%', period: 30, bad: undefined,
+        good: 'http_request_duration_seconds_bucket{job="harvey-backend",le=~"5(\\\\.0)?"}', total: 'http_request_duration_seconds_count{job="harvey-backend"}',
+      },
+    ]);
+  });
+
+  it('pages on fast SLO burns and opens tickets on slow ones, with the Workbook factors for 30 days', () => {
+    const alerts = sloRuleGroups(harveyBackend, platform).flatMap((g) => g.rules).filter(isAlertingRule);
+    expect(alerts.map((a) => [a.alert, a.labels.severity, a.labels.notify, a.for])).toEqual([
+      ['HarveyAvailabilityBurnRatePageFast', 'critical', 'page', '2m'],
+      ['HarveyAvailabilityBurnRatePageSlow', 'critical', 'page', '15m'],
+      ['HarveyLatencyBurnRatePageFast', 'critical', 'page', '2m'],
+      ['HarveyLatencyBurnRatePageSlow', 'critical', 'page', '15m'],
+      ['HarveyAvailabilityBurnRateTicketFast', 'warning', 'ticket', '1h'],
+      ['HarveyAvailabilityBurnRateTicketSlow', 'warning', 'ticket', '3h'],
+      ['HarveyLatencyBurnRateTicketFast', 'warning', 'ticket', '1h'],
+      ['HarveyLatencyBurnRateTicketSlow', 'warning', 'ticket', '3h'],
+      ['HarveySloRuleGroupMissedIterations', 'warning', 'ticket', '0s'],
+    ]);
+    expect(alerts[0]!.expr).toContain('> (14.4 * 0.001)');
+    expect(alerts[2]!.expr).toContain('> (14.4 * 0.05)');
   });
 
   it('has a threshold table that changes only through a reviewed snapshot', () => {

@@ -75,8 +75,8 @@ export function promQuery(query: PanelQuery, refId: string): prometheus.Dataquer
 }
 
 /** Threshold steps in ascending order; equal values collapse into one line (the first colour wins). */
-export function thresholdsConfig(lines: readonly ThresholdLine[]): dashboard.ThresholdsConfigBuilder {
-  const steps: dashboard.Threshold[] = [{ value: null, color: BASE_COLOR }];
+export function thresholdsConfig(lines: readonly ThresholdLine[], baseColor: string = BASE_COLOR): dashboard.ThresholdsConfigBuilder {
+  const steps: dashboard.Threshold[] = [{ value: null, color: baseColor }];
   const sorted = [...lines].sort((a, b) => a.value - b.value);
   for (const line of sorted) {
     if (steps.some((s) => s.value === line.value)) continue;
@@ -100,14 +100,15 @@ export function refId(index: number): string {
 /** A time series panel with the house defaults; threshold lines are drawn as solid lines. */
 export function timeseriesPanel(spec: PanelSpec, id: number, gridPos: dashboard.GridPos): timeseries.PanelBuilder {
   const lines = spec.thresholds ?? [];
-  const builder = new timeseries.PanelBuilder()
+  const started = new timeseries.PanelBuilder()
     .id(id)
     .title(spec.title)
     .description(spec.description)
     .datasource(datasourceRef())
     .targets(spec.queries.map((q, i) => promQuery(q, refId(i))))
-    .unit(spec.unit)
-    .min(spec.min ?? 0)
+    .unit(spec.unit);
+  // A soft minimum replaces the hard one, so values below it still show.
+  const builder = (spec.softMin === undefined ? started.min(spec.min ?? 0) : started.axisSoftMin(spec.softMin))
     .gridPos({ ...gridPos })
     .colorScheme(new dashboard.FieldColorBuilder().mode(dashboard.FieldColorModeId.PaletteClassic))
     .lineWidth(1)
@@ -119,7 +120,7 @@ export function timeseriesPanel(spec: PanelSpec, id: number, gridPos: dashboard.
       .showLegend(true)
       .calcs([]))
     .tooltip(new common.VizTooltipOptionsBuilder().mode(common.TooltipDisplayMode.Multi).sort(common.SortOrder.Descending))
-    .thresholds(thresholdsConfig(lines))
+    .thresholds(thresholdsConfig(lines, spec.baseColor))
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder()
       .mode(lines.length > 0 ? common.GraphThresholdsStyleMode.Line : common.GraphThresholdsStyleMode.Off));
   return spec.softMax === undefined ? builder : builder.axisSoftMax(spec.softMax);
@@ -127,16 +128,17 @@ export function timeseriesPanel(spec: PanelSpec, id: number, gridPos: dashboard.
 
 /** A single-value panel (last value, sparkline); threshold steps colour the value. */
 export function statPanel(spec: PanelSpec, id: number, gridPos: dashboard.GridPos): stat.PanelBuilder {
-  return new stat.PanelBuilder()
+  const started = new stat.PanelBuilder()
     .id(id)
     .title(spec.title)
     .description(spec.description)
     .datasource(datasourceRef())
     .targets(spec.queries.map((q, i) => promQuery(q, refId(i))))
-    .unit(spec.unit)
-    .min(spec.min ?? 0)
+    .unit(spec.unit);
+  // A stat has no axis: a soft minimum only means "no hard minimum" (the sparkline follows the data).
+  return (spec.softMin === undefined ? started.min(spec.min ?? 0) : started)
     .gridPos({ ...gridPos })
-    .thresholds(thresholdsConfig(spec.thresholds ?? []))
+    .thresholds(thresholdsConfig(spec.thresholds ?? [], spec.baseColor))
     .colorMode(common.BigValueColorMode.Value)
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));

@@ -36,6 +36,13 @@ export interface PanelSpec {
   readonly min?: number;
   /** Upper bound the axis shows at least (values above still extend it), e.g. 1 for utilisation. @default none */
   readonly softMax?: number;
+  /**
+   * Lower bound the axis shows at least (values below still extend it), e.g. 0.99 for an SLI of 99.9%.
+   * Replaces the hard `min`, for series that can go below it (an overspent error budget). @default none
+   */
+  readonly softMin?: number;
+  /** Colour below the first threshold line (and of a stat with no line crossed). @default BASE_COLOR ('green') */
+  readonly baseColor?: string;
   /** Grid columns out of 24. @default PANEL_WIDTH (12: two panels per line) */
   readonly width?: number;
 }

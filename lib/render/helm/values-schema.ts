@@ -82,7 +82,8 @@ export const HELM_VALUES_SCHEMA: Readonly<Record<string, unknown>> = {
       }),
       securityContext: object({
         allowPrivilegeEscalation: { const: false },
-        readOnlyRootFilesystem: { const: true },
+        // false only together with securityExceptions.readOnlyRootFilesystem (see the `if` below).
+        readOnlyRootFilesystem: { type: 'boolean' },
         runAsNonRoot: { const: true },
         capabilities: object({ drop: { type: 'array', items: { type: 'string' }, contains: { const: 'ALL' } } }),
       }),
@@ -90,8 +91,19 @@ export const HELM_VALUES_SCHEMA: Readonly<Record<string, unknown>> = {
       readinessProbe: probe,
       startupProbe: probe,
       metrics: object({ enabled: { type: 'boolean' }, path: urlPath, port: integer(1, 65535) }),
+      securityExceptions: object({
+        readOnlyRootFilesystem: { ...nonEmptyString, description: 'Why this workload needs a writable root filesystem.' },
+      }),
     },
-    ['global'],
+    ['global', 'securityExceptions'],
+    {
+      // A writable root filesystem only with a stated reason, so an override file cannot relax it silently.
+      if: {
+        properties: { securityContext: { type: 'object', properties: { readOnlyRootFilesystem: { const: false } }, required: ['readOnlyRootFilesystem'] } },
+        required: ['securityContext'],
+      },
+      then: { required: ['securityExceptions'] },
+    },
   ),
 };
 

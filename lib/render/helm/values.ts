@@ -52,7 +52,8 @@ export interface HelmValues {
   };
   readonly securityContext: {
     readonly allowPrivilegeEscalation: false;
-    readonly readOnlyRootFilesystem: true;
+    /** `false` only when the workload opts out with a reason, which `securityExceptions` then carries. */
+    readonly readOnlyRootFilesystem: boolean;
     readonly runAsNonRoot: true;
     readonly capabilities: { readonly drop: readonly string[] };
   };
@@ -64,6 +65,12 @@ export interface HelmValues {
    * platform's selector labels), so the chart must not render its own.
    */
   readonly metrics: { readonly enabled: boolean; readonly path: string; readonly port: number };
+  /**
+   * Why a secure default is relaxed, e.g. `readOnlyRootFilesystem: '<reason>'`; present only then. The
+   * schema requires the reason whenever the setting is relaxed, so an override file cannot do it silently.
+   * The conventional chart ignores this key.
+   */
+  readonly securityExceptions?: { readonly readOnlyRootFilesystem: string };
 }
 
 /** Name of the container port (and Service port) serving HTTP and `/metrics`; probes and the ServiceMonitor use it. */
@@ -115,7 +122,7 @@ export function helmValuesFor(service: Service, workload: Workload): HelmValues 
     // A read-only root filesystem means the chart mounts an emptyDir wherever the app writes (e.g. /tmp).
     securityContext: {
       allowPrivilegeEscalation: false,
-      readOnlyRootFilesystem: true,
+      readOnlyRootFilesystem: workload.readOnlyRootFilesystem.enabled,
       runAsNonRoot: true,
       capabilities: { drop: ['ALL'] },
     },
@@ -128,5 +135,8 @@ export function helmValuesFor(service: Service, workload: Workload): HelmValues 
     // allow up to 5 minutes (30 x 10s) before the kubelet gives up and restarts the container.
     startupProbe: probe({ periodSeconds: 10, timeoutSeconds: 5, failureThreshold: 30 }),
     metrics: { enabled: true, path: workload.metricsPath, port: workload.port },
+    ...(!workload.readOnlyRootFilesystem.enabled && {
+      securityExceptions: { readOnlyRootFilesystem: workload.readOnlyRootFilesystem.reason },
+    }),
   };
 }

@@ -2,11 +2,13 @@ import type { AlertSpec } from '../../core/alert.js';
 import type { PlatformConfig } from '../../core/platform.js';
 import type { ServiceStack } from '../../core/stack.js';
 import { alertExpression } from '../../promql/signals.js';
+import { sloRuleGroups } from '../../slo/rules.js';
 import { runbookUrl } from '../runbook/anchor.js';
 import type { AlertingRule, RuleGroup } from './rule-types.js';
 
 /**
- * One rule group per alert pack group (`<service>-<group>`), in the order the stack declares them.
+ * One rule group per alert pack group (`<service>-<group>`), in the order the stack declares them,
+ * followed by the SLO groups (`<service>-slo`, `<service>-slo-long`, `<service>-slo-meta`; lib/slo/rules.ts).
  * The same groups go into the plain rule file and the PrometheusRule, so promtool tests the real thing.
  */
 export function ruleGroupsFor(stack: ServiceStack, platform: PlatformConfig): RuleGroup[] {
@@ -17,7 +19,10 @@ export function ruleGroupsFor(stack: ServiceStack, platform: PlatformConfig): Ru
     rules.push(alertingRule(stack, alert, platform));
     groups.set(name, rules);
   }
-  return [...groups.entries()].map(([name, rules]) => ({ name, interval: platform.evaluationInterval, rules }));
+  return [
+    ...[...groups.entries()].map(([name, rules]) => ({ name, interval: platform.evaluationInterval, rules })),
+    ...sloRuleGroups(stack, platform),
+  ];
 }
 
 export function alertingRule(stack: ServiceStack, alert: AlertSpec, platform: PlatformConfig): AlertingRule {

@@ -4,3 +4,4 @@ export { formatGoFloat, type FloatVerb } from './go-format.js';
 export { SCENARIO_BUILDERS } from './builders.js';
 export { SCENARIO_MARGIN, type Scenario, type ScenarioBuilder, type ScenarioContext } from './scenario.js';
 export { resolveScenarios, type ResolvedScenario } from './resolve.js';
+export { sloTestGroups, sloScenarios, type SloScenario } from './slo-scenarios.js';

@@ -80,6 +80,11 @@ export class SeriesStore {
   rate(series: LoadedSeries, t: number, windowMs: number): number | undefined {
     return extrapolatedRate(this.range(series, t, windowMs), t - windowMs, t, windowMs);
   }
+
+  /** `increase(series[window])` at `t`, or undefined when the range holds fewer than two samples. */
+  increase(series: LoadedSeries, t: number, windowMs: number): number | undefined {
+    return extrapolatedRate(this.range(series, t, windowMs), t - windowMs, t, windowMs, false);
+  }
 }
 
 function dropEmpty(labels: Labels): Labels {
@@ -117,7 +122,9 @@ function matches(value: string, m: Matcher): boolean {
  * within 1.1 average sample intervals of them (else by half an interval), never below the counter's zero
  * point, and scaled by `(extrapolated / sampled) / range`.
  */
-export function extrapolatedRate(points: readonly { t: number; v: number }[], rangeStart: number, rangeEnd: number, windowMs: number): number | undefined {
+export function extrapolatedRate(
+  points: readonly { t: number; v: number }[], rangeStart: number, rangeEnd: number, windowMs: number, isRate = true,
+): number | undefined {
   if (points.length < 2) return undefined;
   const first = points[0]!;
   const last = points[points.length - 1]!;
@@ -140,8 +147,31 @@ export function extrapolatedRate(points: readonly { t: number; v: number }[], ra
   extrapolateToInterval += durationToStart < extrapolationThreshold ? durationToStart : averageDurationBetweenSamples / 2;
   extrapolateToInterval += durationToEnd < extrapolationThreshold ? durationToEnd : averageDurationBetweenSamples / 2;
   let factor = extrapolateToInterval / sampledInterval;
-  factor /= windowMs / 1000;
+  // increase() is the same extrapolation without the division by the range.
+  if (isRate) factor /= windowMs / 1000;
   return result * factor;
+}
+
+/**
+ * Prometheus 2.42 `sum_over_time`: Kahan summation with Neumaier's improvement, in time order
+ * (`kahanSumInc` in promql/functions.go); promtool agrees, e.g. `1e16 1 -1e16` sums to 1, not 0.
+ */
+export function kahanSum(values: readonly number[]): number {
+  let sum = 0;
+  let c = 0;
+  for (const v of values) {
+    const t = sum + v;
+    if (Math.abs(sum) >= Math.abs(v)) c += (sum - t) + v;
+    else c += (v - t) + sum;
+    sum = t;
+  }
+  if (sum === Infinity || sum === -Infinity) return sum;
+  return sum + c;
+}
+
+/** Whether a series' labels satisfy every matcher, as in a PromQL selector (a missing label is ""). */
+export function matchesAll(labels: Labels, matchers: readonly Matcher[]): boolean {
+  return matchers.every((m) => matches(labels[m.label] ?? '', m));
 }
 
 /**

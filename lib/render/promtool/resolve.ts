@@ -9,6 +9,7 @@ import { AlertTemplateError, renderAlertTemplate } from './go-template.js';
 import { SeriesStore } from './prom-eval.js';
 import { ceilToInterval, durationText, type ResultSample, type Scenario, type ScenarioContext } from './scenario.js';
 import { seriesSelectorText, seriesValuesText, type Labels } from './series.js';
+import type { AlertingRule } from '../prometheus/rule-types.js';
 import type { PromtoolAlertTest, PromtoolExpectedAlert, PromtoolExprTest, PromtoolTestGroup } from './test-file.js';
 
 /** An alert as Prometheus holds it after one evaluation. */
@@ -55,11 +56,11 @@ function resolve(scenario: Scenario, ctx: ScenarioContext): ResolvedScenario {
   const { alert, intervalMs } = ctx;
   const store = new SeriesStore(scenario.series, intervalMs);
   const where = `${alert.name}: scenario "${scenario.name}"`;
-  const simulation = new AlertSimulation(scenario, store, ctx);
+  const simulation = new AlertSimulation((t) => scenario.evaluate(store, t), { alertName: alert.name, rule: ctx.rule, intervalMs, forMs: ctx.forMs });
   const alertTests: PromtoolAlertTest[] = [];
   const exprTests: PromtoolExprTest[] = [];
   const expectAt = (t: number): void => {
-    alertTests.push({ eval_time: durationText(t), alertname: alert.name, exp_alerts: simulation.at(t).filter((a) => a.state === 'firing').map(expected) });
+    alertTests.push({ eval_time: durationText(t), alertname: alert.name, exp_alerts: simulation.at(t).filter((a) => a.state === 'firing').map(expectedAlert) });
   };
   const alertsSeriesAt = (t: number): void => {
     exprTests.push({
@@ -110,7 +111,7 @@ function resolve(scenario: Scenario, ctx: ScenarioContext): ResolvedScenario {
   return { alert, scenario, store, ...(conditionTrueAt !== undefined && { conditionTrueAt }), ...(firesAt !== undefined && { firesAt }), group };
 }
 
-function expected(alert: SimulatedAlert): PromtoolExpectedAlert {
+export function expectedAlert(alert: SimulatedAlert): PromtoolExpectedAlert {
   return { exp_labels: alert.labels, exp_annotations: alert.annotations };
 }
 
@@ -123,18 +124,30 @@ function uniqueByTime<T extends { readonly eval_time: string }>(tests: readonly 
   return tests.filter((t) => !seen.has(t.eval_time) && seen.add(t.eval_time));
 }
 
+/** The alerting rule an {@link AlertSimulation} runs. */
+export interface SimulatedRule {
+  readonly alertName: string;
+  /** The rule as rendered (labels and annotations still templated). */
+  readonly rule: AlertingRule;
+  /** Evaluation interval, in ms. */
+  readonly intervalMs: number;
+  /** The rule's `for`, in ms. */
+  readonly forMs: number;
+}
+
 /**
  * Prometheus' alerting-rule state machine (rules/alerting.go) over the emulated expression: a new sample
  * makes a pending alert active at that evaluation; it fires once `evaluation - activeAt >= for`; a sample
  * that disappears resolves the alert. Labels and annotations are expanded at every evaluation with the
  * current value, as Prometheus does.
  */
-class AlertSimulation {
+export class AlertSimulation {
   private readonly snapshots = new Map<number, SimulatedAlert[]>();
   private readonly active = new Map<string, SimulatedAlert>();
   private evaluatedUntil = -1;
 
-  constructor(private readonly scenario: Scenario, private readonly store: SeriesStore, private readonly ctx: ScenarioContext) {}
+  /** `evaluate(t)`: the alert expression's samples at evaluation time `t` (ms). */
+  constructor(private readonly evaluate: (t: number) => readonly ResultSample[], private readonly ctx: SimulatedRule) {}
 
   at(t: number): SimulatedAlert[] {
     if (t % this.ctx.intervalMs !== 0) throw new Error(`evaluation time ${t}ms is not a multiple of the evaluation interval`);
@@ -149,10 +162,10 @@ class AlertSimulation {
 
   private step(t: number): void {
     const seen = new Set<string>();
-    for (const sample of this.scenario.evaluate(this.store, t)) {
+    for (const sample of this.evaluate(t)) {
       const { labels, annotations } = this.expand(sample);
       const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
-      if (seen.has(key)) throw new Error(`${this.ctx.alert.name}: two samples with the same labels after adding the rule's labels`);
+      if (seen.has(key)) throw new Error(`${this.ctx.alertName}: two samples with the same labels after adding the rule's labels`);
       seen.add(key);
       const previous = this.active.get(key);
       const activeAt = previous?.activeAt ?? t;
@@ -168,20 +181,20 @@ class AlertSimulation {
 
   /** The rule's labels and annotations expanded for this sample; every float outcome must expand alike. */
   private expand(sample: ResultSample): { labels: Labels; annotations: Record<string, string> } {
-    const { rule, alert } = this.ctx;
+    const { rule, alertName } = this.ctx;
     const render = (text: string, field: string): string => {
       const expandWith = (value: number): string => {
         try {
           return renderAlertTemplate(text, { value, labels: sample.labels });
         } catch (error) {
-          if (error instanceof AlertTemplateError) throw new AlertTemplateError(`${alert.name}: ${field}: ${error.message}`);
+          if (error instanceof AlertTemplateError) throw new AlertTemplateError(`${alertName}: ${field}: ${error.message}`);
           throw error;
         }
       };
       const rendered = expandWith(sample.value.value);
       const outcomes = new Set(sample.value.alternatives.map(expandWith));
       if (outcomes.size > 1) {
-        throw new Error(`${alert.name}: ${field} shows the value at full precision (${[...outcomes].join(' vs ')}), and promtool adds ` +
+        throw new Error(`${alertName}: ${field} shows the value at full precision (${[...outcomes].join(' vs ')}), and promtool adds ` +
           'series in no fixed order, so the last digits are not predictable; format it with humanize, humanizePercentage or printf');
       }
       return rendered;

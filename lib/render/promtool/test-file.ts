@@ -1,6 +1,8 @@
 import type { PlatformConfig } from '../../core/platform.js';
 import type { ServiceStack } from '../../core/stack.js';
+import { ruleGroupsFor } from '../prometheus/rule-groups.js';
 import { parseInterval, resolveScenarios } from './resolve.js';
+import { sloTestGroups } from './slo-scenarios.js';
 
 /**
  * promtool's unit-test file format (`promtool test rules`), restricted to what Debian's promtool 2.42
@@ -11,6 +13,11 @@ import { parseInterval, resolveScenarios } from './resolve.js';
 export interface PromtoolTestFile {
   readonly rule_files: readonly string[];
   readonly evaluation_interval: string;
+  /**
+   * The order promtool evaluates the rule groups in at each evaluation time (2.42 supports it): set
+   * when the stack has SLOs, whose long group reads what the short group recorded at the same time.
+   */
+  readonly group_eval_order?: readonly string[];
   readonly tests: readonly PromtoolTestGroup[];
 }
 
@@ -73,12 +80,21 @@ export function promtoolTestsFor(stack: ServiceStack, platform: PlatformConfig, 
   parseInterval(platform);
   const tests: PromtoolTestGroup[] = [];
   const names = new Set<string>();
+  const add = (group: PromtoolTestGroup): void => {
+    if (names.has(group.name)) throw new Error(`${stack.service.name}: two promtool test groups are named "${group.name}"; alert names must be unique`);
+    names.add(group.name);
+    tests.push(group);
+  };
   for (const alert of stack.alerts) {
-    for (const { group } of resolveScenarios(stack, alert, platform)) {
-      if (names.has(group.name)) throw new Error(`${stack.service.name}: two promtool test groups are named "${group.name}"; alert names must be unique`);
-      names.add(group.name);
-      tests.push(group);
-    }
+    for (const { group } of resolveScenarios(stack, alert, platform)) add(group);
   }
-  return { rule_files: [ruleFile], evaluation_interval: platform.evaluationInterval, tests };
+  // SLO burn-rate alerts, the error-budget recordings and the meta-alert (slo-scenarios.ts).
+  for (const group of sloTestGroups(stack, platform)) add(group);
+  const hasSlos = (stack.slos ?? []).length > 0;
+  return {
+    rule_files: [ruleFile],
+    evaluation_interval: platform.evaluationInterval,
+    ...(hasSlos && { group_eval_order: ruleGroupsFor(stack, platform).map((g) => g.name) }),
+    tests,
+  };
 }

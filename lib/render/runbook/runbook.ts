@@ -3,10 +3,12 @@ import type { PlatformConfig } from '../../core/platform.js';
 import type { ServiceStack } from '../../core/stack.js';
 import { alertExpression, threshold, valueQuery } from '../../promql/signals.js';
 import { headingAnchor } from './anchor.js';
+import { sloRunbookSections } from './slo-runbook.js';
 
 /**
  * RUNBOOK.md for one service: one `## <AlertName>` section per alert (each alert's runbook_url points
- * at it), with the threshold, `for` and PromQL taken from the same spec that renders the rule.
+ * at it), with the threshold, `for` and PromQL taken from the same spec that renders the rule; then the
+ * SLOs, each with its burn-rate alerts' sections.
  */
 export function renderRunbook(stack: ServiceStack, platform: PlatformConfig): string {
   const { service } = stack;
@@ -26,8 +28,11 @@ export function renderRunbook(stack: ServiceStack, platform: PlatformConfig): st
     '| --- | --- | --- | --- |',
     ...stack.alerts.map((a) => `| [${a.name}](#${headingAnchor(a.name)}) | ${a.level.severity} (${a.level.sev}) | ${describeThreshold(a)} | ${a.for.text} |`),
     '',
+    ...((stack.slos ?? []).length > 0 ? ['SLO burn-rate alerts: see [Service level objectives](#service-level-objectives).', ''] : []),
   ];
   for (const alert of stack.alerts) lines.push(...alertSection(stack, alert, platform), '');
+  // SLOs: an overview, a section per SLO, per burn-rate alert and for the meta-alert (slo-runbook.ts).
+  lines.push(...sloRunbookSections(stack, platform));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

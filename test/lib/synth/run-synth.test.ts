@@ -42,6 +42,13 @@ describe('runSynth', () => {
     expect(files).toContain('shop-api/k8s/prometheusrule-shop-api.yaml');
   });
 
+  it('also writes the PrometheusRule as a Helm chart template when the platform asks for it', async () => {
+    const out = join(work, 'dist');
+    expect(await runSynth([shopStack()], { ...DEFAULT_PLATFORM, helmPrometheusRuleTemplate: true }, { check: false, outDir: out })).toBe(0);
+    const files = await snapshotDir(out);
+    expect(files['shop-api/helm/templates/prometheusrule.yaml']).toContain('{{ "{{" }} $value | humanizePercentage {{ "}}" }}');
+  });
+
   it('removes files a previous run wrote that are no longer produced', async () => {
     const out = join(work, 'dist');
     await mkdir(join(out, 'old-service'), { recursive: true });

@@ -126,7 +126,7 @@ describe('HELM_VALUES_SCHEMA and helmValuesProblems', () => {
     const { replicaCount, ...rest } = values;
     expect(helmValuesProblems({ ...rest, replicacount: replicaCount })).toEqual([
       "(root): missing required key 'replicaCount'",
-      "(root): unknown key 'replicacount' (allowed: global, replicaCount, image, service, autoscaling, resources, podSecurityContext, securityContext, livenessProbe, readinessProbe, startupProbe, metrics)",
+      "(root): unknown key 'replicacount' (allowed: global, replicaCount, image, service, autoscaling, resources, podSecurityContext, securityContext, livenessProbe, readinessProbe, startupProbe, metrics, securityExceptions)",
     ]);
   });
 
@@ -135,6 +135,14 @@ describe('HELM_VALUES_SCHEMA and helmValuesProblems', () => {
       'securityContext.allowPrivilegeEscalation must be false (got true)',
     ]);
     expect(helmValuesProblems(withField('podSecurityContext.runAsUser', 0))).toEqual(['podSecurityContext.runAsUser must be >= 1 (got 0)']);
+  });
+
+  it('accepts a writable root filesystem only together with the reason for it', () => {
+    expect(helmValuesProblems(withField('securityContext.readOnlyRootFilesystem', false))).toEqual([
+      "(root): missing required key 'securityExceptions'",
+    ]);
+    const optedOut = { ...(withField('securityContext.readOnlyRootFilesystem', false) as object), securityExceptions: { readOnlyRootFilesystem: 'writes its model cache to /app/cache' } };
+    expect(helmValuesProblems(optedOut)).toEqual([]);
   });
 
   it('refuses a resource quantity written in the wrong unit', () => {

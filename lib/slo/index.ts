@@ -1,0 +1,3 @@
+export * from './define-slo.js';
+export * from './names.js';
+export * from './rules.js';

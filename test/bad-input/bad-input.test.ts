@@ -1,0 +1,53 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { DEFAULT_PLATFORM } from '../../lib/core/index.js';
+import { runSynth } from '../../lib/synth/cli.js';
+import { entries, snapshotDir } from '../support/dist-dir.js';
+import { CASES } from './cases.js';
+import { catalogStack, shopStack } from './fixture.js';
+
+/**
+ * One good fixture, one field broken per case: synth must exit 1, print exactly the expected report
+ * (service, field, value, what is allowed) and leave dist/ (filled by a good run first) byte for byte
+ * as it was. promtool is required here, as in CI.
+ */
+let work: string;
+let dist: string;
+let good: Record<string, string>;
+let errors: string[];
+
+beforeAll(async () => {
+  work = await mkdtemp(join(tmpdir(), 'bad-input-'));
+  dist = join(work, 'dist');
+  vi.spyOn(console, 'log').mockImplementation(() => undefined);
+  expect(await runSynth([shopStack(), catalogStack()], DEFAULT_PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(0);
+  good = await snapshotDir(dist);
+});
+beforeEach(() => {
+  errors = [];
+  vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
+});
+afterAll(async () => {
+  vi.restoreAllMocks();
+  await rm(work, { recursive: true, force: true });
+});
+
+describe('bad input', () => {
+  it('starts from a good fixture that synthesizes cleanly into a filled dist/', () => {
+    expect(Object.keys(good).length).toBeGreaterThan(20);
+    expect(CASES.length).toBeGreaterThanOrEqual(30);
+    expect(new Set(CASES.map((c) => c.name)).size).toBe(CASES.length);
+  });
+
+  for (const { name, stacks, expected } of CASES) {
+    it(name, async () => {
+      expect(await runSynth(stacks(), DEFAULT_PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(1);
+      const lines = typeof expected === 'function' ? expected() : expected;
+      expect(errors.join('\n')).toBe([`synth failed; ${dist}/ left unchanged.`, ...lines].join('\n'));
+      expect(await snapshotDir(dist)).toEqual(good);
+      expect(await entries(work)).toEqual(['dist']);
+    });
+  }
+});
