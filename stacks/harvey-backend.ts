@@ -2,6 +2,7 @@ import {
   availabilityAlerts, containerResourcesAlerts, histogramLatencyAlert, httpGoldenSignalsAlerts, lowThroughputAlert,
 } from '../alerts/index.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
+import { sloDashboard } from '../dashboards/slo.js';
 import { SEV1, SEV2_WARNING, SEV3, type AlertSpec, type ServiceStack, type Slo } from '../lib/core/index.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
 import { harveyBackendService as service } from './harvey-backend.service.js';
@@ -174,4 +175,6 @@ const slos: Slo[] = [
   }),
 ];
 
-export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard], slos };
+const sloOverview = sloDashboard({ service, slos, title: 'Harvey Backend - SLOs', uid: 'harvey-backend-slos' });
+
+export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };

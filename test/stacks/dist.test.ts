@@ -4,6 +4,7 @@ import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { manifestProblems } from '../../lib/k8s/validate-manifest.js';
+import { fromOpenSlo } from '../../lib/openslo/import.js';
 import { dashboardProblems } from '../../lib/render/grafana/validate-dashboard.js';
 import { headingAnchor } from '../../lib/render/runbook/anchor.js';
 import { synthesize } from '../../lib/synth/synthesize.js';
@@ -66,6 +67,17 @@ describe('the committed dist/', () => {
         const json = JSON.parse(await read(`${service}/dashboards/${file}`));
         expect(file).toBe(`${json.uid}.json`);
         expect(dashboardProblems({ uid: json.uid, title: json.title, json }), file).toEqual([]);
+      }
+    });
+
+    it('has OpenSLO documents that import back without problems, one per SLO', async () => {
+      const stack = stacks.find((s) => s.service.name === service)!;
+      const files = (await list(`${service}/openslo`).catch(() => [])).filter((f) => f.endsWith('.yaml'));
+      expect(files).toEqual((stack.slos ?? []).map((slo) => `${slo.name}.yaml`).sort());
+      for (const file of files) {
+        const imported = fromOpenSlo(await read(`${service}/openslo/${file}`), file);
+        expect(imported.problems, file).toEqual([]);
+        expect(imported.specs.length, file).toBe(1);
       }
     });
 
