@@ -4,3 +4,4 @@ export * from './business-throughput.js';
 export * from './container-resources.js';
 export * from './histogram-latency.js';
 export * from './http-golden-signals.js';
+export * from './two-level.js';

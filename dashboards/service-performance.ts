@@ -51,7 +51,8 @@ export interface PerformanceDashboardOptions {
  * "How is this workload doing?" in four rows (SERVICES.md §1): System (CPU and memory per pod relative
  * to the limit, network and disk I/O per pod), Application (requests per second by handler, latency
  * percentiles, 5xx ratio per handler, in-flight requests when the catalog has the gauge), Business and
- * Dependencies (given by the stack). Alert thresholds are red lines at `threshold(signal).value`.
+ * Dependencies (given by the stack). Alert thresholds are lines at `threshold(signal).value`: red for
+ * critical alerts, orange for warnings.
  *
  * Problems (uid, title, unknown alert names, units that do not match an alert's threshold, empty panel
  * fields) are reported to `service.issues`, each naming the field, value and what is allowed; synth then
@@ -104,7 +105,7 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
     uid: options.uid,
     title: options.title,
     description: `Performance of ${service.title}: workload ${workload.name} in namespace ${service.namespace}, job ${workload.job}. ` +
-      'Red lines are alert thresholds. Generated from code: change the stack, not this dashboard.',
+      'Red and orange lines are critical and warning alert thresholds. Generated from code: change the stack, not this dashboard.',
     tags: [service.name, 'performance', workload.name],
     rows,
   };
@@ -157,7 +158,7 @@ function plottedBy(panel: PanelSpec, alerts: readonly AlertSpec[]): AlertSpec[] 
   return alerts.filter((a) => panel.queries.some((query) => query.expr === valueQuery(a.signal)));
 }
 
-/** A red line at each alert's threshold, and a sentence in the description saying whose line it is. */
+/** A line at each alert's threshold (red critical, orange warning), and a sentence in the description saying whose line it is. */
 function withAlertLines(panel: PanelSpec, drawn: readonly AlertSpec[]): PanelSpec {
   if (drawn.length === 0) return panel;
   const names = drawn.map((a) => {
@@ -166,7 +167,8 @@ function withAlertLines(panel: PanelSpec, drawn: readonly AlertSpec[]): PanelSpe
   });
   return {
     ...panel,
-    description: `${panel.description} Red line${drawn.length > 1 ? 's' : ''}: ${names.join(', ')}.`,
-    thresholds: [...(panel.thresholds ?? []), ...drawn.map((a) => ({ value: threshold(a.signal).value }))],
+    description: `${panel.description} Alert line${drawn.length > 1 ? 's' : ''}: ${names.join(', ')}.`,
+    // Critical lines red, warning (and info) lines orange: a two-level threshold shows both.
+    thresholds: [...(panel.thresholds ?? []), ...drawn.map((a) => ({ value: threshold(a.signal).value, color: a.level.severity === 'critical' ? 'red' : 'orange' }))],
   };
 }

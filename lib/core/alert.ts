@@ -7,7 +7,22 @@ import type { Workload } from './service.js';
  * that prove the threshold (lib/render/promtool), the dashboard threshold line and the runbook sentence
  * are all derived from the signal, so they cannot drift apart. New kinds of alert add a variant here.
  */
-export type Signal = TargetDownSignal | ErrorRatioSignal | LatencyQuantileSignal | ResourceUtilisationSignal | LowThroughputSignal;
+export type Signal =
+  | TargetDownSignal | ErrorRatioSignal | LatencyQuantileSignal | ResourceUtilisationSignal | LowThroughputSignal
+  | CounterRatioSignal | GaugeThresholdSignal | CounterIncreaseSignal;
+
+/** One label matcher of a PromQL selector; values are escaped when rendered (lib/promql/selector.ts). */
+export interface LabelMatcher {
+  readonly label: string;
+  readonly op: '=' | '!=' | '=~' | '!~';
+  readonly value: string;
+}
+
+/** A metric with label matchers, e.g. `tickets_escalated_total{job="customer-support-api"}`. */
+export interface SeriesSelector {
+  readonly metric: string;
+  readonly matchers: readonly LabelMatcher[];
+}
 
 /** `up == 0` or the target missing altogether (SERVICES.md: a missing target counts as down). */
 export interface TargetDownSignal {
@@ -61,6 +76,47 @@ export interface LowThroughputSignal {
   readonly window: Duration;
 }
 
+/**
+ * Share of one counter's events among another's over a window, e.g. 401/403 among all requests, tickets
+ * escalated among tickets created, 429s among calls to an LLM provider. Fires above (or below) the
+ * threshold; with no events in the denominator the ratio is NaN and never fires.
+ */
+export interface CounterRatioSignal {
+  readonly kind: 'counterRatio';
+  readonly numerator: SeriesSelector;
+  readonly denominator: SeriesSelector;
+  readonly window: Duration;
+  readonly threshold: Ratio;
+  readonly comparator: '>' | '<';
+}
+
+/**
+ * A gauge aggregated over its series (`max`, `min` or `sum`, optionally `by` labels) compared with a
+ * number: queue backlog, open connections, an exporter's `redis_up`.
+ */
+export interface GaugeThresholdSignal {
+  readonly kind: 'gaugeThreshold';
+  readonly series: SeriesSelector;
+  readonly aggregation: 'max' | 'min' | 'sum';
+  /** Labels kept by the aggregation (they become alert labels). @default [] */
+  readonly by: readonly string[];
+  readonly threshold: number;
+  readonly comparator: '>' | '<';
+  /** Grafana unit of the value, for dashboards: 'none', 'bytes', 'percentunit', 's'. */
+  readonly unit: 'none' | 'bytes' | 'percentunit' | 's';
+}
+
+/** A counter that grew by more than `threshold` events within the window (failed jobs, timeouts, failed migrations). */
+export interface CounterIncreaseSignal {
+  readonly kind: 'counterIncrease';
+  readonly series: SeriesSelector;
+  readonly window: Duration;
+  /** Fires when the increase is strictly above this; 0 means "any event". */
+  readonly threshold: number;
+  /** Labels kept by the `sum` (they become alert labels). @default [] */
+  readonly by: readonly string[];
+}
+
 /** The runbook section of one alert, written by people; the threshold and PromQL are added from the signal. */
 export interface RunbookEntry {
   /** What is happening when this fires, in one or two sentences. */
@@ -86,4 +142,9 @@ export interface AlertSpec {
   /** Longer text; may show the value with `{{ $value | humanizePercentage }}` and friends. */
   readonly description: string;
   readonly runbook: RunbookEntry;
+  /**
+   * Set on the warning half of a two-level threshold: Alertmanager mutes this alert while the named
+   * critical alert fires for the same `equal` labels (rendered as an inhibit rule).
+   */
+  readonly inhibitedBy?: { readonly alert: string; readonly equal: readonly string[] };
 }

@@ -1,11 +1,8 @@
 /** Typed building blocks for PromQL text: label matchers are escaped once, here. */
-export type MatchOp = '=' | '!=' | '=~' | '!~';
+import type { LabelMatcher, SeriesSelector } from '../core/alert.js';
 
-export interface Matcher {
-  readonly label: string;
-  readonly op: MatchOp;
-  readonly value: string;
-}
+export type MatchOp = LabelMatcher['op'];
+export type Matcher = LabelMatcher;
 
 export const eq = (label: string, value: string): Matcher => ({ label, op: '=', value });
 export const ne = (label: string, value: string): Matcher => ({ label, op: '!=', value });
@@ -15,6 +12,16 @@ export const re = (label: string, value: string): Matcher => ({ label, op: '=~',
 export function selector(metric: string, ...matchers: readonly Matcher[]): string {
   if (matchers.length === 0) return metric;
   return `${metric}{${matchers.map((m) => `${m.label}${m.op}${JSON.stringify(m.value)}`).join(',')}}`;
+}
+
+/** A selector kept as data (in a Signal) rendered as PromQL text. */
+export function renderSelector(series: SeriesSelector): string {
+  return selector(series.metric, ...series.matchers);
+}
+
+/** `by (a, b) ` or nothing: the grouping clause of an aggregation. */
+export function byClause(labels: readonly string[]): string {
+  return labels.length ? `by (${labels.join(', ')}) ` : '';
 }
 
 /** Numbers as PromQL literals without float noise: 0.05, not 0.05000000000000001. */

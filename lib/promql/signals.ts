@@ -1,5 +1,5 @@
 import type { Signal } from '../core/alert.js';
-import { eq, ne, num, re, selector } from './selector.js';
+import { byClause, eq, ne, num, re, renderSelector, selector } from './selector.js';
 
 /**
  * The PromQL of each signal kind, following SERVICES.md's conventions. `valueQuery` is what dashboards
@@ -28,6 +28,14 @@ export function valueQuery(signal: Signal): string {
     case 'lowThroughput':
       // `or vector(0)`: a counter that vanished counts as nothing produced, not as "no data".
       return `(sum(rate(${selector(signal.metric, eq('job', signal.job))}[${signal.window.text}])) or vector(0)) * 3600`;
+    case 'counterRatio': {
+      const w = signal.window.text;
+      return `sum(rate(${renderSelector(signal.numerator)}[${w}])) / sum(rate(${renderSelector(signal.denominator)}[${w}]))`;
+    }
+    case 'gaugeThreshold':
+      return `${signal.aggregation} ${byClause(signal.by)}(${renderSelector(signal.series)})`;
+    case 'counterIncrease':
+      return `sum ${byClause(signal.by)}(increase(${renderSelector(signal.series)}[${signal.window.text}]))`;
   }
 }
 
@@ -56,7 +64,7 @@ export interface SignalThreshold {
   /** As people write it: `5s`, `5%`, `80%`, `5/h`, `0 (or absent)`. */
   readonly display: string;
   /** Unit of the query value, for dashboards (Grafana unit ids). */
-  readonly unit: 'percentunit' | 's' | 'none';
+  readonly unit: 'percentunit' | 's' | 'none' | 'bytes';
 }
 
 export function threshold(signal: Signal): SignalThreshold {
@@ -71,5 +79,26 @@ export function threshold(signal: Signal): SignalThreshold {
       return { value: signal.threshold.value, comparator: '>', display: signal.threshold.toString(), unit: 'percentunit' };
     case 'lowThroughput':
       return { value: signal.minPerHour, comparator: '<', display: `${num(signal.minPerHour)}/h`, unit: 'none' };
+    case 'counterRatio':
+      return { value: signal.threshold.value, comparator: signal.comparator, display: signal.threshold.toString(), unit: 'percentunit' };
+    case 'gaugeThreshold':
+      return { value: signal.threshold, comparator: signal.comparator, display: num(signal.threshold), unit: signal.unit };
+    case 'counterIncrease':
+      return { value: signal.threshold, comparator: '>', display: `${num(signal.threshold)} in ${signal.window.text}`, unit: 'none' };
+  }
+}
+
+/** Labels an alert on this signal carries from its expression (beyond the rule's own labels). */
+export function outputLabels(signal: Signal): readonly string[] {
+  switch (signal.kind) {
+    case 'resourceUtilisation':
+      return ['namespace', 'pod'];
+    case 'gaugeThreshold':
+    case 'counterIncrease':
+      return signal.by;
+    case 'targetDown':
+      return ['job'];
+    default:
+      return [];
   }
 }

@@ -9,6 +9,7 @@ import type { ServiceStack } from '../core/stack.js';
 import { kubernetesManifests, type Manifest } from '../k8s/service-chart.js';
 import { manifestProblems } from '../k8s/validate-manifest.js';
 import { openSloFiles } from '../openslo/export.js';
+import { inhibitRulesFor } from '../render/alertmanager/inhibit-rules.js';
 import { dashboardProblems } from '../render/grafana/validate-dashboard.js';
 import { HELM_PROMETHEUS_RULE_TEMPLATE, escapeForHelm, prometheusRuleDocuments } from '../render/helm/prometheus-rule-template.js';
 import { HELM_VALUES_SCHEMA, helmValuesFor, helmValuesProblems, type HelmValues } from '../render/helm/values.js';
@@ -106,6 +107,8 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig):
   put('helm/values.schema.json', `${JSON.stringify(HELM_VALUES_SCHEMA, null, 2)}\n`);
 
   for (const file of render('openslo', () => openSloFiles(service, stack.slos ?? [])) ?? []) put(file.file, file.content);
+  const inhibitRules = render('alertmanager', () => inhibitRulesFor(stack));
+  if (inhibitRules) put('alertmanager/inhibit-rules.yaml', header + toYaml({ inhibit_rules: inhibitRules }));
 
   const runbook = render('RUNBOOK.md', () => renderRunbook(stack, platform));
   if (runbook !== undefined) put('RUNBOOK.md', runbook);

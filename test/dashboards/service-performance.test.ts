@@ -75,10 +75,10 @@ function byTitle(alertName: string) {
 }
 
 describe('performanceDashboard for Harvey Backend', () => {
-  it('draws HarveyHighLatency as a red line at 5s on the latency panel', () => {
+  it('draws HarveyHighLatency, a warning, as an orange line at 5s on the latency panel', () => {
     const latency = panel(model, 'Latency percentiles');
     expect(lines(latency)).toEqual([5]);
-    expect(latency.fieldConfig?.defaults.thresholds?.steps[1]).toEqual({ value: 5, color: 'red' });
+    expect(latency.fieldConfig?.defaults.thresholds?.steps[1]).toEqual({ value: 5, color: 'orange' });
     expect(latency.fieldConfig?.defaults.custom?.thresholdsStyle).toEqual({ mode: 'line' });
     expect(latency.fieldConfig?.defaults.unit).toBe('s');
   });
@@ -108,8 +108,8 @@ describe('performanceDashboard for Harvey Backend', () => {
   });
 
   it('names the alert behind each line in the panel description', () => {
-    expect(panel(model, 'Latency percentiles').description).toMatch(/Red line: HarveyHighLatency \(> 5s for 5m\)\.$/);
-    expect(panel(model, 'CPU per pod (of limit)').description).toMatch(/Red line: HarveyHighCPU \(> 80% for 5m\)\.$/);
+    expect(panel(model, 'Latency percentiles').description).toMatch(/Alert line: HarveyHighLatency \(> 5s for 5m\)\.$/);
+    expect(panel(model, 'CPU per pod (of limit)').description).toMatch(/Alert line: HarveyHighCPU \(> 80% for 5m\)\.$/);
   });
 
   it('plots p50, p90, p95 and p99 with sum by (le) kept', () => {
@@ -252,9 +252,9 @@ describe('performanceDashboard for Harvey Backend', () => {
     });
     const documents = panel(built, 'Documents generated per hour');
     expect(documents.fieldConfig?.defaults.thresholds?.steps).toEqual([
-      { value: null, color: 'green' }, { value: 1, color: 'red' }, { value: 10, color: 'orange' },
+      { value: null, color: 'green' }, { value: 1, color: 'orange' }, { value: 10, color: 'orange' },
     ]);
-    expect(documents.description).toBe('From documents_generated_total. Red line: HarveyLowDocumentGeneration (< 1/h for 15m).');
+    expect(documents.description).toBe('From documents_generated_total. Alert line: HarveyLowDocumentGeneration (< 1/h for 15m).');
   });
 
   it('draws the threshold on a stack panel whose query is the alert query', () => {

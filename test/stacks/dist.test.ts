@@ -1,4 +1,7 @@
-import { readFile, readdir } from 'node:fs/promises';
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { promisify } from 'node:util';
 import { join } from 'node:path';
 import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
@@ -78,6 +81,19 @@ describe('the committed dist/', () => {
         const imported = fromOpenSlo(await read(`${service}/openslo/${file}`), file);
         expect(imported.problems, file).toEqual([]);
         expect(imported.specs.length, file).toBe(1);
+      }
+    });
+
+    it('has Alertmanager inhibit rules that the real amtool check-config accepts', async () => {
+      const { inhibit_rules } = parse(await read(`${service}/alertmanager/inhibit-rules.yaml`));
+      const dir = await mkdtemp(join(tmpdir(), 'amtool-'));
+      try {
+        const config = { route: { receiver: 'default' }, receivers: [{ name: 'default' }], inhibit_rules };
+        await writeFile(join(dir, 'alertmanager.yml'), JSON.stringify(config));
+        const { stdout } = await promisify(execFile)('amtool', ['check-config', join(dir, 'alertmanager.yml')]);
+        expect(stdout).toContain('SUCCESS');
+      } finally {
+        await rm(dir, { recursive: true, force: true });
       }
     });
 

@@ -93,6 +93,12 @@ export function describeThreshold(alert: AlertSpec): string {
       return `${s.resource === 'cpu' ? 'CPU' : 'memory'} > ${t.display} of the limit`;
     case 'lowThroughput':
       return `\`${s.metric}\` < ${t.display} while serving requests`;
+    case 'counterRatio':
+      return `\`${s.numerator.metric}\` / \`${s.denominator.metric}\` ${t.comparator} ${t.display}`;
+    case 'gaugeThreshold':
+      return `${s.aggregation} of \`${s.series.metric}\` ${t.comparator} ${t.display}`;
+    case 'counterIncrease':
+      return `\`${s.series.metric}\` grew by more than ${t.display}`;
   }
 }
 

@@ -28,6 +28,7 @@ describe('scripts/ensure-promtool.sh', () => {
     without = await mkdtemp(join(tmpdir(), 'ensure-promtool-'));
     for (const dir of [withPromtool, without]) await symlink('/usr/bin/id', join(dir, 'id'));
     await symlink('/bin/true', join(withPromtool, 'promtool'));
+    await symlink('/bin/true', join(withPromtool, 'amtool'));
   });
 
   afterAll(async () => {
@@ -35,15 +36,15 @@ describe('scripts/ensure-promtool.sh', () => {
     await rm(without, { recursive: true, force: true });
   });
 
-  it('exits 0 when promtool is on PATH', async () => {
+  it('exits 0 when promtool and amtool are on PATH', async () => {
     expect(await ensure(withPromtool)).toEqual({ code: 0, stderr: '' });
   });
 
-  it('prints the install command and exits 1 when promtool is missing and apt-get cannot be used', async () => {
+  it('prints the install command and exits 1 when the tools are missing and apt-get cannot be used', async () => {
     const { code, stderr } = await ensure(without);
     expect(code).toBe(1);
     expect(stderr).toContain(
-      "sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus'",
+      "sudo sh -c 'apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends prometheus prometheus-alertmanager'",
     );
   });
 });
