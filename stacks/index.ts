@@ -1,6 +1,7 @@
 import type { ServiceStack } from '../lib/core/index.js';
+import { harvenAi } from './harven-ai.js';
 import { harveyBackend } from './harvey-backend.js';
 
 /** Every service of the organisation, in output order. */
-export const stacks: readonly ServiceStack[] = [harveyBackend];
+export const stacks: readonly ServiceStack[] = [harveyBackend, harvenAi];
 export { platform } from './platform.js';

@@ -97,6 +97,17 @@ describe('the committed dist/', () => {
       }
     });
 
+    it('has no empty runbook section or subsection', async () => {
+      const runbook = await read(`${service}/RUNBOOK.md`);
+      for (const section of runbook.split(/^## /m).slice(1)) {
+        const heading = section.split('\n')[0]!;
+        expect(section.split('\n').slice(1).join('\n').trim(), `section "${heading}"`).not.toBe('');
+        for (const sub of section.split(/^### /m).slice(1)) {
+          expect(sub.split('\n').slice(1).join('\n').trim(), `"${heading}" > "${sub.split('\n')[0]}"`).not.toBe('');
+        }
+      }
+    });
+
     it('has a runbook section for every alert, where its runbook_url points', async () => {
       const runbook = await read(`${service}/RUNBOOK.md`);
       const anchors = new Set([...runbook.matchAll(/^## (.+)$/gm)].map((m) => headingAnchor(m[1]!)));

@@ -1,5 +1,8 @@
 import type { Signal } from '../../core/alert.js';
+import { counterIncreaseScenarios } from './counter-increase.js';
+import { counterRatioScenarios } from './counter-ratio.js';
 import { errorRatioScenarios } from './error-ratio.js';
+import { gaugeThresholdScenarios } from './gauge-threshold.js';
 import { latencyQuantileScenarios } from './latency-quantile.js';
 import { lowThroughputScenarios } from './low-throughput.js';
 import { resourceUtilisationScenarios } from './resource-utilisation.js';
@@ -16,6 +19,9 @@ export const SCENARIO_BUILDERS: { readonly [K in Signal['kind']]: ScenarioBuilde
   latencyQuantile: latencyQuantileScenarios,
   resourceUtilisation: resourceUtilisationScenarios,
   lowThroughput: lowThroughputScenarios,
+  counterRatio: counterRatioScenarios,
+  gaugeThreshold: gaugeThresholdScenarios,
+  counterIncrease: counterIncreaseScenarios,
 };
 
 export function scenariosFor<K extends Signal['kind']>(signal: Extract<Signal, { kind: K }>, ctx: ScenarioContext): Scenario[] {

@@ -11,7 +11,7 @@ import { inhibitRulesFor } from '../../../../lib/render/alertmanager/inhibit-rul
 import { toYaml } from '../../../../lib/render/yaml.js';
 import { shopService } from '../../../alerts/fixture.js';
 
-const cpuLevels = (service = shopService(), levels = { warning: '50%', critical: '80%' } as const) => ({
+const cpuLevels = (service = shopService(), levels: { warning: `${number}%`; critical: `${number}%` } = { warning: '50%', critical: '80%' }) => ({
   service,
   alerts: twoLevelAlerts(service, { levels }, (level, above) => containerResourcesAlerts(service, {
     workload: 'api',

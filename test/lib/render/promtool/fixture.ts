@@ -4,6 +4,7 @@ import { defineService, type Service } from '../../../../lib/core/service.js';
 import { SEV1, SEV2_WARNING, SEV3 } from '../../../../lib/core/severity.js';
 import type { ServiceStack } from '../../../../lib/core/stack.js';
 import { Duration, Ratio, type Parsed } from '../../../../lib/core/units.js';
+import { eq, re } from '../../../../lib/promql/selector.js';
 import { ruleGroupsFor } from '../../../../lib/render/prometheus/rule-groups.js';
 import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
@@ -41,9 +42,12 @@ export function fixtureService(): Service {
 }
 
 /**
- * One alert per signal kind (two for resource utilisation), with hand-written thresholds: up for 1m,
- * 5% errors, p95 5s, 80% CPU, 90% memory, 5 documents/h. The texts use every template form the
- * renderer supports, including raw `{{ $value }}` where the value is exact.
+ * One alert per signal kind (two for resource utilisation, counter ratios, gauges and counter increases),
+ * with hand-written thresholds: up for 1m, 5% errors, p95 5s, 80% CPU, 90% memory, 5 documents/h, 401/403
+ * above 10% of requests (one metric, two selectors), tickets resolved below 80% of tickets created (two
+ * metrics, `<`), more than 100 queued jobs in a queue (`max by (queue)`), Redis down (`min(redis_up) < 1`),
+ * any failed migration within 1h (`for: 0s`) and more than 5 failed jobs of a queue within 15m. The texts
+ * use every template form the renderer supports, including raw `{{ $value }}` where the value is exact.
  */
 export function fixtureAlerts(service: Service): AlertSpec[] {
   const workload = service.workload('harvey-backend');
@@ -94,6 +98,68 @@ export function fixtureAlerts(service: Service): AlertSpec[] {
       description: 'Harvey Backend produced {{ printf "%.1f" $value }} documents per hour ({{ $value }}) while receiving requests (minimum 5/h).',
       runbook: RUNBOOK,
     },
+    {
+      name: 'HarveyHighAuthFailureRatio', group: 'http', for: duration('10m'), level: SEV2_WARNING,
+      signal: {
+        kind: 'counterRatio', comparator: '>', threshold: ratio('10%'), window: duration('5m'),
+        numerator: { metric: 'http_requests_total', matchers: [eq('job', 'harvey-backend'), re('status', '401|403')] },
+        denominator: { metric: 'http_requests_total', matchers: [eq('job', 'harvey-backend')] },
+      },
+      summary: 'Harvey Backend rejects more than 10% of requests with 401/403',
+      description: '{{ $value | humanizePercentage }} of Harvey Backend requests are rejected with 401 or 403 (threshold 10%).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyLowTicketResolution', group: 'business', for: duration('30m'), level: SEV3,
+      signal: {
+        kind: 'counterRatio', comparator: '<', threshold: ratio('80%'), window: duration('1h'),
+        numerator: { metric: 'tickets_resolved_total', matchers: [eq('job', 'harvey-backend')] },
+        denominator: { metric: 'tickets_created_total', matchers: [eq('job', 'harvey-backend')] },
+      },
+      summary: 'Harvey Backend resolves fewer than 80% of new tickets',
+      description: 'Tickets resolved are {{ $value | humanizePercentage }} of tickets created in the last hour (minimum 80%).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyQueueBacklog', group: 'worker', for: duration('10m'), level: SEV2_WARNING,
+      signal: {
+        kind: 'gaugeThreshold', aggregation: 'max', by: ['queue'], comparator: '>', threshold: 100, unit: 'none',
+        series: { metric: 'rq_queue_jobs', matchers: [eq('job', 'harvey-worker'), eq('status', 'queued')] },
+      },
+      summary: 'Queue {{ $labels.queue }} has more than 100 jobs waiting',
+      description: '{{ $value }} jobs are waiting in queue {{ $labels.queue }} (threshold 100).',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyRedisDown', group: 'worker', for: duration('1m'), level: SEV1,
+      signal: {
+        kind: 'gaugeThreshold', aggregation: 'min', by: [], comparator: '<', threshold: 1, unit: 'none',
+        series: { metric: 'redis_up', matchers: [eq('job', 'redis')] },
+      },
+      summary: 'Redis is down',
+      description: 'redis_up is {{ $value }}: the exporter cannot reach Redis.',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyMigrationFailed', group: 'worker', for: Duration.ofSeconds(0), level: SEV2_WARNING,
+      signal: {
+        kind: 'counterIncrease', window: duration('1h'), threshold: 0, by: [],
+        series: { metric: 'migrations_failed_total', matchers: [eq('job', 'harvey-worker')] },
+      },
+      summary: 'A database migration of Harvey failed',
+      description: '{{ $value }} database migration(s) failed in the last hour.',
+      runbook: RUNBOOK,
+    },
+    {
+      name: 'HarveyJobFailures', group: 'worker', for: duration('5m'), level: SEV3,
+      signal: {
+        kind: 'counterIncrease', window: duration('15m'), threshold: 5, by: ['queue'],
+        series: { metric: 'rq_jobs_failed_total', matchers: [eq('job', 'harvey-worker')] },
+      },
+      summary: 'Jobs of queue {{ $labels.queue }} are failing',
+      description: '{{ $value }} jobs of queue {{ $labels.queue }} failed within 15m (threshold 5).',
+      runbook: RUNBOOK,
+    },
   ];
 }
 
@@ -113,11 +179,27 @@ export function withThresholdsScaled(stack: ServiceStack, kind: Signal['kind'], 
         return { ...signal, threshold: Duration.ofSeconds(signal.threshold.seconds * factor) };
       case 'lowThroughput':
         return { ...signal, minPerHour: signal.minPerHour * factor };
+      case 'counterRatio':
+        return { ...signal, threshold: unwrap(Ratio.of(signal.threshold.value * factor)) };
+      case 'gaugeThreshold':
+      case 'counterIncrease':
+        return { ...signal, threshold: signal.threshold * factor };
       case 'targetDown':
         return signal;
     }
   };
   return { ...stack, alerts: stack.alerts.map((a) => (a.signal.kind === kind ? { ...a, signal: scale(a.signal) } : a)) };
+}
+
+/**
+ * The same stack with each threshold of the given kind moved by `delta` (texts unchanged): for counts,
+ * where scaling a threshold of 0 or 1 proves nothing, one event (or unit) is the resolution.
+ */
+export function withThresholdsShifted(stack: ServiceStack, kind: 'gaugeThreshold' | 'counterIncrease', delta: number): ServiceStack {
+  return {
+    ...stack,
+    alerts: stack.alerts.map((a) => (a.signal.kind === kind ? { ...a, signal: { ...a.signal, threshold: a.signal.threshold + delta } } : a)),
+  };
 }
 
 /** The same stack with one alert's `for` replaced. */

@@ -8,7 +8,7 @@ import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
 import { checkRules, runPromtoolTests } from '../../../../lib/testing/promtool.js';
 import {
-  duration, fixtureStack, platform, RULE_FILE, rulesYaml, TEST_FILE, testsYaml, withFor, withThresholdsScaled,
+  duration, fixtureStack, platform, RULE_FILE, rulesYaml, TEST_FILE, testsYaml, withFor, withThresholdsScaled, withThresholdsShifted,
 } from './fixture.js';
 
 const stack = fixtureStack();
@@ -73,6 +73,23 @@ describe('promtoolTestsFor', () => {
       'HarveyLowDocumentGeneration stays silent when documents_generated_total drops to just above 5/h',
       'HarveyLowDocumentGeneration stays silent with no requests and no documents_generated_total increase',
       'HarveyLowDocumentGeneration fires when documents_generated_total is missing for 30m while requests are served',
+      'HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m',
+      'HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%',
+      'HarveyHighAuthFailureRatio stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+      'HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m',
+      'HarveyLowTicketResolution stays silent when the ratio is just above 80%',
+      'HarveyLowTicketResolution stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+      'HarveyQueueBacklog fires when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 102 (> 100) for 10m',
+      'HarveyQueueBacklog stays silent when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 98 (not > 100)',
+      'HarveyQueueBacklog stays silent without rq_queue_jobs series (a missing gauge does not fire; a target-down alert covers it)',
+      'HarveyRedisDown fires when the min of redis_up{job="redis"} is 0 (< 1) for 1m',
+      'HarveyRedisDown stays silent when the min of redis_up{job="redis"} is 1 (not < 1)',
+      'HarveyRedisDown stays silent without redis_up series (a missing gauge does not fire; a target-down alert covers it)',
+      'HarveyMigrationFailed fires when migrations_failed_total{job="harvey-worker"} grows by 1 within 1h (more than 0) for 0s',
+      'HarveyMigrationFailed stays silent while migrations_failed_total{job="harvey-worker"} does not grow, across a restart that resets it to 0',
+      'HarveyJobFailures fires when rq_jobs_failed_total{job="harvey-worker"} grows by 6 within 15m (more than 5) for 5m',
+      'HarveyJobFailures stays silent when rq_jobs_failed_total{job="harvey-worker"} grows by exactly 5 within 15m',
+      'HarveyJobFailures stays silent while rq_jobs_failed_total{job="harvey-worker"} does not grow, across a restart that resets it to 0',
     ]);
   });
 
@@ -93,6 +110,15 @@ describe('promtoolTestsFor', () => {
       // One hour of normal production, then the last normal minute leaves the 1h window at 2h.
       ['HarveyLowDocumentGeneration fires when documents_generated_total drops to just below 5/h for 30m while requests are served', 120, 150],
       ['HarveyLowDocumentGeneration fires when documents_generated_total is missing for 30m while requests are served', 1, 31],
+      // Counters starting at zero: the ratio is exact from the second sample on, as for the 5xx ratio.
+      ['HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m', 1, 11],
+      ['HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m', 1, 31],
+      // Gauges are instant selectors, true from the first sample.
+      ['HarveyQueueBacklog fires when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 102 (> 100) for 10m', 0, 10],
+      ['HarveyRedisDown fires when the min of redis_up{job="redis"} is 0 (< 1) for 1m', 0, 1],
+      // A quiet first window, then the first burst in (w, w + 1m]; `for: 0s` fires at once.
+      ['HarveyMigrationFailed fires when migrations_failed_total{job="harvey-worker"} grows by 1 within 1h (more than 0) for 0s', 61, 61],
+      ['HarveyJobFailures fires when rq_jobs_failed_total{job="harvey-worker"} grows by 6 within 15m (more than 5) for 5m', 16, 21],
     ]);
   });
 
@@ -146,6 +172,76 @@ describe('promtoolTestsFor', () => {
     ]);
   });
 
+  it('builds same-metric ratio series so that the numerator\'s events are among the denominator\'s, and another job\'s are left out', () => {
+    const auth = file.tests.find((t) => t.name.startsWith('HarveyHighAuthFailureRatio fires'))!;
+    expect(auth.input_series).toEqual([
+      // 1020 of 10000 requests per minute are 401s: 10.2%; the 200s are the other 8980.
+      { series: 'http_requests_total{instance="10.0.0.12:8000",job="harvey-backend",status="401"}', values: '0+1020x21' },
+      { series: 'http_requests_total{instance="10.0.0.12:8000",job="harvey-backend",status="200"}', values: '0+8980x21' },
+      { series: 'http_requests_total{instance="10.0.0.12:8000",job="harvey-backend-other",status="401"}', values: '0+10000x21' },
+    ]);
+    expect(auth.alert_rule_test[1]!.exp_alerts[0]!.exp_annotations.description)
+      .toBe('10.2% of Harvey Backend requests are rejected with 401 or 403 (threshold 10%).');
+    const tickets = file.tests.find((t) => t.name.startsWith('HarveyLowTicketResolution fires'))!;
+    expect(tickets.input_series.map((s) => `${s.series} ${s.values}`)).toEqual([
+      'tickets_resolved_total{instance="10.0.0.12:8000",job="harvey-backend"} 0+784x91',
+      'tickets_created_total{instance="10.0.0.12:8000",job="harvey-backend"} 0+1000x91',
+      // For `<`, another job's created tickets would drag the ratio down if they counted.
+      'tickets_created_total{instance="10.0.0.12:8000",job="harvey-backend-other"} 0+1000x91',
+    ]);
+  });
+
+  it('labels a gauge alert with its `by` labels, for the breaching group only', () => {
+    const backlog = file.tests.find((t) => t.name.startsWith('HarveyQueueBacklog fires'))!;
+    expect(backlog.input_series.map((s) => `${s.series} ${s.values}`)).toEqual([
+      'rq_queue_jobs{instance="10.0.0.12:9100",job="harvey-worker",queue="default",status="queued"} 102x20',
+      'rq_queue_jobs{instance="10.0.0.13:9100",job="harvey-worker",queue="default",status="queued"} 98x20',
+      'rq_queue_jobs{instance="10.0.0.12:9100",job="harvey-worker",queue="other",status="queued"} 98x20',
+      'rq_queue_jobs{instance="10.0.0.13:9100",job="harvey-worker",queue="other",status="queued"} 98x20',
+    ]);
+    expect(backlog.alert_rule_test).toEqual([
+      { eval_time: '9m', alertname: 'HarveyQueueBacklog', exp_alerts: [] },
+      {
+        eval_time: '10m',
+        alertname: 'HarveyQueueBacklog',
+        exp_alerts: [{
+          exp_labels: { queue: 'default', severity: 'warning', sev: 'SEV-2', service: 'harvey-backend', team: 'harvey' },
+          exp_annotations: {
+            summary: 'Queue default has more than 100 jobs waiting',
+            description: '102 jobs are waiting in queue default (threshold 100).',
+            runbook_url: 'https://github.com/example-org/observability/blob/main/dist/harvey-backend/RUNBOOK.md#harveyqueuebacklog',
+          },
+        }],
+      },
+    ]);
+    // redis_up < 1: one of two instances at 0 breaches, 1 is healthy; no series at all stays silent.
+    const redis = file.tests.filter((t) => t.name.startsWith('HarveyRedisDown')).map((t) => t.input_series.map((s) => `${s.series} ${s.values}`));
+    expect(redis).toEqual([
+      ['redis_up{instance="10.0.0.12:9100",job="redis"} 0x2', 'redis_up{instance="10.0.0.13:9100",job="redis"} 1x2'],
+      ['redis_up{instance="10.0.0.12:9100",job="redis"} 1x2', 'redis_up{instance="10.0.0.13:9100",job="redis"} 1x2'],
+      ['up{instance="10.0.0.12:9100",job="redis"} 0x2', 'redis_up{instance="10.0.0.12:9100",job="redis-other"} 0x2'],
+    ]);
+  });
+
+  it('feeds counter increases one burst per window after a quiet first window, and asserts `for: 0s` fires at once', () => {
+    const migration = file.tests.find((t) => t.name.startsWith('HarveyMigrationFailed fires'))!;
+    expect(migration.input_series.map((s) => `${s.series} ${s.values}`)).toEqual([
+      'migrations_failed_total{instance="10.0.0.12:9100",job="harvey-worker"} 3x60 4 4x58 5',
+      'migrations_failed_total{instance="10.0.0.13:9100",job="harvey-worker"} 3x60 3 3x58 3',
+      'migrations_failed_total{instance="10.0.0.12:9100",job="harvey-worker-other"} 3x60 4 4x58 5',
+    ]);
+    expect(migration.alert_rule_test.map((t) => [t.eval_time, t.exp_alerts.map((a) => a.exp_annotations.description)])).toEqual([
+      ['1h', []],
+      ['1h1m', ['1 database migration(s) failed in the last hour.']],
+    ]);
+    expect(migration.promql_expr_test.map((t) => [t.eval_time, t.exp_samples.map((x) => x.labels)])).toEqual([
+      ['1h', []],
+      ['1h1m', ['ALERTS{alertname="HarveyMigrationFailed",alertstate="firing",service="harvey-backend",sev="SEV-2",severity="warning",team="harvey"}']],
+    ]);
+    const jobs = file.tests.find((t) => t.name.startsWith('HarveyJobFailures fires'))!;
+    expect(jobs.alert_rule_test[1]!.exp_alerts.map((a) => a.exp_labels.queue)).toEqual(['default']);
+  });
+
   it('passes the real promtool test rules against the rule file rendered by ruleGroupsFor', async () => {
     const result = await runAgainst(rulesYaml(stack));
     expect(result.output).toContain('SUCCESS');
@@ -154,7 +250,7 @@ describe('promtoolTestsFor', () => {
 
   it('goes with a rule file that promtool check rules accepts', async () => {
     const result = await checkRules({ [RULE_FILE]: rulesYaml(stack) }, RULE_FILE);
-    expect(result.output).toContain('SUCCESS: 6 rules found');
+    expect(result.output).toContain('SUCCESS: 12 rules found');
     expect(result.ok).toBe(true);
   });
 
@@ -179,10 +275,62 @@ describe('the generated tests fail under promtool when a threshold moves past th
     ]],
     ['lowThroughput', 1.1, ['HarveyLowDocumentGeneration stays silent when documents_generated_total drops to just above 5/h']],
     ['lowThroughput', 0.9, ['HarveyLowDocumentGeneration fires when documents_generated_total drops to just below 5/h for 30m while requests are served']],
+    ['counterRatio', 1.1, [
+      'HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m',
+      'HarveyLowTicketResolution stays silent when the ratio is just above 80%',
+    ]],
+    ['counterRatio', 0.9, [
+      'HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%',
+      'HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m',
+    ]],
+    ['gaugeThreshold', 1.1, [
+      'HarveyQueueBacklog fires when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 102 (> 100) for 10m',
+      'HarveyRedisDown stays silent when the min of redis_up{job="redis"} is 1 (not < 1)',
+    ]],
+    // redis_up < 0.9 means the same as < 1 for a gauge that is 0 or 1; the shift below moves it to < 0.
+    ['gaugeThreshold', 0.9, ['HarveyQueueBacklog stays silent when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 98 (not > 100)']],
   ])('%s thresholds × %s break exactly the scenario on the wrong side', async (kind, factor, failing) => {
     const result = await runAgainst(rulesYaml(withThresholdsScaled(stack, kind, factor)));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual([...failing].sort());
+  });
+
+  // Counts move by whole events: scaling a threshold of 0 (any event) would prove nothing.
+  it.each<['gaugeThreshold' | 'counterIncrease', number, string[]]>([
+    ['gaugeThreshold', -1, ['HarveyRedisDown fires when the min of redis_up{job="redis"} is 0 (< 1) for 1m']],
+    ['counterIncrease', 1, [
+      'HarveyJobFailures fires when rq_jobs_failed_total{job="harvey-worker"} grows by 6 within 15m (more than 5) for 5m',
+      'HarveyMigrationFailed fires when migrations_failed_total{job="harvey-worker"} grows by 1 within 1h (more than 0) for 0s',
+    ]],
+    ['counterIncrease', -1, [
+      'HarveyJobFailures stays silent when rq_jobs_failed_total{job="harvey-worker"} grows by exactly 5 within 15m',
+      'HarveyMigrationFailed stays silent while migrations_failed_total{job="harvey-worker"} does not grow, across a restart that resets it to 0',
+    ]],
+  ])('%s thresholds %+d break exactly the scenario on the wrong side', async (kind, delta, failing) => {
+    const result = await runAgainst(rulesYaml(withThresholdsShifted(stack, kind, delta)));
+    expect(result.ok).toBe(false);
+    expect(failedGroups(result.output)).toEqual([...failing].sort());
+  });
+
+  it('counterRatio: a numerator selector that also counts other statuses breaks the healthy scenario', async () => {
+    const result = await runAgainst(rulesWithExpr(stack, 'HarveyHighAuthFailureRatio', (e) => e.replace('status=~"401|403"', 'status=~"401|403|200"')));
+    expect(result.ok).toBe(false);
+    expect(failedGroups(result.output)).toEqual(['HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%']);
+  });
+
+  it('counterRatio, gaugeThreshold, counterIncrease: dropping the job matcher breaks the scenarios where another job must be left out', async () => {
+    const dropJob = (metric: string, job: string) => (e: string): string =>
+      e.replace(`${metric}{job="${job}"}`, metric).replace(`${metric}{job="${job}",`, `${metric}{`);
+    let rules = rulesWithExpr(stack, 'HarveyLowTicketResolution', dropJob('tickets_created_total', 'harvey-backend'));
+    rules = rules.replace('rq_queue_jobs{job="harvey-worker",status="queued"}', 'rq_queue_jobs{status="queued"}');
+    rules = rules.replace('migrations_failed_total{job="harvey-worker"}', 'migrations_failed_total');
+    const result = await runAgainst(rules);
+    expect(result.ok).toBe(false);
+    expect(failedGroups(result.output)).toEqual([
+      'HarveyLowTicketResolution stays silent when the ratio is just above 80%',
+      'HarveyMigrationFailed stays silent while migrations_failed_total{job="harvey-worker"} does not grow, across a restart that resets it to 0',
+      'HarveyQueueBacklog stays silent without rq_queue_jobs series (a missing gauge does not fire; a target-down alert covers it)',
+    ].sort());
   });
 
   it('targetDown: comparing up with something other than 0 breaks the "up is 0" scenario', async () => {
