@@ -26,6 +26,8 @@ import { EQUIVALENCE_DATABASE, EQUIVALENCE_EXPORTER_JOBS as JOBS, equivalenceEng
  */
 
 const NS = service.namespace;
+// Commands run inside the service's own containers: both have the RQ CLI and redis-py (RQ depends on it)
+// and read the broker address from REDIS_URL, so no password appears here.
 const WEB = 'equivalence-web';
 const WORKER = 'equivalence-worker';
 const RQ_INFO = `\`kubectl exec -n ${NS} deploy/${WORKER} -- sh -c 'rq info -u "$REDIS_URL"'\` (docker compose: \`rq info -u redis://localhost:6379/0\`)`;
@@ -42,7 +44,7 @@ const apiAlerts: AlertSpec[] = [
       diagnose: [
         `Are the web pods up? \`kubectl get pods -n ${NS} -l app.kubernetes.io/name=${WEB}\` (docker compose: \`docker compose ps\`)`,
         `Read the error: \`kubectl logs -n ${NS} deployment/${WEB} --tail=200\` (docker compose: \`docker compose logs --tail 200 web\`)`,
-        `Check the health endpoint from inside the cluster: \`kubectl exec -n ${NS} deploy/${WEB} -- curl -sS http://localhost:8000/health\``,
+        `Check the health endpoint: \`kubectl port-forward -n ${NS} deploy/${WEB} 8000:8000\`, then \`curl -sS http://localhost:8000/health\``,
         `Check PostgreSQL and Redis: \`kubectl get pods -n ${NS} -l app.kubernetes.io/instance=equivalence-postgresql\`, ${REDIS_PING}`,
         'A schema error at start-up means a failed migration: see EquivalenceEngineSchemaMigrationFailed.',
       ],
