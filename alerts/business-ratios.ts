@@ -73,7 +73,7 @@ const THRESHOLD_ALLOWED = "exactly one of 'above' or 'below', a percentage such 
  * is what the window (default 1h) smooths.
  *
  * Problems go to `service.issues`: a counter missing from the catalog, a label the metric does not
- * have, both or neither of `above` / `below`, a threshold of 0% or 100% (never reachable).
+ * have, both or neither of `above` / `below`, a threshold of 0% or 100% (never crossed).
  */
 export function businessRatioAlert(service: Service, options: BusinessRatioAlertOptions): AlertSpec {
   const { issues } = service;
@@ -131,10 +131,8 @@ function ratioThreshold(service: Service, at: string, options: BusinessRatioThre
     return { comparator: '>', threshold: FALLBACK_THRESHOLD };
   }
   if (options.above !== undefined) return { comparator: '>', threshold: shareThreshold(service, `${at}.above`, options.above) };
-  const threshold = issues.ratioFromPercent(`${at}.below`, options.below);
-  issues.check(threshold.value > 0, `${at}.below`, options.below,
-    "a share above 0%, such as '60%': a ratio of counters is never below 0%, so the alert could never fire");
-  return { comparator: '<', threshold };
+  // Percentages are above 0% by construction ('0%' is refused), so a `below` threshold can always be crossed.
+  return { comparator: '<', threshold: issues.ratioFromPercent(`${at}.below`, options.below) };
 }
 
 function genericRunbook(t: { what: string; direction: string; threshold: Ratio; window: string; num: string; den: string }): RunbookEntry {

@@ -34,11 +34,14 @@ describe('the committed dist/', () => {
       expect(result.ok).toBe(true);
     });
 
-    it('has generated threshold tests that pass under the real promtool test rules', async () => {
+    // The stacks' own tests do not run promtool again: this runs every service's generated tests once.
+    // SLO burn scenarios span hours of series, so a service with several SLOs takes about a minute on
+    // two cores; the limit is generous for a loaded CI machine, not an assertion on time.
+    it('has generated threshold tests that pass under the real promtool test rules', { timeout: 600_000 }, async () => {
       const result = await runPromtoolTests({
         'prometheus-rules.yaml': await read(`${service}/prometheus-rules.yaml`),
         'prometheus-rules.test.yaml': await read(`${service}/prometheus-rules.test.yaml`),
-      }, 'prometheus-rules.test.yaml');
+      }, 'prometheus-rules.test.yaml', { timeoutMs: 600_000 });
       expect(result.output).toContain('SUCCESS');
       expect(result.ok).toBe(true);
     });

@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { formatIssue } from '../../lib/core/issues.js';
-import { runPromtoolTests } from '../../lib/testing/promtool.js';
 import { thresholdTable, thresholdTableMarkdown } from '../../lib/testing/threshold-table.js';
 import { synthesize } from '../../lib/synth/synthesize.js';
 import { harvenAi } from '../../stacks/harven-ai.js';
@@ -109,14 +108,4 @@ describe('Harven.AI stack', () => {
     expect(files.get('harven-ai/k8s/horizontalpodautoscaler-harven-backend.yaml')).toMatch(/minReplicas: 2[\s\S]*maxReplicas: 6|maxReplicas: 6[\s\S]*minReplicas: 2/);
   });
 
-  it('passes its generated promtool tests in the real promtool', async () => {
-    const { files } = synthesize([harvenAi], platform);
-    const rules = files.get('harven-ai/prometheus-rules.yaml');
-    const tests = files.get('harven-ai/prometheus-rules.test.yaml');
-    expect(rules).toBeDefined();
-    expect(tests).toBeDefined();
-    const result = await runPromtoolTests({ 'prometheus-rules.yaml': rules!, 'prometheus-rules.test.yaml': tests! }, 'prometheus-rules.test.yaml');
-    expect(result.output).toContain('SUCCESS');
-    expect(result.ok).toBe(true);
-  });
 });

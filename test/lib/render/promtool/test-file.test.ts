@@ -8,7 +8,7 @@ import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
 import { checkRules, runPromtoolTests } from '../../../../lib/testing/promtool.js';
 import {
-  duration, fixtureStack, platform, RULE_FILE, rulesYaml, TEST_FILE, testsYaml, withFor, withThresholdsScaled, withThresholdsShifted,
+  duration, fixtureStack, platform, ratio, RULE_FILE, rulesYaml, TEST_FILE, testsYaml, withFor, withThresholdsScaled, withThresholdsShifted,
 } from './fixture.js';
 
 const stack = fixtureStack();
@@ -287,9 +287,13 @@ describe('the generated tests fail under promtool when a threshold moves past th
       'HarveyQueueBacklog fires when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 102 (> 100) for 10m',
       'HarveyRedisDown stays silent when the min of redis_up{job="redis"} is 1 (not < 1)',
     ]],
+    // The breaching scenario also holds healthy data (the other instance, the other queue), which now alerts too.
     // redis_up < 0.9 means the same as < 1 for a gauge that is 0 or 1; the shift below moves it to < 0.
-    ['gaugeThreshold', 0.9, ['HarveyQueueBacklog stays silent when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 98 (not > 100)']],
-  ])('%s thresholds × %s break exactly the scenario on the wrong side', async (kind, factor, failing) => {
+    ['gaugeThreshold', 0.9, [
+      'HarveyQueueBacklog fires when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 102 (> 100) for 10m',
+      'HarveyQueueBacklog stays silent when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 98 (not > 100)',
+    ]],
+  ])('%s thresholds × %s break exactly the listed scenarios on the wrong side', async (kind, factor, failing) => {
     const result = await runAgainst(rulesYaml(withThresholdsScaled(stack, kind, factor)));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual([...failing].sort());
@@ -302,20 +306,28 @@ describe('the generated tests fail under promtool when a threshold moves past th
       'HarveyJobFailures fires when rq_jobs_failed_total{job="harvey-worker"} grows by 6 within 15m (more than 5) for 5m',
       'HarveyMigrationFailed fires when migrations_failed_total{job="harvey-worker"} grows by 1 within 1h (more than 0) for 0s',
     ]],
+    // Also the breaching scenarios: queue="other" (5 per window) alerts beside queue="default", and `> -1`
+    // holds before the first burst, so HarveyMigrationFailed is already firing when it must not be.
     ['counterIncrease', -1, [
+      'HarveyJobFailures fires when rq_jobs_failed_total{job="harvey-worker"} grows by 6 within 15m (more than 5) for 5m',
       'HarveyJobFailures stays silent when rq_jobs_failed_total{job="harvey-worker"} grows by exactly 5 within 15m',
+      'HarveyMigrationFailed fires when migrations_failed_total{job="harvey-worker"} grows by 1 within 1h (more than 0) for 0s',
       'HarveyMigrationFailed stays silent while migrations_failed_total{job="harvey-worker"} does not grow, across a restart that resets it to 0',
     ]],
-  ])('%s thresholds %+d break exactly the scenario on the wrong side', async (kind, delta, failing) => {
+  ])('%s thresholds shifted by %s break the scenarios on the wrong side', async (kind, delta, failing) => {
     const result = await runAgainst(rulesYaml(withThresholdsShifted(stack, kind, delta)));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual([...failing].sort());
   });
 
-  it('counterRatio: a numerator selector that also counts other statuses breaks the healthy scenario', async () => {
+  it('counterRatio: a numerator selector that also counts the 200s breaks the scenarios with traffic', async () => {
     const result = await runAgainst(rulesWithExpr(stack, 'HarveyHighAuthFailureRatio', (e) => e.replace('status=~"401|403"', 'status=~"401|403|200"')));
     expect(result.ok).toBe(false);
-    expect(failedGroups(result.output)).toEqual(['HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%']);
+    expect(failedGroups(result.output)).toEqual([
+      // The ratio reads 100%, not 10.2%, in the annotation.
+      'HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m',
+      'HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%',
+    ]);
   });
 
   it('counterRatio, gaugeThreshold, counterIncrease: dropping the job matcher breaks the scenarios where another job must be left out', async () => {
@@ -327,8 +339,14 @@ describe('the generated tests fail under promtool when a threshold moves past th
     const result = await runAgainst(rules);
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual([
+      // Another job's created tickets count: 78.4% reads 39.2% in the annotation, 81.6% reads 40.8%, no tickets reads 0%.
+      'HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m',
       'HarveyLowTicketResolution stays silent when the ratio is just above 80%',
+      'HarveyLowTicketResolution stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+      // Another job's failed migration counts: 2 instead of 1, and the idle scenario alerts.
+      'HarveyMigrationFailed fires when migrations_failed_total{job="harvey-worker"} grows by 1 within 1h (more than 0) for 0s',
       'HarveyMigrationFailed stays silent while migrations_failed_total{job="harvey-worker"} does not grow, across a restart that resets it to 0',
+      // Another job's backlog of 102 counts although this job exports no gauge.
       'HarveyQueueBacklog stays silent without rq_queue_jobs series (a missing gauge does not fire; a target-down alert covers it)',
     ].sort());
   });
@@ -349,8 +367,8 @@ describe('the generated tests fail under promtool when a threshold moves past th
 describe('the generated tests fail under promtool when `for` moves by one evaluation interval', () => {
   const firing = (alert: string): string[] => file.tests.map((t) => t.name).filter((n) => n.startsWith(`${alert} fires`)).sort();
 
-  it.each(stack.alerts.map((a) => [a.name, a.for.text] as const))('%s (for %s): one interval longer and it fires too late', async (alert, forText) => {
-    const longer = duration(forText).seconds + 60;
+  it.each(stack.alerts.map((a) => [a.name, a.for.text, a.for.seconds] as const))('%s (for %s): one interval longer and it fires too late', async (alert, _forText, seconds) => {
+    const longer = seconds + 60;
     const result = await runAgainst(rulesYaml(withFor(stack, alert, `${longer}s`)));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual(firing(alert));
@@ -404,6 +422,53 @@ describe('promtoolTestsFor refuses what it cannot prove', () => {
     };
     expect(() => promtoolTestsFor(bad, platform, RULE_FILE)).toThrow(
       'HarveyHighMemory: annotation summary: unsupported template action {{ $labels.pod | toUpper }}',
+    );
+  });
+
+  const withSignal = (alert: string, edit: (signal: Signal) => Signal): ServiceStack => ({
+    ...stack,
+    alerts: stack.alerts.map((a) => (a.name === alert ? { ...a, signal: edit(a.signal) } : a)),
+  });
+
+  it('refuses a ratio selector that no constructed label value satisfies, naming the alert', () => {
+    const impossible = withSignal('HarveyHighAuthFailureRatio', (s) => (s.kind === 'counterRatio'
+      ? { ...s, numerator: { ...s.numerator, matchers: [...s.numerator.matchers, { label: 'status', op: '=', value: '500' }] } }
+      : s));
+    expect(() => promtoolTestsFor(impossible, platform, RULE_FILE)).toThrow(
+      'HarveyHighAuthFailureRatio: cannot build test series for http_requests_total{job="harvey-backend",status=~"401|403",status="500"}: ' +
+      'no label value of status satisfies all of its matchers that the test data could use',
+    );
+  });
+
+  it('refuses a same-metric ratio whose numerator selects everything the denominator does', () => {
+    const same = withSignal('HarveyHighAuthFailureRatio', (s) => (s.kind === 'counterRatio' ? { ...s, numerator: s.denominator } : s));
+    expect(() => promtoolTestsFor(same, platform, RULE_FILE)).toThrow(
+      'HarveyHighAuthFailureRatio: cannot build a series that http_requests_total{job="harvey-backend"} selects and ' +
+      'http_requests_total{job="harvey-backend"} does not; the numerator would count every event of the denominator',
+    );
+  });
+
+  it('refuses a same-metric ratio threshold that leaves no room above it', () => {
+    const high = withSignal('HarveyHighAuthFailureRatio', (s) => (s.kind === 'counterRatio' ? { ...s, threshold: ratio('99%') } : s));
+    expect(() => promtoolTestsFor(high, platform, RULE_FILE)).toThrow(
+      'HarveyHighAuthFailureRatio: a threshold of 99% leaves no room above it for the test data: every event of ' +
+      'http_requests_total{job="harvey-backend",status=~"401|403"} is also one of http_requests_total{job="harvey-backend"}',
+    );
+  });
+
+  it('refuses a gauge selector with a regex the test data cannot satisfy', () => {
+    const flags = withSignal('HarveyRedisDown', (s) => (s.kind === 'gaugeThreshold'
+      ? { ...s, series: { metric: 'redis_up', matchers: [{ label: 'job', op: '=~', value: '(?i)REDIS' }] } }
+      : s));
+    expect(() => promtoolTestsFor(flags, platform, RULE_FILE)).toThrow(
+      'HarveyRedisDown: cannot build test series for redis_up{job=~"(?i)REDIS"}: no label value of job satisfies all of its matchers that the test data could use',
+    );
+  });
+
+  it('refuses a counter-increase window that is not a whole number of evaluation intervals', () => {
+    const odd = withSignal('HarveyJobFailures', (s) => (s.kind === 'counterIncrease' ? { ...s, window: duration('90s') } : s));
+    expect(() => promtoolTestsFor(odd, platform, RULE_FILE)).toThrow(
+      'HarveyJobFailures: the window 1m30s is not a whole number of evaluation intervals (1m); increase() would be extrapolated and the test data could not be exact',
     );
   });
 
