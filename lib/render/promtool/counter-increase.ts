@@ -26,7 +26,7 @@ const EARLIER_EVENTS = 3;
  * (every P = w / interval intervals). E is split over two series (two instances, when the selector
  * leaves `instance` free), so the sum has something to add. With `by` labels, a second group (e.g.
  * queue="other") gets exactly the threshold per window and must not alert. Another job's copy of the
- * counter grows by E + threshold per window throughout, and the selector must leave it out.
+ * counter grows by E + floor(threshold) per window throughout, and the selector must leave it out.
  *
  * Timing: for t >= w the range [t - w, t] (both ends included in Prometheus 2.x) starts and ends on a
  * sample, so increase() does not extrapolate (factor (w + 0 + 0) / w = 1) and is exactly the events in

@@ -80,7 +80,8 @@ export const counterRatioScenarios: ScenarioBuilder<'counterRatio'> = (signal, c
       expectation: { kind: 'fires', conditionTrueAt },
     },
     {
-      name: `${alert.name} stays silent when the ratio is just ${short} ${display}`,
+      // With a threshold of 0 ("any event"), the healthy ratio is 0: no events in the numerator.
+      name: healthy === 0 ? `${alert.name} stays silent when the ratio is 0%` : `${alert.name} stays silent when the ratio is just ${short} ${display}`,
       series: traffic(healthy, false),
       evaluate,
       expectation: { kind: 'silent', checkAt: checks },

@@ -1,0 +1,92 @@
+import { describe, expect, it } from 'vitest';
+import type { AlertSpec, Signal } from '../../../../lib/core/alert.js';
+import { SEV3 } from '../../../../lib/core/severity.js';
+import type { ServiceStack } from '../../../../lib/core/stack.js';
+import { Ratio } from '../../../../lib/core/units.js';
+import { eq, re } from '../../../../lib/promql/selector.js';
+import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
+import { runPromtoolTests } from '../../../../lib/testing/promtool.js';
+import { duration, fixtureService, platform, ratio, RULE_FILE, rulesYaml, TEST_FILE, testsYaml } from './fixture.js';
+
+const ZERO = ((parsed) => { if (!parsed.ok) throw new Error(parsed.allowed); return parsed.value; })(Ratio.of(0));
+const RUNBOOK = { meaning: 'Variant.', why: 'Variant.', diagnose: ['Look.'], act: ['Act.'] };
+const alert = (name: string, signal: Signal, forText = '5m'): AlertSpec => ({
+  name, group: 'variants', for: duration(forText), level: SEV3, signal, runbook: RUNBOOK,
+  summary: '{{ $labels.instance }}{{ $labels.pool }}', description: 'value {{ $value | humanize }}',
+});
+
+/** The shapes of the three newer signal kinds that the fixture does not use. */
+const stack: ServiceStack = {
+  service: fixtureService(),
+  dashboards: [],
+  alerts: [
+    // "Any 429": a threshold of 0 (Ratio.of(0); '0%' is not a valid percentage), the healthy case is no 429 at all.
+    alert('AnyRateLimited', { kind: 'counterRatio', comparator: '>', threshold: ZERO, window: duration('5m'),
+      numerator: { metric: 'llm_calls_total', matchers: [eq('job', 'x'), eq('code', '429')] },
+      denominator: { metric: 'llm_calls_total', matchers: [eq('job', 'x')] } }),
+    // A negative regex in the numerator, a regex only the denominator has.
+    alert('NonSuccess', { kind: 'counterRatio', comparator: '>', threshold: ratio('30%'), window: duration('10m'),
+      numerator: { metric: 'http_requests_total', matchers: [eq('job', 'x'), { label: 'status', op: '!~', value: '2..' }] },
+      denominator: { metric: 'http_requests_total', matchers: [eq('job', 'x'), re('handler', '/api/.+')] } }),
+    // Same metric, disjoint selectors: errors over successes.
+    alert('ErrorsOverSuccesses', { kind: 'counterRatio', comparator: '>', threshold: ratio('50%'), window: duration('5m'),
+      numerator: { metric: 'http_requests_total', matchers: [eq('job', 'x'), eq('status', '500')] },
+      denominator: { metric: 'http_requests_total', matchers: [eq('job', 'x'), eq('status', '200')] } }),
+    alert('LowFreeSpace', { kind: 'gaugeThreshold', aggregation: 'sum', by: [], comparator: '<', threshold: 0.25, unit: 'percentunit',
+      series: { metric: 'free_ratio', matchers: [re('job', 'node|kubelet')] } }),
+    alert('FewWorkers', { kind: 'gaugeThreshold', aggregation: 'max', by: ['instance'], comparator: '<', threshold: 3, unit: 'none',
+      series: { metric: 'workers', matchers: [eq('job', 'x')] } }),
+    alert('PoolFull', { kind: 'gaugeThreshold', aggregation: 'min', by: ['pool'], comparator: '>', threshold: 1e9, unit: 'bytes',
+      series: { metric: 'used_bytes', matchers: [eq('job', 'x'), re('pool', 'a|b')] } }),
+    alert('AnyLag', { kind: 'gaugeThreshold', aggregation: 'max', by: [], comparator: '>', threshold: 0, unit: 's',
+      series: { metric: 'lag_seconds', matchers: [] } }),
+    alert('Timeouts', { kind: 'counterIncrease', window: duration('10m'), threshold: 2.5, by: ['instance'],
+      series: { metric: 'timeouts_total', matchers: [eq('job', 'x')] } }, '15m'),
+    alert('ManyErrors', { kind: 'counterIncrease', window: duration('30m'), threshold: 100, by: [],
+      series: { metric: 'errs_total', matchers: [] } }, '1m'),
+  ],
+};
+
+describe('scenario builders of counter ratios, gauges and counter increases, beyond the fixture', () => {
+  const file = promtoolTestsFor(stack, platform, RULE_FILE);
+  const series = (prefix: string): string[] =>
+    file.tests.find((t) => t.name.startsWith(prefix))!.input_series.map((s) => `${s.series} ${s.values}`);
+
+  it('builds label values from every kind of matcher', () => {
+    expect(series('NonSuccess fires')).toEqual([
+      'http_requests_total{handler="/api/0",instance="10.0.0.12:9100",job="x",status="500"} 0+3060x16',
+      'http_requests_total{handler="/api/0",instance="10.0.0.12:9100",job="x",status="200"} 0+6940x16',
+      'http_requests_total{handler="/api/0",instance="10.0.0.12:9100",job="x-other",status="500"} 0+10000x16',
+    ]);
+    // Disjoint selectors: the numerator's events are not among the denominator's.
+    expect(series('ErrorsOverSuccesses fires')).toEqual([
+      'http_requests_total{instance="10.0.0.12:9100",job="x",status="500"} 0+510x11',
+      'http_requests_total{instance="10.0.0.12:9100",job="x",status="200"} 0+1000x11',
+      'http_requests_total{instance="10.0.0.12:9100",job="x-other",status="500"} 0+1000x11',
+    ]);
+  });
+
+  it('proves "any event" thresholds with one event against none', () => {
+    expect(file.tests.map((t) => t.name).filter((n) => n.startsWith('AnyRateLimited'))).toEqual([
+      'AnyRateLimited fires when llm_calls_total{job="x",code="429"} / llm_calls_total{job="x"} is just above 0% for 5m',
+      'AnyRateLimited stays silent when the ratio is 0%',
+      'AnyRateLimited stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+    ]);
+    expect(series('AnyRateLimited fires')[0]).toBe('llm_calls_total{code="429",instance="10.0.0.12:9100",job="x"} 0+1x11');
+    expect(series('AnyLag fires')).toEqual(['lag_seconds{instance="10.0.0.12:9100"} 0.02x10', 'lag_seconds{instance="10.0.0.13:9100"} -0.02x10']);
+  });
+
+  it('counts whole events for a fractional increase threshold: 3 breach, 2 do not', () => {
+    expect(file.tests.map((t) => t.name).filter((n) => n.startsWith('Timeouts'))).toEqual([
+      'Timeouts fires when timeouts_total{job="x"} grows by 3 within 10m (more than 2.5) for 15m',
+      'Timeouts stays silent when timeouts_total{job="x"} grows by exactly 2 within 10m',
+      'Timeouts stays silent while timeouts_total{job="x"} does not grow, across a restart that resets it to 0',
+    ]);
+  });
+
+  it('passes the real promtool', async () => {
+    const result = await runPromtoolTests({ [RULE_FILE]: rulesYaml(stack), [TEST_FILE]: testsYaml(stack) }, TEST_FILE);
+    expect(result.output).toContain('SUCCESS');
+    expect(result.ok).toBe(true);
+  });
+});
