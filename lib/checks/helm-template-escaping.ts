@@ -1,5 +1,6 @@
 import type { ValidationIssue } from '../core/issues.js';
 import { HELM_PROMETHEUS_RULE_TEMPLATE } from '../render/helm/prometheus-rule-template.js';
+import { findClose } from '../render/promtool/go-template.js';
 import { issueFactory, type RenderedService } from './rendered-service.js';
 
 /**
@@ -17,7 +18,8 @@ export function renderEscapedTemplate(template: string): string {
       break;
     }
     out += template.slice(pos, open);
-    const close = closeOf(template, open + 2);
+    const close = findClose(template, open + 2);
+    if (close < 0) throw new Error(`unclosed action at character ${open + 1}`);
     const inner = template.slice(open + 2, close).trim();
     const literal = /^"((?:[^"\\\n]|\\.)*)"$/.exec(inner) ?? /^`([^`]*)`$/.exec(inner);
     if (!literal) throw new Error(`unexpected action {{${template.slice(open + 2, close)}}} at character ${open + 1}: only string literals are emitted`);
@@ -25,23 +27,6 @@ export function renderEscapedTemplate(template: string): string {
     pos = close + 2;
   }
   return out;
-}
-
-/** The `}}` closing an action, skipping string literals (as Go's lexer does). */
-function closeOf(text: string, from: number): number {
-  let quote: string | undefined;
-  for (let i = from; i < text.length; i++) {
-    const c = text[i];
-    if (quote) {
-      if (c === '\\' && quote === '"') i++;
-      else if (c === quote) quote = undefined;
-    } else if (c === '"' || c === '`') {
-      quote = c;
-    } else if (c === '}' && text[i + 1] === '}') {
-      return i;
-    }
-  }
-  throw new Error(`unclosed action at character ${from - 1}`);
 }
 
 /**

@@ -80,8 +80,8 @@ export function renderAlertTemplate(text: string, data: AlertTemplateData): stri
   return out;
 }
 
-/** The `}}` closing the action that starts at `from`, skipping string literals. */
-function findClose(text: string, from: number): number {
+/** The `}}` closing the action that starts at `from`, skipping string literals (as Go's lexer does). */
+export function findClose(text: string, from: number): number {
   let quote: string | undefined;
   for (let i = from; i < text.length; i++) {
     const c = text[i];
