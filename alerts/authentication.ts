@@ -3,7 +3,7 @@ import type { Service } from '../lib/core/service.js';
 import type { DurationText, PercentText } from '../lib/core/units.js';
 import { eq, re } from '../lib/promql/selector.js';
 import { alertName, buildAlert, type CommonAlertOptions } from './alert-options.js';
-import { series, shareThreshold } from './pack-support.js';
+import { minEventsOption, series, shareThreshold } from './pack-support.js';
 
 /** HTTP statuses that mean "refused by authentication or authorisation". */
 export const AUTH_FAILURE_STATUS = '401|403';
@@ -21,6 +21,12 @@ export interface AuthenticationFailuresOptions extends CommonAlertOptions {
   readonly window?: DurationText;
   /** @default '<Prefix>AuthenticationFailures' */
   readonly name?: string;
+  /**
+   * Minimum volume: the alert fires only while the job served at least this many requests within the
+   * window, e.g. `100`, so that a quiet API refusing 2 of 5 requests does not page. A positive whole
+   * number. @default undefined (no minimum: any traffic)
+   */
+  readonly minEvents?: number;
 }
 
 /**
@@ -33,10 +39,13 @@ export interface AuthenticationFailuresOptions extends CommonAlertOptions {
  * passwords keep it low and steady, while a broken identity provider, a wrong token-signing secret or a
  * credential-stuffing run push it up within minutes. No traffic gives 0/0 = NaN, which never fires.
  *
- * No absolute floor (e.g. "and at least 1 refusal per second"): the `counterRatio` signal has none, so
- * the promtool proofs and the dashboard line stay exact. At very low traffic (a few requests per window)
- * one client retrying with an expired token can reach the share; the 10m default window and the `for`
- * absorb that, and a stack with such traffic should pick a higher share or a longer window.
+ * No minimum volume by default. At very low traffic (a few requests per window) one client retrying
+ * with an expired token can reach the share; the 10m default window and the `for` absorb some of that,
+ * and `minEvents` sets a floor on the requests served within the window:
+ *
+ *   <share> > t and on() sum(increase(http_requests_total{job}[w])) >= minEvents
+ *
+ * (the dashboard line, the value query, stays the share).
  */
 export function authenticationFailuresAlert(service: Service, options: AuthenticationFailuresOptions): AlertSpec {
   const { issues } = service;
@@ -44,6 +53,7 @@ export function authenticationFailuresAlert(service: Service, options: Authentic
   const name = alertName(service, options.name, 'AuthenticationFailures');
   const threshold = shareThreshold(service, `alerts.${name}.above`, options.above);
   const window = issues.duration(`alerts.${name}.window`, options.window ?? '10m');
+  const minEvents = minEventsOption(service, `alerts.${name}.minEvents`, options.minEvents);
   const job = workload.job;
   return buildAlert(service, options, {
     name,
@@ -55,13 +65,16 @@ export function authenticationFailuresAlert(service: Service, options: Authentic
       window,
       threshold,
       comparator: '>',
+      ...(minEvents !== undefined && { minEvents }),
     },
     summary: `${service.title}: more than ${threshold} of requests refused with 401/403`,
     description: `{{ $value | humanizePercentage }} of ${service.title} responses over the last ${window.text} are 401 or 403 (threshold ${threshold}): users are being refused in bulk.`,
     runbook: {
       meaning: `More than ${threshold} of the responses of ${service.title} are 401 Unauthorized or 403 Forbidden: users cannot log in, or their sessions and tokens are rejected in bulk.`,
       why: `A share of all responses, so the threshold holds at any traffic; token expiry and probing keep it low and steady. ` +
-        `Measured over ${window.text}; there is no absolute floor, so at very low traffic a few refused requests weigh a lot, which the window and the \`for\` absorb. ` +
+        (minEvents === undefined
+          ? `Measured over ${window.text}; there is no absolute floor, so at very low traffic a few refused requests weigh a lot, which the window and the \`for\` absorb. `
+          : `Measured over ${window.text}, and only once at least ${minEvents} requests were served in that window, so a few refused requests at very low traffic do not page. `) +
         'With no traffic the ratio is undefined and stays silent.',
       diagnose: [
         `See which handlers refuse, and with which status: \`sum by (handler, status) (rate(http_requests_total{job="${job}",status=~"${AUTH_FAILURE_STATUS}"}[5m]))\`. ` +

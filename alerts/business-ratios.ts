@@ -3,7 +3,7 @@ import type { Service } from '../lib/core/service.js';
 import { Ratio, type DurationText, type PercentText } from '../lib/core/units.js';
 import { eq, renderSelector } from '../lib/promql/selector.js';
 import { alertName, buildAlert, type CommonAlertOptions } from './alert-options.js';
-import { shareThreshold } from './pack-support.js';
+import { minEventsOption, shareThreshold } from './pack-support.js';
 import { twoLevelAlerts, type TwoLevel } from './two-level.js';
 
 /** One side of a business ratio: a counter of the workload's job, optionally narrowed by exact label values. */
@@ -28,6 +28,12 @@ export interface BusinessRatioOptions {
   readonly what: string;
   /** Rule group. @default 'business' */
   readonly group?: string;
+  /**
+   * Minimum volume: the alert fires only while the denominator counted at least this many events within
+   * the window, e.g. `10` tickets created per hour, so that 1 escalation out of 3 tickets at night does not
+   * read as a 33% escalation rate. A positive whole number. @default undefined (no minimum: any volume)
+   */
+  readonly minEvents?: number;
 }
 
 /**
@@ -69,11 +75,17 @@ const THRESHOLD_ALLOWED = "exactly one of 'above' or 'below', a percentage such 
  * rate = tickets_resolved_total / tickets_created_total below 60%. Both counters are selected by the
  * workload's `job`, so the rules work on Kubernetes and on plain hosts alike. With no events in the
  * denominator the ratio is 0/0 = NaN and the alert stays silent, above or below: a quiet night is not an
- * incident. The ratio has no minimum volume: with a handful of events one event moves it a lot, which
- * is what the window (default 1h) smooths.
+ * incident. By default the ratio has no minimum volume: with a handful of events one event moves it a
+ * lot, which is what the window (default 1h) smooths. With `minEvents` it has one:
+ *
+ *   <ratio> > t and on() sum(increase(<denominator>{job}[w])) >= minEvents
+ *
+ * so the alert stays silent while fewer events than that were counted within the window (the value
+ * query, which dashboards plot, stays the ratio).
  *
  * Problems go to `service.issues`: a counter missing from the catalog, a label the metric does not
- * have, both or neither of `above` / `below`, a threshold of 0% or 100% (never crossed).
+ * have, both or neither of `above` / `below`, a threshold of 0% or 100% (never crossed), a `minEvents`
+ * that is not a positive whole number.
  */
 export function businessRatioAlert(service: Service, options: BusinessRatioAlertOptions): AlertSpec {
   const { issues } = service;
@@ -85,17 +97,18 @@ export function businessRatioAlert(service: Service, options: BusinessRatioAlert
   const window = issues.duration(`${at}.window`, options.window ?? '1h');
   const { comparator, threshold } = ratioThreshold(service, at, options);
   const what = issues.nonEmpty(`${at}.what`, options.what);
+  const minEvents = minEventsOption(service, `${at}.minEvents`, options.minEvents);
   const direction = comparator === '>' ? 'above' : 'below';
   const num = renderSelector(numerator);
   const den = renderSelector(denominator);
   return buildAlert(service, options, {
     name,
     group: options.group ?? 'business',
-    signal: { kind: 'counterRatio', numerator, denominator, window, threshold, comparator },
+    signal: { kind: 'counterRatio', numerator, denominator, window, threshold, comparator, ...(minEvents !== undefined && { minEvents }) },
     summary: `${service.title}: ${what} ${direction} ${threshold}`,
     description: `The ${what} of ${service.title} over the last ${window.text} is {{ $value | humanizePercentage }} ` +
       `(${options.numerator.metric} / ${options.denominator.metric}; threshold: ${direction} ${threshold}).`,
-    runbook: genericRunbook({ what, direction, threshold, window: window.text, num, den }),
+    runbook: genericRunbook({ what, direction, threshold, window: window.text, num, den, ...(minEvents !== undefined && { minEvents }) }),
   });
 }
 
@@ -135,13 +148,15 @@ function ratioThreshold(service: Service, at: string, options: BusinessRatioThre
   return { comparator: '<', threshold: issues.ratioFromPercent(`${at}.below`, options.below) };
 }
 
-function genericRunbook(t: { what: string; direction: string; threshold: Ratio; window: string; num: string; den: string }): RunbookEntry {
+function genericRunbook(t: { what: string; direction: string; threshold: Ratio; window: string; num: string; den: string; minEvents?: number }): RunbookEntry {
+  const volume = t.minEvents === undefined
+    ? 'with a handful of events one event moves it a lot, so check the volume before acting.'
+    : `it fires only once \`${t.den}\` counted at least ${t.minEvents} events in the ${t.window}, so a handful of events at a quiet hour does not page.`;
   return {
     meaning: `The ${t.what} — \`${t.num}\` over \`${t.den}\` in the last ${t.window} — is ${t.direction} ${t.threshold}. ` +
       'The service may be up and fast while failing at its job: this watches the outcome, not the machinery.',
     why: `A ratio of two counters over ${t.window}: long enough to smooth single events, short enough to see a change within the hour. ` +
-      'With no events in the denominator the ratio is undefined and the alert stays silent; with a handful of events one event moves it a lot, ' +
-      'so check the volume before acting.',
+      `With no events in the denominator the ratio is undefined and the alert stays silent; ${volume}`,
     diagnose: [
       `Look at both sides: \`sum(rate(${t.num}[${t.window}]))\` and \`sum(rate(${t.den}[${t.window}]))\` — did the numerator change, or the denominator?`,
       `Check the volume: \`sum(increase(${t.den}[${t.window}]))\`; a few events make the ratio jumpy.`,

@@ -48,6 +48,18 @@ export function eventCount(service: Service, field: string, input: unknown): num
   return ok ? (input as number) : 0;
 }
 
+/**
+ * The minimum volume of a counter ratio (`CounterRatioSignal.minEvents`): a positive whole number of
+ * denominator events within the window, or undefined (no minimum). A bad value is reported and dropped.
+ */
+export function minEventsOption(service: Service, field: string, input: unknown): number | undefined {
+  if (input === undefined) return undefined;
+  const ok = typeof input === 'number' && Number.isInteger(input) && input > 0;
+  service.issues.check(ok, field, input,
+    'a positive whole number of events in the window, such as 10: the alert fires only once the denominator counted that many');
+  return ok ? (input as number) : undefined;
+}
+
 /** The metric must be in the service's catalog with this type (how to add it is in `hint`). */
 export function requireMetric(service: Service, field: string, metric: string, type: MetricType, hint: string): void {
   service.issues.check(service.metrics.find(metric)?.type === type, field, metric, `a ${type} in the service's metric catalog (${hint})`);

@@ -128,6 +128,38 @@ export function errorQueries(workload: Workload, alerts: readonly AlertSpec[]): 
   ]);
 }
 
+/**
+ * The System row of a service outside Kubernetes (`system: 'process'`): the process metrics of
+ * PROCESS_METRICS, which every Prometheus client library exports, selected by `job` only and shown per
+ * scrape target (`instance`). gunicorn/uvicorn with several workers report per worker process: each
+ * scrape reads the worker that answered it, so CPU rates can jump (a counter of another pid reads as a
+ * reset) and memory shows one worker, not the container; run one worker per scrape target (scale with
+ * containers, e.g. `docker-compose up --scale`) to get the whole picture.
+ */
+export interface ProcessQueries {
+  /** CPU seconds per second (cores) per instance. */
+  readonly cpu: readonly PanelQuery[];
+  /** Resident memory per instance. */
+  readonly memory: readonly PanelQuery[];
+  /** Open file descriptors over the process's limit, the process nearest its limit per instance. */
+  readonly fds: readonly PanelQuery[];
+}
+
+export const PROCESS_CPU_METRIC = 'process_cpu_seconds_total';
+export const PROCESS_MEMORY_METRIC = 'process_resident_memory_bytes';
+export const PROCESS_OPEN_FDS_METRIC = 'process_open_fds';
+export const PROCESS_MAX_FDS_METRIC = 'process_max_fds';
+
+export function processQueries(workload: Workload): ProcessQueries {
+  const byJob = (metric: string): string => selector(metric, eq('job', workload.job));
+  return {
+    cpu: [{ expr: `sum by (instance) (rate(${byJob(PROCESS_CPU_METRIC)}[${DEFAULT_WINDOW.text}]))`, legend: '{{instance}}' }],
+    memory: [{ expr: `sum by (instance) (${byJob(PROCESS_MEMORY_METRIC)})`, legend: '{{instance}}' }],
+    // Per process (the limit is per process), then the highest share per instance.
+    fds: [{ expr: `max by (instance) (${byJob(PROCESS_OPEN_FDS_METRIC)} / ${byJob(PROCESS_MAX_FDS_METRIC)})`, legend: '{{instance}}' }],
+  };
+}
+
 /** Requests being served right now, if the service exports an in-flight gauge. */
 export function inFlightQueries(service: Service, workload: Workload): PanelQuery[] | undefined {
   const metric = service.metrics.find(IN_FLIGHT_METRIC);

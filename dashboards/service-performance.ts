@@ -5,7 +5,7 @@ import type { DashboardModel } from '../lib/core/stack.js';
 import { threshold, valueQuery } from '../lib/promql/signals.js';
 import { dashboardField, renderDashboard } from '../lib/render/grafana/render-dashboard.js';
 import type { PanelSpec, RowSpec, ThresholdLine } from '../lib/render/grafana/types.js';
-import { performanceQueries } from './service-performance-queries.js';
+import { performanceQueries, processQueries, type PerformanceQueries } from './service-performance-queries.js';
 
 /**
  * A line on a business or dependency panel: either an alert's threshold by the alert's name (the number
@@ -31,6 +31,14 @@ export interface QueryPanelSpec {
   readonly thresholds?: readonly PanelThreshold[];
 }
 
+/**
+ * Where the System row's numbers come from: `kubernetes`, cAdvisor and kube-state-metrics series of the
+ * workload's pods (by namespace and pod name); `process`, the process metrics every Prometheus client
+ * library exports (PROCESS_METRICS), by scrape job only, for a service outside Kubernetes.
+ */
+export type SystemMetrics = 'kubernetes' | 'process';
+const SYSTEM_METRICS: readonly SystemMetrics[] = ['kubernetes', 'process'];
+
 export interface PerformanceDashboardOptions {
   readonly service: Service;
   /** The workload whose pods and scrape job the dashboard shows. */
@@ -45,11 +53,23 @@ export interface PerformanceDashboardOptions {
   readonly business?: readonly QueryPanelSpec[];
   /** Panels of the Dependencies row; the row is left out when empty. @default [] */
   readonly dependencies?: readonly QueryPanelSpec[];
+  /**
+   * Source of the System row. `kubernetes`: CPU and memory per pod relative to the container limits,
+   * network and disk I/O per pod (cAdvisor, kube-state-metrics; meaningless outside Kubernetes).
+   * `process`: CPU, resident memory and open file descriptors per scrape target from the client
+   * library's `process_*` metrics, selected by `job` only, so the dashboard has no namespace or pod
+   * anywhere and works as a plain file against any Prometheus (docker-compose, VMs). The service's
+   * catalog must declare PROCESS_METRICS (lib/core/metric-catalog.ts). gunicorn/uvicorn with several
+   * workers report per worker process (see `processQueries`).
+   * @default 'kubernetes'
+   */
+  readonly system?: SystemMetrics;
 }
 
 /**
  * "How is this workload doing?" in four rows (SERVICES.md §1): System (CPU and memory per pod relative
- * to the limit, network and disk I/O per pod), Application (requests per second by handler, latency
+ * to the limit, network and disk I/O per pod; with `system: 'process'`, CPU, resident memory and file
+ * descriptors per scrape target from the process metrics, by job only), Application (requests per second by handler, latency
  * percentiles, 5xx ratio per handler, in-flight requests when the catalog has the gauge), Business and
  * Dependencies (given by the stack). Alert thresholds are lines at `threshold(signal).value`: red for
  * critical alerts, orange for warnings.
@@ -65,19 +85,13 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
   issues.check(service.workloads.some((w) => w.name === workload.name), `${at}.workload`, workload.name,
     `one of the service's workloads: ${service.workloads.map((w) => `'${w.name}'`).join(', ')}`);
 
+  const systemMetrics = options.system ?? 'kubernetes';
+  issues.check(SYSTEM_METRICS.includes(systemMetrics), `${at}.system`, String(systemMetrics),
+    SYSTEM_METRICS.map((m) => `'${m}'`).join(' or '));
+  const onKubernetes = systemMetrics !== 'process';
+
   const q = performanceQueries(service, workload, alerts);
-  const system: PanelSpec[] = [
-    {
-      title: 'CPU per pod (of limit)', unit: 'percentunit', queries: q.cpu, softMax: 1,
-      description: `CPU used by each ${workload.name} pod as a share of its CPU limit (${workload.limits.cpu.text}); the kernel throttles at 100%.`,
-    },
-    {
-      title: 'Memory per pod (of limit)', unit: 'percentunit', queries: q.memory, softMax: 1,
-      description: `Working set of each ${workload.name} pod as a share of its memory limit (${workload.limits.memory.text}); the pod is OOM-killed at 100%.`,
-    },
-    { title: 'Network I/O per pod', unit: 'Bps', queries: q.network, description: 'Bytes received and sent per second by each pod, all interfaces.' },
-    { title: 'Disk I/O per pod', unit: 'Bps', queries: q.disk, description: 'Bytes read from and written to disk per second by the containers of each pod.' },
-  ];
+  const system = onKubernetes ? kubernetesSystemPanels(workload, q) : processSystemPanels(workload);
   const application: PanelSpec[] = [
     { title: 'Requests per second by handler', unit: 'reqps', queries: q.requests, description: `HTTP requests served per second by job ${workload.job}, by handler.` },
     {
@@ -104,7 +118,8 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
     service: service.name,
     uid: options.uid,
     title: options.title,
-    description: `Performance of ${service.title}: workload ${workload.name} in namespace ${service.namespace}, job ${workload.job}. ` +
+    description: `Performance of ${service.title}: workload ${workload.name}${onKubernetes ? ` in namespace ${service.namespace}` : ''}, job ${workload.job}. ` +
+      (onKubernetes ? '' : 'System row from the process metrics of its Prometheus client library, per scrape target. ') +
       'Red and orange lines are critical and warning alert thresholds. Generated from code: change the stack, not this dashboard.',
     tags: [service.name, 'performance', workload.name],
     rows,
@@ -117,6 +132,46 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
     for (const issue of error.issues) service.issues.report(issue.field, issue.value, issue.allowed);
     return { uid: options.uid, title: options.title, json: {} };
   }
+}
+
+/** CPU and memory per pod relative to the container limits, network and disk I/O per pod (cAdvisor, kube-state-metrics). */
+function kubernetesSystemPanels(workload: Workload, q: PerformanceQueries): PanelSpec[] {
+  return [
+    {
+      title: 'CPU per pod (of limit)', unit: 'percentunit', queries: q.cpu, softMax: 1,
+      description: `CPU used by each ${workload.name} pod as a share of its CPU limit (${workload.limits.cpu.text}); the kernel throttles at 100%.`,
+    },
+    {
+      title: 'Memory per pod (of limit)', unit: 'percentunit', queries: q.memory, softMax: 1,
+      description: `Working set of each ${workload.name} pod as a share of its memory limit (${workload.limits.memory.text}); the pod is OOM-killed at 100%.`,
+    },
+    { title: 'Network I/O per pod', unit: 'Bps', queries: q.network, description: 'Bytes received and sent per second by each pod, all interfaces.' },
+    { title: 'Disk I/O per pod', unit: 'Bps', queries: q.disk, description: 'Bytes read from and written to disk per second by the containers of each pod.' },
+  ];
+}
+
+/**
+ * CPU, resident memory and open file descriptors of the workload's process per scrape target, from the
+ * client library's process metrics, by job only. gunicorn/uvicorn multi-worker setups report per worker
+ * process: each scrape reads the worker that answered it.
+ */
+function processSystemPanels(workload: Workload): PanelSpec[] {
+  const q = processQueries(workload);
+  const perWorker = 'With several gunicorn/uvicorn workers per target, each scrape reads the worker process that answered it.';
+  return [
+    {
+      title: 'CPU per instance', unit: 'short', queries: q.cpu,
+      description: `CPU seconds per second (1 = one full core) used by the ${workload.name} process of each scrape target of job ${workload.job} (process_cpu_seconds_total). ${perWorker}`,
+    },
+    {
+      title: 'Resident memory per instance', unit: 'bytes', queries: q.memory,
+      description: `Resident memory of the ${workload.name} process of each scrape target (process_resident_memory_bytes). ${perWorker}`,
+    },
+    {
+      title: 'Open file descriptors (of max)', unit: 'percentunit', queries: q.fds, softMax: 1,
+      description: `Open file descriptors over the process's limit (process_open_fds / process_max_fds), the highest process per scrape target; at 100% new connections and file opens fail. ${perWorker}`,
+    },
+  ];
 }
 
 /**

@@ -1,6 +1,6 @@
 import { REDIS_METRICS } from '../alerts/datastores/redis.js';
 import { llmMetrics } from '../alerts/llm-providers.js';
-import { defineService, type MemoryText, type ServiceSpec } from '../lib/core/index.js';
+import { defineService, PROCESS_METRICS, type MemoryText, type ServiceSpec } from '../lib/core/index.js';
 
 /**
  * Bucket bounds (seconds) of `http_request_duration_seconds` as Harven's FastAPI instrumentation must
@@ -31,8 +31,8 @@ const PUBLIC_HTTPS = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12'
  * docker-compose under Coolify, with Redis (cache, rate limits), Supabase (hosted Postgres and Auth,
  * reached over HTTPS through its REST API), OpenAI and Sentry.
  *
- * Every rule selects by `job` only and uses no cAdvisor or kube-state-metrics series, so the plain rule
- * file works with the Prometheus next to the compose stack. The workload below (resources, probes, HPA,
+ * Every rule and dashboard query selects by `job` only and uses no cAdvisor or kube-state-metrics series,
+ * so the plain rule file and dashboard JSON work with the Prometheus next to the compose stack. The workload below (resources, probes, HPA,
  * NetworkPolicies, Helm values) describes the planned Kubernetes move; the runbook gives no sizes, so
  * they are a starting point for an I/O-bound API that mostly waits for OpenAI and Supabase.
  */
@@ -67,7 +67,9 @@ export const harvenAiSpec: ServiceSpec = {
     { name: 'openai', kind: 'https', port: 443, external: PUBLIC_HTTPS },
     { name: 'sentry', kind: 'https', port: 443, external: PUBLIC_HTTPS },
   ],
-  metrics: [...llmMetrics(), ...REDIS_METRICS],
+  // PROCESS_METRICS (process_cpu_seconds_total, ...: prometheus_client exports them by itself) feed the
+  // dashboard's System row, the only resource view that exists on docker-compose.
+  metrics: [...llmMetrics(), ...REDIS_METRICS, ...PROCESS_METRICS],
 };
 
 export const harvenAiService = defineService(harvenAiSpec);

@@ -19,10 +19,11 @@ import { HARVEN_REDIS_JOB, HARVEN_REDIS_MAXMEMORY, harvenAiService as service } 
  * SEV-3 tickets for causes that do not hurt users yet (evictions, Redis memory, OpenAI errors/latency,
  * a blind exporter).
  *
- * Today Harven runs on docker-compose (Coolify): every rule selects by `job` only and none reads
- * cAdvisor or kube-state-metrics, so the plain rule file works as is. Resource alerts are left out: the
- * container metrics do not exist there, and prometheus_client's process_* metrics are per worker
- * process (uvicorn/gunicorn workers), so a per-container memory threshold cannot be stated on them.
+ * Today Harven runs on docker-compose (Coolify): every rule and dashboard query selects by `job` only
+ * and none reads cAdvisor or kube-state-metrics, so the plain rule file and dashboards work as is (the
+ * API overview's System row plots the process metrics, `system: 'process'`). Resource alerts are left
+ * out: the container metrics do not exist there, and prometheus_client's process_* metrics are per
+ * worker process (uvicorn/gunicorn workers), so a per-container memory threshold cannot be stated on them.
  */
 
 const JOB = 'harven-backend';
@@ -252,6 +253,9 @@ const dashboard = performanceDashboard({
   alerts,
   title: DASHBOARD,
   uid: 'harven-ai-api-overview',
+  // docker-compose has no cAdvisor or kube-state-metrics: the System row reads prometheus_client's
+  // process_* metrics by job only (per uvicorn/gunicorn worker process when several run per container).
+  system: 'process',
   // The template's Business row holds what the runbook looks at first beyond the standard HTTP panels.
   business: [
     {

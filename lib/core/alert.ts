@@ -79,7 +79,8 @@ export interface LowThroughputSignal {
 /**
  * Share of one counter's events among another's over a window, e.g. 401/403 among all requests, tickets
  * escalated among tickets created, 429s among calls to an LLM provider. Fires above (or below) the
- * threshold; with no events in the denominator the ratio is NaN and never fires.
+ * threshold; with no events in the denominator the ratio is NaN and never fires, and with `minEvents`
+ * neither does a ratio over fewer events than that.
  */
 export interface CounterRatioSignal {
   readonly kind: 'counterRatio';
@@ -88,6 +89,13 @@ export interface CounterRatioSignal {
   readonly window: Duration;
   readonly threshold: Ratio;
   readonly comparator: '>' | '<';
+  /**
+   * Minimum volume: the alert fires only while the denominator counted at least this many events within
+   * the window (`… and on() sum(increase(<denominator>[w])) >= minEvents`), so that 1 escalated ticket
+   * out of 3 at night does not read as a 33% escalation rate. A positive whole number; the value query
+   * (dashboards, threshold table's threshold) stays the ratio. @default undefined (no minimum)
+   */
+  readonly minEvents?: number;
 }
 
 /**

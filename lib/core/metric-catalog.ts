@@ -36,6 +36,22 @@ export const PLATFORM_METRICS: readonly MetricDefinition[] = [
   { name: 'kube_pod_container_resource_limits', type: 'gauge', help: 'Resource limit per container (cpu in cores, memory in bytes).', labels: ['namespace', 'pod', 'container', 'resource', 'unit'], source: 'kube-state-metrics' },
 ];
 
+/**
+ * Metrics every official Prometheus client library (prometheus_client, prom-client, client_golang, ...)
+ * exports for its own process, on Linux, without any code: the system view of a service that runs
+ * outside Kubernetes (no cAdvisor, no kube-state-metrics). Not in every catalog by default: a stack that
+ * queries them (`performanceDashboard({ system: 'process' })`) adds them to its service's `metrics`.
+ * With several worker processes behind one port (gunicorn, uvicorn `--workers`) each scrape reads
+ * whichever worker answered, unless the application aggregates them (prometheus_client multiprocess mode
+ * does not export these).
+ */
+export const PROCESS_METRICS: readonly MetricDefinition[] = [
+  { name: 'process_cpu_seconds_total', type: 'counter', help: 'Total user and system CPU time spent by the process, in seconds.', labels: ['job', 'instance'], source: 'application' },
+  { name: 'process_resident_memory_bytes', type: 'gauge', help: 'Resident memory size of the process, in bytes.', labels: ['job', 'instance'], source: 'application' },
+  { name: 'process_open_fds', type: 'gauge', help: 'Number of open file descriptors of the process.', labels: ['job', 'instance'], source: 'application' },
+  { name: 'process_max_fds', type: 'gauge', help: 'Maximum number of open file descriptors of the process (its RLIMIT_NOFILE).', labels: ['job', 'instance'], source: 'application' },
+];
+
 /** HTTP metrics every service exports (SERVICES.md conventions). */
 export function httpMetrics(latencyBuckets: readonly number[] = DEFAULT_LATENCY_BUCKETS): MetricDefinition[] {
   return [

@@ -50,11 +50,22 @@ export function alertExpression(signal: Signal): string {
       const traffic = `sum(rate(${selector('http_requests_total', eq('job', signal.job))}[${signal.window.text}])) > 0`;
       return `${valueQuery(signal)} < ${num(signal.minPerHour)} and on() ${traffic}`;
     }
+    case 'counterRatio': {
+      const ratio = `${valueQuery(signal)} ${signal.comparator} ${num(signal.threshold.value)}`;
+      if (signal.minEvents === undefined) return ratio;
+      // Minimum volume: a ratio over a handful of events (1 escalation out of 3 tickets) is not a trend.
+      return `${ratio} and on() ${minEventsGuard(signal)}`;
+    }
     default: {
       const t = threshold(signal);
       return `${valueQuery(signal)} ${t.comparator} ${num(t.value)}`;
     }
   }
+}
+
+/** `sum(increase(<denominator>[w])) >= minEvents`: the volume condition of a counter ratio with `minEvents`. */
+export function minEventsGuard(signal: Extract<Signal, { kind: 'counterRatio' }>): string {
+  return `sum(increase(${renderSelector(signal.denominator)}[${signal.window.text}])) >= ${num(signal.minEvents ?? 0)}`;
 }
 
 export interface SignalThreshold {

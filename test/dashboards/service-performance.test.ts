@@ -1,7 +1,7 @@
 import { defaultDashboard } from '@grafana/grafana-foundation-sdk/dashboard';
 import { describe, expect, it } from 'vitest';
 import { performanceDashboard, type PerformanceDashboardOptions } from '../../dashboards/service-performance.js';
-import { defineService, formatIssues, type DashboardModel } from '../../lib/core/index.js';
+import { defineService, formatIssues, PROCESS_METRICS, type DashboardModel } from '../../lib/core/index.js';
 import { valueQuery } from '../../lib/promql/signals.js';
 import { dashboardProblems } from '../../lib/render/grafana/validate-dashboard.js';
 import { harveyBackendService as service, harveyBackendSpec } from '../../stacks/harvey-backend.service.js';
@@ -298,6 +298,64 @@ describe('performanceDashboard for Harvey Backend', () => {
       "allowed: the name of one of the dashboard's alerts: 'HarveyBackendDown', 'HarveyHighLatency', 'HarveyHighErrorRate', 'HarveyHighCPU'\n" +
       `    - dashboards["Harvey Backend - Performance"].dependencies[0].unit: 'ms' is invalid; ` +
       "allowed: 's', the unit of HarveyHighLatency's threshold, so its line is drawn at the right height",
+    );
+  });
+});
+
+describe("performanceDashboard with system: 'process' (outside Kubernetes)", () => {
+  const processModel = performanceDashboard({ ...options, system: 'process' });
+  const exprs = (m: DashboardModel): string[] => panels(m).flatMap((p) => (p.targets ?? []).map((t) => t.expr));
+
+  it('builds the System row from the process metrics, per instance', () => {
+    const rows = panels(processModel);
+    const system = rows.slice(rows.findIndex((p) => p.title === 'System') + 1, rows.findIndex((p) => p.title === 'Application'));
+    expect(system.map((p) => [p.title, p.fieldConfig?.defaults.unit, (p.targets ?? []).map((t) => [t.expr, t.legendFormat])])).toEqual([
+      ['CPU per instance', 'short', [[`sum by (instance) (rate(process_cpu_seconds_total{${job}}[5m]))`, '{{instance}}']]],
+      ['Resident memory per instance', 'bytes', [[`sum by (instance) (process_resident_memory_bytes{${job}})`, '{{instance}}']]],
+      ['Open file descriptors (of max)', 'percentunit', [[`max by (instance) (process_open_fds{${job}} / process_max_fds{${job}})`, '{{instance}}']]],
+    ]);
+    for (const p of system) expect(p.description, p.title).toContain('gunicorn/uvicorn');
+  });
+
+  it('selects by job only: no namespace, pod, cAdvisor or kube-state-metrics anywhere in the dashboard', () => {
+    const text = JSON.stringify(processModel.json);
+    expect(text).not.toMatch(/namespace|pod|container_|kube_/);
+    for (const expr of exprs(processModel)) expect(expr).toContain(job);
+  });
+
+  it('queries only metrics of PROCESS_METRICS in its System row', () => {
+    const names = PROCESS_METRICS.map((m) => m.name);
+    expect(names).toEqual(['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'process_max_fds']);
+    const processExprs = exprs(processModel).filter((e) => e.includes('process_'));
+    expect(processExprs).toHaveLength(3);
+    for (const e of processExprs) {
+      for (const metric of e.match(/process_[a-z_]+/g) ?? []) expect(names).toContain(metric);
+    }
+  });
+
+  it('keeps the Application, Business and Dependencies rows of the default dashboard', () => {
+    const after = (m: DashboardModel) => {
+      const all = panels(m);
+      return all.slice(all.findIndex((p) => p.title === 'Application')).map((p) => ({ ...p, id: 0, gridPos: 0 }));
+    };
+    expect(after(processModel)).toEqual(after(model));
+    expect(panels(processModel).filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['System', 'Application', 'Business', 'Dependencies']);
+    expect(dashboardProblems(processModel)).toEqual([]);
+  });
+
+  it("is the default dashboard, byte for byte, with system: 'kubernetes' or no system", () => {
+    const explicit = performanceDashboard({ ...options, system: 'kubernetes' });
+    expect(JSON.stringify(explicit.json, null, 2)).toBe(JSON.stringify(model.json, null, 2));
+    expect(JSON.stringify(processModel.json)).not.toBe(JSON.stringify(model.json));
+  });
+
+  it('reports an unknown system to the service, naming field, value and what is allowed', () => {
+    const fresh = defineService(harveyBackendSpec);
+    performanceDashboard({ ...options, service: fresh, system: 'docker' as unknown as 'process' });
+    expect(formatIssues(fresh.issues.issues)).toBe(
+      '1 validation error:\n' +
+      '  harvey-backend:\n' +
+      `    - dashboards["Harvey Backend - Performance"].system: 'docker' is invalid; allowed: 'kubernetes' or 'process'`,
     );
   });
 });

@@ -68,6 +68,24 @@ describe('Harven.AI stack', () => {
     }
   });
 
+  it('works without Kubernetes: no dashboard query reads cAdvisor or kube-state-metrics, or selects by namespace or pod', () => {
+    for (const d of harvenAi.dashboards) {
+      const text = JSON.stringify(d.json);
+      expect(text, d.uid).not.toMatch(K8S_ONLY_METRICS);
+      expect(text, d.uid).not.toMatch(/namespace|pod=|\{\{pod\}\}|by \([^)]*pod/);
+    }
+    const overview = JSON.stringify(harvenAi.dashboards[0]!.json);
+    expect(overview).toContain('sum by (instance) (rate(process_cpu_seconds_total{job=\\"harven-backend\\"}[5m]))');
+    expect(overview).toContain('sum by (instance) (process_resident_memory_bytes{job=\\"harven-backend\\"})');
+    expect(overview).toContain('max by (instance) (process_open_fds{job=\\"harven-backend\\"} / process_max_fds{job=\\"harven-backend\\"})');
+  });
+
+  it('declares the process metrics its dashboard queries', () => {
+    for (const name of ['process_cpu_seconds_total', 'process_resident_memory_bytes', 'process_open_fds', 'process_max_fds']) {
+      expect(harvenAi.service.metrics.has(name), name).toBe(true);
+    }
+  });
+
   it('has an availability SLO of 99.9% non-5xx over 30 days', () => {
     expect((harvenAi.slos ?? []).map((slo) => ({
       name: slo.name, objective: slo.objective.toString(), days: slo.period.seconds / 86400, bad: slo.sli.bad, total: slo.sli.total,

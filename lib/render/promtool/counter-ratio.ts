@@ -1,10 +1,10 @@
 import type { CounterRatioSignal } from '../../core/alert.js';
 import { renderSelector } from '../../promql/selector.js';
 import { combine, matchesAll, sum, type SeriesStore } from './prom-eval.js';
-import { piecewise, type InputSeriesModel, type Labels } from './series.js';
+import { piecewise, type InputSeriesModel, type Labels, type Phase } from './series.js';
 import {
   compare, intervalsUntil, perIntervalTotal, SCENARIO_MARGIN, silentCheckTimes,
-  type ResultSample, type ScenarioBuilder, type ScenarioContext,
+  type ResultSample, type Scenario, type ScenarioBuilder, type ScenarioContext,
 } from './scenario.js';
 import { labelsExcludedBy, labelsSelectedBy, otherJobLabels, requireLabelsSelectedBy, withInstance } from './selector-labels.js';
 
@@ -36,6 +36,20 @@ import { labelsExcludedBy, labelsSelectedBy, otherJobLabels, requireLabelsSelect
  * `increase / window` with the same factor and the ratio is exactly k/N from t=interval on. The
  * condition therefore first holds at t=interval and the alert fires at interval + `for`.
  *
+ * Minimum volume (`minEvents` = m, rendered `<ratio> <cmp> t and on() sum(increase(<denominator>[w])) >= m`):
+ * the window must be a whole number P of evaluation intervals (checked), and N is raised by powers of
+ * ten until a full window holds P × N >= m events. By the same argument as above, increase() is never
+ * extrapolated here (factor exactly 1: zero point at t=0 while the window reaches before it, ranges
+ * starting and ending on a sample once it is full), so the denominator's increase is exactly j × N at
+ * t = j × interval (j <= P) and P × N from then on, for good. The breaching and healthy scenarios so
+ * hold at least m events in the window at every check. The condition first holds once both parts do:
+ * at t = ceil(m / N) × interval (at least one interval), and the alert fires `for` later.
+ * Low volume (when m > 1): the ratio far past the threshold (100% of the events for `>`, bounded below
+ * by 2 × threshold for two metrics; 0% for `<`), but only L = m - 1 denominator events per window, all
+ * at once in one interval, (0, interval], and again every window (every P intervals); any P consecutive
+ * intervals hold exactly one burst, so increase() is exactly L < m from t=interval on and the alert
+ * stays silent. (With m = 1, fewer events means none: that is the idle scenario.)
+ *
  * Idle: every counter flat (no events in the denominator): 0/0 is NaN, which no comparison matches, so
  * neither `>` nor `<` fires. (A numerator series that does not exist at all also returns nothing: `<`
  * alerts never fire on a numerator that is not exported.)
@@ -50,13 +64,26 @@ export const counterRatioScenarios: ScenarioBuilder<'counterRatio'> = (signal, c
     throw new Error(`${alert.name}: a threshold of ${signal.threshold} leaves no room above it for the test data: ` +
       `every event of ${renderSelector(signal.numerator)} is also one of ${renderSelector(signal.denominator)}`);
   }
-  const n = t > 0 ? perIntervalTotal(t) : 1000;
+  const windowMs = signal.window.seconds * 1000;
+  const minEvents = signal.minEvents;
+  if (minEvents !== undefined) {
+    if (!Number.isInteger(minEvents) || minEvents < 1) throw new Error(`${alert.name}: minEvents must be a positive whole number, got ${minEvents}`);
+    if (windowMs % intervalMs !== 0) {
+      throw new Error(`${alert.name}: the window ${signal.window} is not a whole number of evaluation intervals (${ctx.platform.evaluationInterval}); ` +
+        'increase() would be extrapolated and the minimum volume could not be tested exactly');
+    }
+  }
+  const p = windowMs / intervalMs;
+  let n = t > 0 ? perIntervalTotal(t) : 1000;
+  // A full window must hold at least minEvents events of the denominator.
+  while (minEvents !== undefined && p * n < minEvents) n *= 10;
   const above = t > 0 ? Math.round(t * (1 + SCENARIO_MARGIN) * n) : 1;
   const below = Math.round(t * (1 - SCENARIO_MARGIN) * n);
   const [breaching, healthy] = comparator === '>' ? [above, below] : [below, above];
-  const conditionTrueAt = intervalMs;
+  // j × N events of the denominator at t = j × interval: enough from j = ceil(minEvents / N) on.
+  const conditionTrueAt = Math.max(1, Math.ceil((minEvents ?? 0) / n)) * intervalMs;
   const firesAt = conditionTrueAt + holdMs;
-  const checks = silentCheckTimes(ctx, firesAt, signal.window.seconds * 1000);
+  const checks = silentCheckTimes(ctx, firesAt, windowMs);
   const intervals = intervalsUntil(checks[checks.length - 1]!, intervalMs);
   const evaluate = (store: SeriesStore, at: number): ResultSample[] => evaluateCounterRatio(store, at, signal, ctx);
   const counter = (metric: string, labels: Labels, perInterval: number, flat: boolean): InputSeriesModel =>
@@ -68,11 +95,25 @@ export const counterRatioScenarios: ScenarioBuilder<'counterRatio'> = (signal, c
     counter(signal.denominator.metric, data.denominator, data.numeratorCounted ? n - k : n, flat),
     ...(data.other ? [counter(data.other.metric, data.other.labels, n, false)] : []),
   ];
+  /** A counter from 0 that grows by `events` at once in (0, interval], and again every window. */
+  const bursts = (metric: string, labels: Labels, events: number): InputSeriesModel => {
+    if (events === 0) return counter(metric, labels, 0, false);
+    const phases: Phase[] = [];
+    for (let done = 0; done < intervals; done += p) {
+      phases.push({ perInterval: events, intervals: 1 }, { perInterval: 0, intervals: Math.min(p, intervals - done) - 1 });
+    }
+    return piecewise(metric, labels, 0, phases);
+  };
+  const lowVolume = (k: number, total: number): InputSeriesModel[] => [
+    bursts(signal.numerator.metric, data.numerator, k),
+    bursts(signal.denominator.metric, data.denominator, data.numeratorCounted ? total - k : total),
+    ...(data.other ? [counter(data.other.metric, data.other.labels, n, false)] : []),
+  ];
   const display = signal.threshold.toString();
   const [past, short] = comparator === '>' ? ['above', 'below'] : ['below', 'above'];
   const ratioText = `${renderSelector(signal.numerator)} / ${renderSelector(signal.denominator)}`;
 
-  return [
+  const scenarios: Scenario[] = [
     {
       name: `${alert.name} fires when ${ratioText} is just ${past} ${display} for ${alert.for.text}`,
       series: traffic(breaching, false),
@@ -93,7 +134,22 @@ export const counterRatioScenarios: ScenarioBuilder<'counterRatio'> = (signal, c
       expectation: { kind: 'silent', checkAt: checks },
     },
   ];
+  if (minEvents !== undefined && minEvents > 1) {
+    const few = minEvents - 1;
+    // Far past the threshold: every event (at least twice the threshold for two metrics) for `>`, none for `<`.
+    const k = comparator === '<' ? 0 : data.numeratorCounted ? few : Math.max(few, Math.ceil(2 * t * few));
+    scenarios.push({
+      name: `${alert.name} stays silent when the ratio is ${percent(k / few)} but ${renderSelector(signal.denominator)} ` +
+        `counts only ${few} events within ${signal.window.text} (fewer than ${minEvents})`,
+      series: lowVolume(k, few),
+      evaluate,
+      expectation: { kind: 'silent', checkAt: checks },
+    });
+  }
+  return scenarios;
 };
+
+const percent = (value: number): string => `${Number((value * 100).toPrecision(4))}%`;
 
 interface RatioSeries {
   /** Labels of the numerator's series. */
@@ -143,5 +199,18 @@ function evaluateCounterRatio(store: SeriesStore, at: number, signal: CounterRat
   const denominator = sum(rates(store.select(signal.denominator.metric, ...signal.denominator.matchers)));
   if (!numerator || !denominator) return [];
   const ratio = combine(numerator, denominator, (a, b) => a / b);
-  return compare(ratio, signal.comparator, signal.threshold.value, ctx.alert.name) ? [{ labels: {}, value: ratio }] : [];
+  if (!compare(ratio, signal.comparator, signal.threshold.value, ctx.alert.name)) return [];
+  if (signal.minEvents !== undefined) {
+    // `and on() sum(increase(<denominator>[w])) >= minEvents`: the left side survives only while the right has a sample.
+    const increases = store.select(signal.denominator.metric, ...signal.denominator.matchers)
+      .map((s) => store.increase(s, at, windowMs)).filter((v): v is number => v !== undefined);
+    const volume = sum(increases);
+    if (!volume) return [];
+    const enough = volume.alternatives.map((v) => v >= signal.minEvents!);
+    if (enough.some((e) => e !== enough[0])) {
+      throw new Error(`${ctx.alert.name}: the scenario's volume ${volume.value} is too close to minEvents ${signal.minEvents} to compare reliably`);
+    }
+    if (!enough[0]) return [];
+  }
+  return [{ labels: {}, value: ratio }];
 }

@@ -94,7 +94,8 @@ export function describeThreshold(alert: AlertSpec): string {
     case 'lowThroughput':
       return `\`${s.metric}\` < ${t.display} while serving requests`;
     case 'counterRatio':
-      return `\`${s.numerator.metric}\` / \`${s.denominator.metric}\` ${t.comparator} ${t.display}`;
+      return `\`${s.numerator.metric}\` / \`${s.denominator.metric}\` ${t.comparator} ${t.display}` +
+        (s.minEvents === undefined ? '' : ` with at least ${s.minEvents} \`${s.denominator.metric}\` events in ${s.window.text}`);
     case 'gaugeThreshold':
       return `${s.aggregation} of \`${s.series.metric}\` ${t.comparator} ${t.display}`;
     case 'counterIncrease':

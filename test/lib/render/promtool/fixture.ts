@@ -44,8 +44,8 @@ export function fixtureService(): Service {
 /**
  * One alert per signal kind (two for resource utilisation, counter ratios, gauges and counter increases),
  * with hand-written thresholds: up for 1m, 5% errors, p95 5s, 80% CPU, 90% memory, 5 documents/h, 401/403
- * above 10% of requests (one metric, two selectors), tickets resolved below 80% of tickets created (two
- * metrics, `<`), more than 100 queued jobs in a queue (`max by (queue)`), Redis down (`min(redis_up) < 1`),
+ * above 10% of requests (one metric, two selectors), 4xx above 50% of at least 2500 requests in 10m
+ * (`minEvents`), tickets resolved below 80% of tickets created (two metrics, `<`), more than 100 queued jobs in a queue (`max by (queue)`), Redis down (`min(redis_up) < 1`),
  * any failed migration within 1h (`for: 0s`) and more than 5 failed jobs of a queue within 15m. The texts
  * use every template form the renderer supports, including raw `{{ $value }}` where the value is exact.
  */
@@ -107,6 +107,18 @@ export function fixtureAlerts(service: Service): AlertSpec[] {
       },
       summary: 'Harvey Backend rejects more than 10% of requests with 401/403',
       description: '{{ $value | humanizePercentage }} of Harvey Backend requests are rejected with 401 or 403 (threshold 10%).',
+      runbook: RUNBOOK,
+    },
+    {
+      // A minimum volume above one interval's worth of test events (1000), so the condition waits for it: 3m.
+      name: 'HarveyHighClientErrorRatio', group: 'http', for: duration('5m'), level: SEV3,
+      signal: {
+        kind: 'counterRatio', comparator: '>', threshold: ratio('50%'), window: duration('10m'), minEvents: 2500,
+        numerator: { metric: 'http_requests_total', matchers: [eq('job', 'harvey-backend'), re('status', '4..')] },
+        denominator: { metric: 'http_requests_total', matchers: [eq('job', 'harvey-backend')] },
+      },
+      summary: 'Harvey Backend answers more than half of its requests with 4xx',
+      description: '{{ $value | humanizePercentage }} of Harvey Backend requests are 4xx (threshold 50%, at least 2500 requests in 10m).',
       runbook: RUNBOOK,
     },
     {
