@@ -1,9 +1,9 @@
 import type { AlertSpec } from '../lib/core/alert.js';
-import { IssueCollector, ModelValidationError } from '../lib/core/issues.js';
+import { IssueCollector } from '../lib/core/issues.js';
 import type { Service, Workload } from '../lib/core/service.js';
 import type { DashboardModel } from '../lib/core/stack.js';
 import { threshold, valueQuery } from '../lib/promql/signals.js';
-import { dashboardField, renderDashboard } from '../lib/render/grafana/render-dashboard.js';
+import { dashboardField, renderServiceDashboard } from '../lib/render/grafana/render-dashboard.js';
 import type { PanelSpec, RowSpec, ThresholdLine } from '../lib/render/grafana/types.js';
 import { performanceQueries, processQueries, type PerformanceQueries } from './service-performance-queries.js';
 
@@ -124,14 +124,7 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
     tags: [service.name, 'performance', workload.name],
     rows,
   };
-  try {
-    return renderDashboard(spec, issues);
-  } catch (error) {
-    // Hand the problems to the service, so synth reports them with every other problem of the stack.
-    if (!(error instanceof ModelValidationError)) throw error;
-    for (const issue of error.issues) service.issues.report(issue.field, issue.value, issue.allowed);
-    return { uid: options.uid, title: options.title, json: {} };
-  }
+  return renderServiceDashboard(service, spec, issues);
 }
 
 /** CPU and memory per pod relative to the container limits, network and disk I/O per pod (cAdvisor, kube-state-metrics). */

@@ -1,11 +1,11 @@
-import { IssueCollector, ModelValidationError } from '../lib/core/issues.js';
+import { IssueCollector } from '../lib/core/issues.js';
 import type { Service } from '../lib/core/service.js';
 import type { Severity } from '../lib/core/severity.js';
 import type { Slo } from '../lib/core/slo.js';
 import type { DashboardModel } from '../lib/core/stack.js';
 import { roundFloat } from '../lib/core/units.js';
 import { num } from '../lib/promql/selector.js';
-import { dashboardField, renderDashboard } from '../lib/render/grafana/render-dashboard.js';
+import { dashboardField, renderServiceDashboard } from '../lib/render/grafana/render-dashboard.js';
 import type { PanelSpec, RowSpec, ThresholdLine } from '../lib/render/grafana/types.js';
 import { SLO_RECORDS } from '../lib/slo/names.js';
 import { periodText, sloQueries } from './slo-queries.js';
@@ -53,14 +53,7 @@ export function sloDashboard(options: SloDashboardOptions): DashboardModel {
     tags: [service.name, 'slo'],
     rows: slos.map((slo) => sloRow(service, slo)),
   };
-  try {
-    return renderDashboard(spec, issues);
-  } catch (error) {
-    // Hand the problems to the service, so synth reports them with every other problem of the stack.
-    if (!(error instanceof ModelValidationError)) throw error;
-    for (const issue of error.issues) service.issues.report(issue.field, issue.value, issue.allowed);
-    return { uid: options.uid, title: options.title, json: {} };
-  }
+  return renderServiceDashboard(service, spec, issues);
 }
 
 /** The row of one SLO: two lines of panels (SLI and the two stats, then budget and burn rate over time). */

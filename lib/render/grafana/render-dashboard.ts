@@ -1,5 +1,6 @@
 import * as dashboard from '@grafana/grafana-foundation-sdk/dashboard';
 import { IssueCollector, ModelValidationError } from '../../core/issues.js';
+import type { Service } from '../../core/service.js';
 import type { DashboardModel } from '../../core/stack.js';
 import { dashboardBuilder, GRID_COLUMNS, PANEL_HEIGHT, PANEL_WIDTH, statPanel, timeseriesPanel } from './house-style.js';
 import type { DashboardSpec, PanelSpec } from './types.js';
@@ -87,5 +88,19 @@ class GridLayout {
     this.y += this.lineHeight;
     this.x = 0;
     this.lineHeight = 0;
+  }
+}
+
+/**
+ * `renderDashboard` for a template: problems go to the service's issues (with every other problem of
+ * the stack, reported by synth at once) instead of being thrown while the stack module loads.
+ */
+export function renderServiceDashboard(service: Service, spec: DashboardSpec, issues: IssueCollector): DashboardModel {
+  try {
+    return renderDashboard(spec, issues);
+  } catch (error) {
+    if (!(error instanceof ModelValidationError)) throw error;
+    for (const issue of error.issues) service.issues.report(issue.field, issue.value, issue.allowed);
+    return { uid: spec.uid, title: spec.title, json: {} };
   }
 }
