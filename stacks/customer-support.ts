@@ -75,10 +75,18 @@ const errorRateRunbook = (threshold: string): Partial<RunbookEntry> => ({
   ],
 });
 
+/**
+ * Minimum volume of the ticket ratios (escalation and resolution rate): tickets created within their 1h
+ * window. At night 1 escalated ticket out of 3 reads as a 33% escalation rate and paged P2; below 10
+ * tickets an hour a single conversation moves either ratio by 10 points or more, which is noise, not a
+ * trend. 10 is well under the daytime volume, so the alerts still cover every working hour.
+ */
+const MIN_TICKETS_PER_HOUR = 10;
+
 const escalationRunbook: Partial<RunbookEntry> = {
   meaning: 'More tickets than usual are escalated to a human operator: the agents cannot answer them. The operators\' queue grows and customers wait.',
   why: 'The runbook\'s levels: under 20% is normal (the end-of-day target), 20-30% a warning, above 30% over the last hour is P2. ' +
-    'A 1h window smooths single conversations; at night a handful of tickets moves the ratio a lot, so check the volume first.',
+    `A 1h window smooths single conversations, and the alert waits for at least ${MIN_TICKETS_PER_HOUR} tickets created in that hour: at night a handful of tickets would move the ratio a lot.`,
   diagnose: [
     'Recent escalations: Streamlit dashboard > filter by "Escalated".',
     'Patterns: all from the same company (`sum by (company_id) (increase(tickets_escalated_total{job="customer-support-api"}[1h]))`)? The same kind of problem? A low confidence score on all of them?',
@@ -93,7 +101,8 @@ const escalationRunbook: Partial<RunbookEntry> = {
 
 const resolutionRunbook: Partial<RunbookEntry> = {
   meaning: 'Fewer tickets than usual are resolved by the agents on their own (tickets_resolved_total over tickets_created_total): more go to humans, or stay open.',
-  why: 'The runbook\'s levels: above 80% is normal, 60-80% a warning, below 60% critical. Over 1h, so single conversations do not move it; a handful of tickets at night still can.',
+  why: 'The runbook\'s levels: above 80% is normal, 60-80% a warning, below 60% critical. Over 1h, so single conversations do not move it, ' +
+    `and only with at least ${MIN_TICKETS_PER_HOUR} tickets created in that hour, so a handful of tickets at night does not alert.`,
   diagnose: [
     'Is it escalations (see the escalation-rate panel) or tickets left unprocessed? Tickets created but neither resolved nor escalated point at the pipeline.',
     `Messages arriving: ${LOGS(API, 'ingest-message')}; the agent pipeline running: ${LOGS(API, 'AgentPipeline')}`,
@@ -286,6 +295,8 @@ const alerts: AlertSpec[] = [
   // critical level of the runbook's escalation table (20% / 30%): one alert, not two on the same number.
   ...businessRatioAlerts(service, {
     workload: API, what: 'escalation rate', window: '1h',
+    // Not below 10 tickets created in the hour (MIN_TICKETS_PER_HOUR: 1 out of 3 at night is not a trend).
+    minEvents: MIN_TICKETS_PER_HOUR,
     numerator: { metric: 'tickets_escalated_total' }, denominator: { metric: 'tickets_created_total' },
     levels: {
       warning: { name: 'CustomerSupportEscalationRateWarning', above: '20%', for: '10m', level: P3, runbook: escalationRunbook },
@@ -295,6 +306,8 @@ const alerts: AlertSpec[] = [
   // Runbook table: ticket resolution rate below 80% (warning) / 60% (critical), over 1h like escalations.
   ...businessRatioAlerts(service, {
     workload: API, what: 'ticket resolution rate', window: '1h',
+    // Not below 10 tickets created in the hour (MIN_TICKETS_PER_HOUR: 1 out of 3 at night is not a trend).
+    minEvents: MIN_TICKETS_PER_HOUR,
     numerator: { metric: 'tickets_resolved_total' }, denominator: { metric: 'tickets_created_total' },
     levels: {
       warning: { name: 'CustomerSupportResolutionRateLowWarning', below: '80%', for: '10m', level: P3, runbook: resolutionRunbook },

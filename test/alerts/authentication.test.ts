@@ -26,6 +26,24 @@ describe('authenticationFailuresAlert', () => {
     expect(alert.for.text).toBe('10m');
   });
 
+  it('alerts only once the job served `minEvents` requests within the window', () => {
+    const service = shopService();
+    const alert = authenticationFailuresAlert(service, { workload: 'api', above: '20%', minEvents: 100, for: '5m', level: SEV2_CRITICAL });
+    expect(alertExpression(alert.signal)).toBe(
+      'sum(rate(http_requests_total{job="api",status=~"401|403"}[10m])) / sum(rate(http_requests_total{job="api"}[10m])) > 0.2 ' +
+      'and on() sum(increase(http_requests_total{job="api"}[10m])) >= 100');
+    expect(alert.runbook.why).toContain('only once at least 100 requests were served in that window');
+    expect(issueMessages(service)).toEqual([]);
+  });
+
+  it('rejects a minEvents that is not a positive whole number', () => {
+    const service = shopService();
+    authenticationFailuresAlert(service, { workload: 'api', above: '20%', minEvents: -5, for: '5m', level: SEV2_CRITICAL });
+    expect(issueMessages(service)).toEqual([
+      'alerts.ShopAuthenticationFailures.minEvents: -5 — a positive whole number of events in the window, such as 10: the alert fires only once the denominator counted that many',
+    ]);
+  });
+
   it('fills every runbook section with generic text the stack can replace field by field', () => {
     const alert = authenticationFailuresAlert(shopService(), {
       workload: 'api', above: '20%', for: '5m', level: SEV2_CRITICAL, runbook: { act: ['Rotate the signing key back.'] },

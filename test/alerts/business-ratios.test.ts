@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { businessRatioAlert, businessRatioAlerts } from '../../alerts/business-ratios.js';
 import { defineService, P2_CRITICAL, P3, type Service } from '../../lib/core/index.js';
-import { alertExpression, threshold } from '../../lib/promql/signals.js';
+import { alertExpression, threshold, valueQuery } from '../../lib/promql/signals.js';
 import { inhibitRulesFor } from '../../lib/render/alertmanager/inhibit-rules.js';
 import { goodService } from '../lib/core/fixtures.js';
 import { issueMessages } from './fixture.js';
@@ -38,6 +38,33 @@ describe('businessRatioAlert', () => {
     });
     expect(alertExpression(alert.signal)).toBe(
       'sum(rate(orders_placed_total{job="api",channel="web"}[6h])) / sum(rate(orders_placed_total{job="api"}[6h])) < 0.6');
+  });
+
+  it('adds a minimum volume on the denominator with `minEvents`, leaving the value query the ratio', () => {
+    const service = ordersService();
+    const alert = businessRatioAlert(service, { ...refunds, name: 'ShopRefundRateHigh', above: '30%', minEvents: 10, for: '10m', level: P2_CRITICAL });
+    expect(alertExpression(alert.signal)).toBe(
+      'sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3 ' +
+      'and on() sum(increase(orders_placed_total{job="api"}[1h])) >= 10');
+    expect(valueQuery(alert.signal)).toBe('sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h]))');
+    expect(alert.runbook.why).toContain('it fires only once `orders_placed_total{job="api"}` counted at least 10 events in the 1h');
+    expect(issueMessages(service)).toEqual([]);
+  });
+
+  it('has no minimum volume by default', () => {
+    const alert = businessRatioAlert(ordersService(), { ...refunds, name: 'ShopRefundRateHigh', above: '30%', for: '10m', level: P3 });
+    expect(alert.signal.kind === 'counterRatio' && 'minEvents' in alert.signal).toBe(false);
+  });
+
+  it('reports a minEvents that is not a positive whole number, and drops it', () => {
+    const service = ordersService();
+    const zero = businessRatioAlert(service, { ...refunds, name: 'ShopZero', above: '30%', minEvents: 0, for: '5m', level: P3 });
+    businessRatioAlert(service, { ...refunds, name: 'ShopHalf', above: '30%', minEvents: 2.5, for: '5m', level: P3 });
+    expect(issueMessages(service)).toEqual([
+      'alerts.ShopZero.minEvents: 0 — a positive whole number of events in the window, such as 10: the alert fires only once the denominator counted that many',
+      'alerts.ShopHalf.minEvents: 2.5 — a positive whole number of events in the window, such as 10: the alert fires only once the denominator counted that many',
+    ]);
+    expect(alertExpression(zero.signal)).toBe('sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3');
   });
 
   it('writes a generic runbook naming both counters, with no empty section', () => {

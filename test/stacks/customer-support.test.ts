@@ -66,7 +66,9 @@ describe('Customer Support stack', () => {
     it('CustomerSupportEscalationRateHigh fires when escalated / created tickets exceed 30% over the last hour, critical P2', () => {
       expect(row('CustomerSupportEscalationRateHigh')).toEqual({
         alert: 'CustomerSupportEscalationRateHigh',
-        expr: 'sum(rate(tickets_escalated_total{job="customer-support-api"}[1h])) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) > 0.3',
+        // Only with at least 10 tickets created in the hour: 1 escalation out of 3 at night is not a trend.
+        expr: 'sum(rate(tickets_escalated_total{job="customer-support-api"}[1h])) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) > 0.3 ' +
+          'and on() sum(increase(tickets_created_total{job="customer-support-api"}[1h])) >= 10',
         threshold: '> 30%', for: '10m', severity: 'critical', sev: 'P2',
       });
     });
@@ -124,7 +126,8 @@ describe('Customer Support stack', () => {
       expect(levels('CustomerSupportResolutionRateLowWarning')).toEqual({ threshold: '< 80%', for: '10m', severity: 'warning', sev: 'P3' });
       expect(levels('CustomerSupportResolutionRateLowCritical')).toEqual({ threshold: '< 60%', for: '10m', severity: 'critical', sev: 'P2' });
       expect(row('CustomerSupportResolutionRateLowCritical')?.expr).toBe(
-        'sum(rate(tickets_resolved_total{job="customer-support-api"}[1h])) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) < 0.6');
+        'sum(rate(tickets_resolved_total{job="customer-support-api"}[1h])) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) < 0.6 ' +
+        'and on() sum(increase(tickets_created_total{job="customer-support-api"}[1h])) >= 10');
     });
 
     it('escalation rate: above 20% is a warning, above 30% the fixed CustomerSupportEscalationRateHigh', () => {

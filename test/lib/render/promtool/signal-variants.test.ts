@@ -15,7 +15,7 @@ const alert = (name: string, signal: Signal, forText = '5m'): AlertSpec => ({
   summary: '{{ $labels.instance }}{{ $labels.pool }}', description: 'value {{ $value | humanize }}',
 });
 
-/** The shapes of the three newer signal kinds that the fixture does not use. */
+/** The shapes of the three newer signal kinds that the fixture does not use (and a `<` ratio with a minimum volume). */
 const stack: ServiceStack = {
   service: fixtureService(),
   dashboards: [],
@@ -32,6 +32,10 @@ const stack: ServiceStack = {
     alert('ErrorsOverSuccesses', { kind: 'counterRatio', comparator: '>', threshold: ratio('50%'), window: duration('5m'),
       numerator: { metric: 'http_requests_total', matchers: [eq('job', 'x'), eq('status', '500')] },
       denominator: { metric: 'http_requests_total', matchers: [eq('job', 'x'), eq('status', '200')] } }),
+    // A minimum volume of 10 tickets per hour on a `<` ratio of two metrics: reached within the first interval.
+    alert('FewResolved', { kind: 'counterRatio', comparator: '<', threshold: ratio('60%'), window: duration('1h'), minEvents: 10,
+      numerator: { metric: 'tickets_resolved_total', matchers: [eq('job', 'x')] },
+      denominator: { metric: 'tickets_created_total', matchers: [eq('job', 'x')] } }, '10m'),
     alert('LowFreeSpace', { kind: 'gaugeThreshold', aggregation: 'sum', by: [], comparator: '<', threshold: 0.25, unit: 'percentunit',
       series: { metric: 'free_ratio', matchers: [re('job', 'node|kubelet')] } }),
     alert('FewWorkers', { kind: 'gaugeThreshold', aggregation: 'max', by: ['instance'], comparator: '<', threshold: 3, unit: 'none',
@@ -74,6 +78,30 @@ describe('scenario builders of counter ratios, gauges and counter increases, bey
     ]);
     expect(series('AnyRateLimited fires')[0]).toBe('llm_calls_total{code="429",instance="10.0.0.12:9100",job="x"} 0+1x11');
     expect(series('AnyLag fires')).toEqual(['lag_seconds{instance="10.0.0.12:9100"} 0.02x10', 'lag_seconds{instance="10.0.0.13:9100"} -0.02x10']);
+  });
+
+  it('proves a minimum volume with a low-volume scenario: no ticket resolved, but only 9 created per hour', () => {
+    expect(file.tests.map((t) => t.name).filter((n) => n.startsWith('FewResolved'))).toEqual([
+      'FewResolved fires when tickets_resolved_total{job="x"} / tickets_created_total{job="x"} is just below 60% for 10m',
+      'FewResolved stays silent when the ratio is just above 60%',
+      'FewResolved stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+      'FewResolved stays silent when the ratio is 0% but tickets_created_total{job="x"} counts only 9 events within 1h (fewer than 10)',
+    ]);
+    expect(series('FewResolved stays silent when the ratio is 0%')).toEqual([
+      'tickets_resolved_total{instance="10.0.0.12:9100",job="x"} 0x71',
+      'tickets_created_total{instance="10.0.0.12:9100",job="x"} 0+9x1 9x58 18 18x9',
+      // Another job's created tickets, if counted, would pass the minimum and drag the ratio down.
+      'tickets_created_total{instance="10.0.0.12:9100",job="x-other"} 0+1000x71',
+    ]);
+    // 10 tickets are reached within the first minute (1000 a minute): the condition holds from 1m, as without a minimum.
+    expect(file.tests.find((t) => t.name.startsWith('FewResolved fires'))!.promql_expr_test.map((t) => t.eval_time)).toEqual(['0s', '1m']);
+  });
+
+  it('refuses a minimum volume over a window that is not a whole number of evaluation intervals', () => {
+    const odd: ServiceStack = { ...stack, alerts: [alert('Odd', { kind: 'counterRatio', comparator: '>', threshold: ratio('30%'), window: duration('90s'), minEvents: 10,
+      numerator: { metric: 'a_total', matchers: [eq('job', 'x')] }, denominator: { metric: 'b_total', matchers: [eq('job', 'x')] } })] };
+    expect(() => promtoolTestsFor(odd, platform, RULE_FILE)).toThrow(
+      'Odd: the window 1m30s is not a whole number of evaluation intervals (1m); increase() would be extrapolated and the minimum volume could not be tested exactly');
   });
 
   it('counts whole events for a fractional increase threshold: 3 breach, 2 do not', () => {

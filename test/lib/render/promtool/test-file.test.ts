@@ -76,6 +76,10 @@ describe('promtoolTestsFor', () => {
       'HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m',
       'HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%',
       'HarveyHighAuthFailureRatio stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+      'HarveyHighClientErrorRatio fires when http_requests_total{job="harvey-backend",status=~"4.."} / http_requests_total{job="harvey-backend"} is just above 50% for 5m',
+      'HarveyHighClientErrorRatio stays silent when the ratio is just below 50%',
+      'HarveyHighClientErrorRatio stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+      'HarveyHighClientErrorRatio stays silent when the ratio is 100% but http_requests_total{job="harvey-backend"} counts only 2499 events within 10m (fewer than 2500)',
       'HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m',
       'HarveyLowTicketResolution stays silent when the ratio is just above 80%',
       'HarveyLowTicketResolution stays silent without events in the denominator (0/0 is NaN, not a ratio)',
@@ -112,6 +116,8 @@ describe('promtoolTestsFor', () => {
       ['HarveyLowDocumentGeneration fires when documents_generated_total is missing for 30m while requests are served', 1, 31],
       // Counters starting at zero: the ratio is exact from the second sample on, as for the 5xx ratio.
       ['HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m', 1, 11],
+      // minEvents 2500 at 1000 requests a minute: the ratio holds from 1m, the volume from 3m.
+      ['HarveyHighClientErrorRatio fires when http_requests_total{job="harvey-backend",status=~"4.."} / http_requests_total{job="harvey-backend"} is just above 50% for 5m', 3, 8],
       ['HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m', 1, 31],
       // Gauges are instant selectors, true from the first sample.
       ['HarveyQueueBacklog fires when the max of rq_queue_jobs{job="harvey-worker",status="queued"} by queue is 102 (> 100) for 10m', 0, 10],
@@ -250,7 +256,7 @@ describe('promtoolTestsFor', () => {
 
   it('goes with a rule file that promtool check rules accepts', async () => {
     const result = await checkRules({ [RULE_FILE]: rulesYaml(stack) }, RULE_FILE);
-    expect(result.output).toContain('SUCCESS: 12 rules found');
+    expect(result.output).toContain('SUCCESS: 13 rules found');
     expect(result.ok).toBe(true);
   });
 
@@ -277,10 +283,12 @@ describe('the generated tests fail under promtool when a threshold moves past th
     ['lowThroughput', 0.9, ['HarveyLowDocumentGeneration fires when documents_generated_total drops to just below 5/h for 30m while requests are served']],
     ['counterRatio', 1.1, [
       'HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m',
+      'HarveyHighClientErrorRatio fires when http_requests_total{job="harvey-backend",status=~"4.."} / http_requests_total{job="harvey-backend"} is just above 50% for 5m',
       'HarveyLowTicketResolution stays silent when the ratio is just above 80%',
     ]],
     ['counterRatio', 0.9, [
       'HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%',
+      'HarveyHighClientErrorRatio stays silent when the ratio is just below 50%',
       'HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m',
     ]],
     ['gaugeThreshold', 1.1, [
@@ -349,6 +357,50 @@ describe('the generated tests fail under promtool when a threshold moves past th
       // Another job's backlog of 102 counts although this job exports no gauge.
       'HarveyQueueBacklog stays silent without rq_queue_jobs series (a missing gauge does not fire; a target-down alert covers it)',
     ].sort());
+  });
+
+  describe('counterRatio with minEvents', () => {
+    const guard = 'and on() sum(increase(http_requests_total{job="harvey-backend"}[10m])) >= 2500';
+    const fires = 'HarveyHighClientErrorRatio fires when http_requests_total{job="harvey-backend",status=~"4.."} / http_requests_total{job="harvey-backend"} is just above 50% for 5m';
+    const lowVolume = 'HarveyHighClientErrorRatio stays silent when the ratio is 100% but http_requests_total{job="harvey-backend"} counts only 2499 events within 10m (fewer than 2500)';
+
+    it('renders the volume guard after the ratio', () => {
+      expect(rulesYaml(stack)).toContain(
+        'expr: sum(rate(http_requests_total{job="harvey-backend",status=~"4.."}[10m])) / sum(rate(http_requests_total{job="harvey-backend"}[10m])) > 0.5 ' + guard);
+    });
+
+    it('feeds the low-volume scenario 2499 requests at once every 10m, all of them 4xx', () => {
+      const low = file.tests.find((t) => t.name === lowVolume)!;
+      expect(low.input_series.map((x) => `${x.series} ${x.values}`)).toEqual([
+        'http_requests_total{instance="10.0.0.12:8000",job="harvey-backend",status="400"} 0+2499x1 2499x8 4998 4998x6',
+        'http_requests_total{instance="10.0.0.12:8000",job="harvey-backend",status="200"} 0x18',
+        'http_requests_total{instance="10.0.0.12:8000",job="harvey-backend-other",status="400"} 0+1000x18',
+      ]);
+    });
+
+    it('without the guard, the low-volume scenario alerts and the breaching one fires two minutes early', async () => {
+      const result = await runAgainst(rulesWithExpr(stack, 'HarveyHighClientErrorRatio', (e) => e.replace(` ${guard}`, '')));
+      expect(result.ok).toBe(false);
+      expect(failedGroups(result.output)).toEqual([fires, lowVolume].sort());
+    });
+
+    it('a minimum one event lower lets the 2499 requests of the low-volume scenario through, and only those', async () => {
+      const result = await runAgainst(rulesWithExpr(stack, 'HarveyHighClientErrorRatio', (e) => e.replace('>= 2500', '>= 2499')));
+      expect(result.ok).toBe(false);
+      expect(failedGroups(result.output)).toEqual([lowVolume]);
+    });
+
+    it('a minimum of 3500 instead of 2500 moves the condition from 3m to 4m: the breaching scenario fails', async () => {
+      const result = await runAgainst(rulesWithExpr(stack, 'HarveyHighClientErrorRatio', (e) => e.replace('>= 2500', '>= 3500')));
+      expect(result.ok).toBe(false);
+      expect(failedGroups(result.output)).toEqual([fires]);
+    });
+
+    it('a minimum of 1500 instead of 2500 moves the condition to 2m and lets the 2499 requests through', async () => {
+      const result = await runAgainst(rulesWithExpr(stack, 'HarveyHighClientErrorRatio', (e) => e.replace('>= 2500', '>= 1500')));
+      expect(result.ok).toBe(false);
+      expect(failedGroups(result.output)).toEqual([fires, lowVolume].sort());
+    });
   });
 
   it('targetDown: comparing up with something other than 0 breaks the "up is 0" scenario', async () => {
