@@ -6,25 +6,9 @@ import { valueQuery } from '../../lib/promql/signals.js';
 import { dashboardProblems } from '../../lib/render/grafana/validate-dashboard.js';
 import { harveyBackendService as service, harveyBackendSpec } from '../../stacks/harvey-backend.service.js';
 import { harveyAlerts, lowDocumentsAlert } from './harvey-alerts.fixture.js';
+import { lines, panel, panels, type Panel } from './dashboard-json.js';
 
 type Json = Record<string, unknown>;
-interface Target { readonly expr: string; readonly legendFormat: string; readonly refId: string; readonly datasource: unknown }
-interface Panel {
-  readonly id: number;
-  readonly type: string;
-  readonly title: string;
-  readonly description?: string;
-  readonly datasource?: unknown;
-  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
-  readonly targets?: readonly Target[];
-  readonly fieldConfig?: {
-    readonly defaults: {
-      readonly unit?: string;
-      readonly thresholds?: { readonly steps: readonly { readonly value: number | null; readonly color: string }[] };
-      readonly custom?: { readonly thresholdsStyle?: { readonly mode: string } };
-    };
-  };
-}
 
 const alerts = harveyAlerts();
 const workload = service.workload('harvey-backend');
@@ -52,21 +36,6 @@ const options: PerformanceDashboardOptions = {
 };
 
 const model = performanceDashboard(options);
-
-function panels(m: DashboardModel): Panel[] {
-  return m.json['panels'] as Panel[];
-}
-
-function panel(m: DashboardModel, title: string): Panel {
-  const found = panels(m).find((p) => p.title === title);
-  if (!found) throw new Error(`no panel '${title}' in ${panels(m).map((p) => p.title).join(', ')}`);
-  return found;
-}
-
-/** Values of the drawn threshold steps (the base step below the first line is never drawn). */
-function lines(p: Panel): (number | null)[] {
-  return (p.fieldConfig?.defaults.thresholds?.steps ?? []).slice(1).map((s) => s.value);
-}
 
 function byTitle(alertName: string) {
   const alert = alerts.find((a) => a.name === alertName);

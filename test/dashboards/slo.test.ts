@@ -5,50 +5,14 @@ import { promqlSyntaxErrors } from '../../lib/promql/syntax.js';
 import { dashboardProblems } from '../../lib/render/grafana/validate-dashboard.js';
 import { harveyBackendService as service, harveyBackendSpec } from '../../stacks/harvey-backend.service.js';
 import { availabilitySpec, latencySpec, sloOf } from './slo.fixture.js';
+import { lines, panel, panels, steps, type Panel } from './dashboard-json.js';
 
-interface Target { readonly expr: string; readonly legendFormat: string; readonly refId: string; readonly datasource: unknown }
-interface Panel {
-  readonly id: number;
-  readonly type: string;
-  readonly title: string;
-  readonly description?: string;
-  readonly datasource?: unknown;
-  readonly gridPos: { readonly x: number; readonly y: number; readonly w: number; readonly h: number };
-  readonly targets?: readonly Target[];
-  readonly fieldConfig?: {
-    readonly defaults: {
-      readonly unit?: string;
-      readonly min?: number;
-      readonly thresholds?: { readonly steps: readonly { readonly value: number | null; readonly color: string }[] };
-      readonly custom?: { readonly thresholdsStyle?: { readonly mode: string }; readonly axisSoftMin?: number; readonly axisSoftMax?: number };
-    };
-  };
-}
 
 const availability = sloOf(service, availabilitySpec);
 const latency = sloOf(service, latencySpec);
 const options: SloDashboardOptions = { service, slos: [availability, latency], title: 'Harvey Backend - SLOs', uid: 'harvey-backend-slos' };
 const model = sloDashboard(options);
 const labels = '{service="harvey-backend",slo="availability"}';
-
-function panels(m: DashboardModel): Panel[] {
-  return m.json['panels'] as Panel[];
-}
-
-function panel(m: DashboardModel, title: string): Panel {
-  const found = panels(m).find((p) => p.title === title);
-  if (!found) throw new Error(`no panel '${title}' in ${panels(m).map((p) => p.title).join(', ')}`);
-  return found;
-}
-
-function steps(p: Panel): { value: number | null; color: string }[] {
-  return [...(p.fieldConfig?.defaults.thresholds?.steps ?? [])];
-}
-
-/** Values of the drawn threshold lines (the base step is never drawn). */
-function lines(p: Panel): (number | null)[] {
-  return steps(p).slice(1).map((s) => s.value);
-}
 
 function exprs(p: Panel): string[] {
   return (p.targets ?? []).map((t) => t.expr);
