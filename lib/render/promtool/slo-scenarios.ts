@@ -24,7 +24,9 @@ import type { PromtoolAlertTest, PromtoolExprTest, PromtoolTestGroup } from './t
  *   digits: 15x for 14.4, 6.24x for 6, 3.12x for 3, 1.04x for 1 with a 30d period) must fire it, with
  *   exact labels and annotations, not before `interval + for` and at that time — while every faster tier
  *   (higher factor) stays silent: 6.24x pages through page-slow and not page-fast, 3.12x opens a ticket
- *   and pages nobody. A factor moved up by 5% breaks its scenario;
+ *   and pages nobody. A factor moved up by 5% breaks its scenario. Every tier but the fastest also gets a
+ *   burn well inside it, 7/6 of its factor (the Workbook's examples: 7x for page-slow, 3.5x for
+ *   ticket-fast), which must fire that tier and no faster one;
  * - a burn below every factor (0.9x the slowest) fires nothing, and no traffic at all (0/0 = NaN) fires
  *   nothing, checked at the time each tier would have fired;
  * - every scenario with traffic also checks the budget recordings: budget remaining = 1 - burn.
@@ -97,28 +99,36 @@ export function sloScenarios(stack: ServiceStack, platform: PlatformConfig, slo:
   const scenarios: SloScenario[] = [];
 
   tiers.forEach((tier, i) => {
-    const burn = niceCeil(tier.factor * (1 + 2 * SCENARIO_MARGIN));
-    const faster = tiers.slice(0, i);
-    for (const f of faster) {
-      if (burn >= f.factor * (1 - 2 * SCENARIO_MARGIN)) {
-        throw new Error(`${where}: tiers ${f.id} (${num(f.factor)}x) and ${tier.id} (${num(tier.factor)}x) are too close to prove one fires without the other`);
+    // Just above the factor proves the threshold; 7/6 of it (the Workbook's 7x for the 6x tier, 3.5x for
+    // the 3x tier) shows a burn well inside the tier still fires that tier and no faster one.
+    // The extra burn is left out where it would reach the next faster tier or leave no good events.
+    const inside = niceCeil((tier.factor * 7) / 6);
+    const next = tiers[i - 1];
+    const insideFits = next !== undefined && inside < next.factor * (1 - 2 * SCENARIO_MARGIN) && inside * budget <= 0.98;
+    const burns = [...new Set([niceCeil(tier.factor * (1 + 2 * SCENARIO_MARGIN)), ...(insideFits ? [inside] : [])])];
+    burns.forEach((burn, b) => {
+      const faster = tiers.slice(0, i);
+      for (const f of faster) {
+        if (burn >= f.factor * (1 - 2 * SCENARIO_MARGIN)) {
+          throw new Error(`${where}: tiers ${f.id} (${num(f.factor)}x) and ${tier.id} (${num(tier.factor)}x) are too close to prove one fires without the other`);
+        }
       }
-    }
-    if (burn * budget > 0.98) {
-      throw new Error(`${where}: a ${burn}x burn of a ${percent(budget)} error budget leaves no room for good events in the test data`);
-    }
-    const firesAt = wouldFireAt(tier);
-    const checkAt = unique([...faster.map(wouldFireAt).filter((t) => t < firesAt), firesAt]);
-    const alert = sloAlertName(stack.service, slo, tier);
-    const verb = tier.notify === 'page' ? 'pages' : 'opens a ticket';
-    const silence = faster.length > 0 ? ` while ${faster.map((f) => f.id).join(' and ')} stay${faster.length === 1 ? 's' : ''} silent` : '';
-    const base = `A ${burn}x burn of the ${slo.name} error budget (${share(burn)}) ${verb} via ${alert} after ${durationText(firesAt)}${silence}`;
-    const series = (style: LeStyle) => traffic({ bad: roundFloat(burn * budget * perInterval), total: perInterval, intervals: firesAt / intervalMs, flat: false, style });
-    scenarios.push({ name: base, series: series('python'), fires: [tier], silent: faster, checkAt, burn, budgetAt: firesAt });
-    if (i === 0 && slo.sli.kind === 'latency') {
-      // The le regex must match Go / JavaScript clients too (le="5" rather than Python's le="5.0").
-      scenarios.push({ name: `${base}, with buckets written as Go and JavaScript clients do`, series: series('go'), fires: [tier], silent: [], checkAt: [], burn, budgetAt: firesAt });
-    }
+      if (burn * budget > 0.98) {
+        throw new Error(`${where}: a ${burn}x burn of a ${percent(budget)} error budget leaves no room for good events in the test data`);
+      }
+      const firesAt = wouldFireAt(tier);
+      const checkAt = unique([...faster.map(wouldFireAt).filter((t) => t < firesAt), firesAt]);
+      const alert = sloAlertName(stack.service, slo, tier);
+      const verb = tier.notify === 'page' ? 'pages' : 'opens a ticket';
+      const silence = faster.length > 0 ? ` while ${faster.map((f) => f.id).join(' and ')} stay${faster.length === 1 ? 's' : ''} silent` : '';
+      const base = `A ${burn}x burn of the ${slo.name} error budget (${share(burn)}) ${verb} via ${alert} after ${durationText(firesAt)}${silence}`;
+      const series = (style: LeStyle) => traffic({ bad: roundFloat(burn * budget * perInterval), total: perInterval, intervals: firesAt / intervalMs, flat: false, style });
+      scenarios.push({ name: base, series: series('python'), fires: [tier], silent: faster, checkAt, burn, budgetAt: firesAt });
+      if (i === 0 && b === 0 && slo.sli.kind === 'latency') {
+        // The le regex must match Go / JavaScript clients too (le="5" rather than Python's le="5.0").
+        scenarios.push({ name: `${base}, with buckets written as Go and JavaScript clients do`, series: series('go'), fires: [tier], silent: [], checkAt: [], burn, budgetAt: firesAt });
+      }
+    });
   });
 
   const slowest = tiers[tiers.length - 1];
