@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
-import { defineService, formatIssues } from '../../../lib/core/index.js';
+import { defineService, formatIssues, Ratio, type Slo } from '../../../lib/core/index.js';
 import { openSloDocumentsYaml, openSloFiles, toOpenSlo } from '../../../lib/openslo/export.js';
 import { fromOpenSlo } from '../../../lib/openslo/import.js';
 import { harveyBackendService as service, harveyBackendSpec } from '../../../stacks/harvey-backend.service.js';
+import { unwrap } from '../../dashboards/harvey-alerts.fixture.js';
 import { availabilitySpec, latencySpec, sloOf } from '../../dashboards/slo.fixture.js';
 
 const availability = sloOf(service, availabilitySpec);
@@ -44,7 +45,7 @@ describe('toOpenSlo', () => {
     const doc = toOpenSlo(service, latency);
     expect(doc.spec.indicator.spec.ratioMetric).toEqual({
       counter: true,
-      good: { metricSource: { type: 'Prometheus', spec: { query: 'http_request_duration_seconds_bucket{job="harvey-backend",le="5"}' } } },
+      good: { metricSource: { type: 'Prometheus', spec: { query: 'http_request_duration_seconds_bucket{job="harvey-backend",le=~"5(\\\\.0)?"}' } } },
       total: { metricSource: { type: 'Prometheus', spec: { query: 'http_request_duration_seconds_count{job="harvey-backend"}' } } },
     });
     expect(doc.spec.timeWindow).toEqual([{ duration: '28d', isRolling: true }]);
@@ -52,8 +53,10 @@ describe('toOpenSlo', () => {
   });
 
   it('writes the target without float noise', () => {
-    expect(availability.objective.value).not.toBe(0.999);
-    expect(toOpenSlo(service, availability).spec.objectives[0].target).toBe(0.999);
+    // Ratio.parsePercent('99.9%') carries float noise (0.9990000000000001); the export must not.
+    const noisy: Slo = { ...availability, objective: unwrap(Ratio.parsePercent('99.9%')) };
+    expect(noisy.objective.value).not.toBe(0.999);
+    expect(toOpenSlo(service, noisy).spec.objectives[0].target).toBe(0.999);
     expect(toOpenSlo(service, sloOf(service, { ...availabilitySpec, objective: '99.95%' })).spec.objectives[0].target).toBe(0.9995);
   });
 
