@@ -34,7 +34,8 @@ export function buildAlert(
   return {
     ...parts,
     for: service.issues.duration(`alerts.${parts.name}.for`, options.for),
-    level: options.level,
+    // Checked at run time too: a level from JavaScript (or cast) may be missing or outside the vocabulary.
+    level: service.issues.alertLevel(`alerts.${parts.name}.level`, options.level),
     runbook: { ...parts.runbook, ...options.runbook },
   };
 }

@@ -89,8 +89,8 @@ const THRESHOLD_ALLOWED = "exactly one of 'above' or 'below', a percentage such 
  */
 export function businessRatioAlert(service: Service, options: BusinessRatioAlertOptions): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'BusinessRatio');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   const at = `alerts.${name}`;
   const numerator = ratioSelector(service, `${at}.numerator`, workload.job, options.numerator);
   const denominator = ratioSelector(service, `${at}.denominator`, workload.job, options.denominator);

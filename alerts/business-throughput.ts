@@ -20,8 +20,8 @@ export interface LowThroughputOptions extends CommonAlertOptions {
 /** A business counter that stalls while the API keeps receiving requests. */
 export function lowThroughputAlert(service: Service, options: LowThroughputOptions): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'LowThroughput');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   const metric = service.metrics.find(options.metric);
   issues.check(metric?.type === 'counter', `alerts.${name}.metric`, options.metric, "a counter in the service's metric catalog");
   const minPerHour = issues.positiveNumber(`alerts.${name}.minPerHour`, options.minPerHour);

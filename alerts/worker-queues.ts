@@ -185,8 +185,8 @@ function exporterDownAlert(ctx: PackContext, options: CommonAlertOptions): Alert
 
 function workerDownAlert(ctx: PackContext, options: WorkerDownOptions): AlertSpec {
   const { service } = ctx;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'WorkerDown');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   return buildAlert(service, options, {
     name,
     group: 'queues',

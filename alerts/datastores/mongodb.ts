@@ -230,8 +230,8 @@ function connectionsAlert(service: Service, options: MongoDbConnectionsLevel, ti
 
 function poolExhaustedAlert(service: Service, options: MongoDbPoolOptions, title: string, part: string): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, `${part}PoolExhausted`);
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   requireMetric(service, `alerts.${name}.metric`, 'mongodb_pool_pending_checkouts', 'gauge', METRIC_HINT);
   const raw = options.above ?? 0;
   const ok = typeof raw === 'number' && Number.isFinite(raw) && raw >= 0;

@@ -9,3 +9,6 @@ export * from './units.js';
 export * from './stack.js';
 export * from './burn-rate-policy.js';
 export * from './slo.js';
+export * from './kubernetes-syntax.js';
+export * from './platform-validation.js';
+export * from './stack-validation.js';

@@ -96,15 +96,18 @@ function checkReachable(f: FieldParser, field: string, input: unknown, objective
   }
 }
 
-function parseLabels(f: FieldParser, field: string, labels: Readonly<Record<string, string>>): Record<string, string> {
+function parseLabels(f: FieldParser, field: string, input: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) {
+  for (const [key, value] of Object.entries(f.record(field, input) ?? {})) {
     const nameOk = f.check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) && !key.startsWith('__'), `${field}.${key}`, key,
       'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)');
     const free = nameOk && f.check(!RESERVED_SLO_LABELS.includes(key), `${field}.${key}`, key,
       `a label name other than ${RESERVED_SLO_LABELS.map((l) => `'${l}'`).join(', ')} (set by the SLO engine)`);
-    const valueOk = f.check(typeof value === 'string' && value !== '', `${field}.${key}`, value, 'a non-empty string');
-    if (nameOk && free && valueOk) out[key] = value;
+    // The labels go on recording rules and alerts alike; Prometheus templates only the alerts' labels, so a
+    // template would be literal text on every recorded series and differ from the alerts' value.
+    const valueOk = f.check(typeof value === 'string' && value !== '' && !/\{\{|\}\}|[\u0000-\u001f\u007f]/.test(value), `${field}.${key}`, value,
+      "a non-empty plain label value, without '{{ }}' templates or control characters (the same labels go on recording rules, which Prometheus does not template)");
+    if (nameOk && free && valueOk) out[key] = value as string;
   }
   return out;
 }

@@ -3,6 +3,7 @@ import type { RuleFile } from '../checks/promtool-rules.js';
 import type { RenderedService } from '../checks/rendered-service.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
+import { platformConfigIssues } from '../core/platform-validation.js';
 import type { ServiceStack } from '../core/stack.js';
 import { serviceArtifacts } from './service-artifacts.js';
 
@@ -19,6 +20,9 @@ export interface Synthesis {
 
 /** Renders all services and runs the checks that span services (names other repos rely on). */
 export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig): Synthesis {
+  // Every service renders with the platform's values: with bad ones, report them and each service's own issues only.
+  const platformIssues = platformConfigIssues(platform);
+  if (platformIssues.length > 0) return { files: new Map(), issues: [...platformIssues, ...stacks.flatMap((s) => s.service.issues.issues)], ruleFiles: [] };
   const files = new Map<string, string>();
   const issues: ValidationIssue[] = [];
   const rendered: RenderedService[] = [];
