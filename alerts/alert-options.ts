@@ -17,12 +17,12 @@ export interface CommonAlertOptions {
 /** Resolves and checks the alert name: fixed names are service-prefixed PascalCase (SERVICES.md). */
 export function alertName(service: Service, given: string | undefined, suffix: string): string {
   const name = given ?? `${service.alertPrefix}${suffix}`;
-  const field = `alerts.${name}.name`;
-  const ok = service.issues.check(/^[A-Z][A-Za-z0-9]*$/.test(name), field, name, 'a PascalCase alert name');
+  const field = `alerts.${String(name)}.name`;
+  const ok = service.issues.check(typeof name === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(name), field, name, 'a PascalCase alert name');
   if (ok) {
     service.issues.check(name.startsWith(service.alertPrefix), field, name, `a name starting with the service prefix '${service.alertPrefix}'`);
   }
-  return name;
+  return typeof name === 'string' ? name : 'Invalid';
 }
 
 /** Builds the spec, merging the pack's generic runbook text with the stack's service-specific text. */

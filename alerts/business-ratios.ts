@@ -107,7 +107,7 @@ export function businessRatioAlert(service: Service, options: BusinessRatioAlert
     signal: { kind: 'counterRatio', numerator, denominator, window, threshold, comparator, ...(minEvents !== undefined && { minEvents }) },
     summary: `${service.title}: ${what} ${direction} ${threshold}`,
     description: `The ${what} of ${service.title} over the last ${window.text} is {{ $value | humanizePercentage }} ` +
-      `(${options.numerator.metric} / ${options.denominator.metric}; threshold: ${direction} ${threshold}).`,
+      `(${numerator.metric} / ${denominator.metric}; threshold: ${direction} ${threshold}).`,
     runbook: genericRunbook({ what, direction, threshold, window: window.text, num, den, ...(minEvents !== undefined && { minEvents }) }),
   });
 }
@@ -122,7 +122,8 @@ export function businessRatioAlerts(service: Service, options: BusinessRatioLeve
     (_level, threshold) => businessRatioAlert(service, { ...ratio, ...threshold }));
 }
 
-function ratioSelector(service: Service, field: string, job: string, counter: RatioCounter): SeriesSelector {
+function ratioSelector(service: Service, field: string, job: string, given: RatioCounter): SeriesSelector {
+  const counter: RatioCounter = service.issues.record(field, given) ? given : { metric: '' };
   const definition = service.metrics.find(counter.metric);
   const isCounter = service.issues.check(definition?.type === 'counter', `${field}.metric`, counter.metric,
     "a counter in the service's metric catalog (declare it in the service's metrics)");

@@ -27,8 +27,9 @@ export function histogramLatencyAlert(service: Service, options: HistogramLatenc
   const name = alertName(service, options.name, 'HighLatency');
   const workload = service.workload(options.workload, `alerts.${name}.workload`);
   const metric = options.metric ?? 'http_request_duration_seconds';
-  const quantile = options.quantile ?? 0.95;
-  issues.check(quantile > 0 && quantile < 1, `alerts.${name}.quantile`, quantile, 'a number strictly between 0 and 1, such as 0.95');
+  const given = options.quantile ?? 0.95;
+  const quantileOk = issues.check(typeof given === 'number' && given > 0 && given < 1, `alerts.${name}.quantile`, given, 'a number strictly between 0 and 1, such as 0.95');
+  const quantile = quantileOk ? given : 0.95;
   const threshold = issues.latency(`alerts.${name}.above`, options.above);
   const definition = service.metrics.find(metric);
   const buckets = definition?.type === 'histogram' ? definition.buckets ?? [] : [];

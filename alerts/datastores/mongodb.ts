@@ -1,9 +1,10 @@
 import type { AlertSpec } from '../../lib/core/alert.js';
 import type { MetricDefinition, MetricSource } from '../../lib/core/metric-catalog.js';
+import { isRecord } from '../../lib/core/fields.js';
 import type { Service } from '../../lib/core/service.js';
 import { eq } from '../../lib/promql/selector.js';
 import { alertName, buildAlert, type CommonAlertOptions } from '../alert-options.js';
-import { checkLabelValue, checkTitle, namePart, requireMetric, series } from '../pack-support.js';
+import { checkTitle, namePart, requireMetric, series } from '../pack-support.js';
 import { twoLevelAlerts, type TwoLevel } from '../two-level.js';
 
 /**
@@ -134,12 +135,12 @@ export interface MongoDbAlertsOptions {
 export function mongodbAlerts(service: Service, options: MongoDbAlertsOptions): AlertSpec[] {
   const title = checkTitle(service, `alerts.${service.alertPrefix}${namePart(options.title ?? 'MongoDB')}.title`, options.title ?? 'MongoDB');
   const part = namePart(title);
-  const job = checkLabelValue(service, `alerts.${service.alertPrefix}${part}.job`, options.job);
+  const job = service.issues.jobName(`alerts.${service.alertPrefix}${part}.job`, options.job);
   const alerts: AlertSpec[] = [];
   if (options.down) alerts.push(downAlert(service, options.down, title, part, job));
   if (options.exporterDown) alerts.push(exporterDownAlert(service, options.exporterDown, title, part, job));
   const connections = options.connections;
-  if (connections && 'levels' in connections) {
+  if (isRecord(connections) && 'levels' in connections) {
     alerts.push(...twoLevelAlerts(service, { levels: connections.levels }, (level, o) =>
       connectionsAlert(service, o, title, job, `${part}Connections${level === 'warning' ? 'Warning' : 'Critical'}`)));
   } else if (connections) {

@@ -193,17 +193,19 @@ function parseWorkload(f: FieldParser, spec: Input, index: number): Workload {
   const resources = f.record(`${at}.resources`, spec.resources);
   const requestsIn = resources && f.record(`${at}.resources.requests`, resources.requests);
   const limitsIn = resources && f.record(`${at}.resources.limits`, resources.limits);
+  // A missing block is reported once, not once more per quantity inside it.
+  const quiet = new FieldParser(f.service);
   const requests = {
-    cpu: f.cpu(`${at}.resources.requests.cpu`, requestsIn?.cpu),
-    memory: f.memory(`${at}.resources.requests.memory`, requestsIn?.memory),
+    cpu: (requestsIn ? f : quiet).cpu(`${at}.resources.requests.cpu`, requestsIn?.cpu),
+    memory: (requestsIn ? f : quiet).memory(`${at}.resources.requests.memory`, requestsIn?.memory),
   };
   const limits = {
-    cpu: f.cpu(`${at}.resources.limits.cpu`, limitsIn?.cpu),
-    memory: f.memory(`${at}.resources.limits.memory`, limitsIn?.memory),
+    cpu: (limitsIn ? f : quiet).cpu(`${at}.resources.limits.cpu`, limitsIn?.cpu),
+    memory: (limitsIn ? f : quiet).memory(`${at}.resources.limits.memory`, limitsIn?.memory),
   };
-  f.check(requests.cpu.cores <= limits.cpu.cores, `${at}.resources.requests.cpu`, requestsIn?.cpu,
+  if (requestsIn && limitsIn) f.check(requests.cpu.cores <= limits.cpu.cores, `${at}.resources.requests.cpu`, requestsIn?.cpu,
     `at most the CPU limit (${limits.cpu.text})`);
-  f.check(requests.memory.bytes <= limits.memory.bytes, `${at}.resources.requests.memory`, requestsIn?.memory,
+  if (requestsIn && limitsIn) f.check(requests.memory.bytes <= limits.memory.bytes, `${at}.resources.requests.memory`, requestsIn?.memory,
     `at most the memory limit (${limits.memory.text})`);
 
   let autoscaling: Workload['autoscaling'];

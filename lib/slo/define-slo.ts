@@ -2,7 +2,7 @@ import { burnRateFactor, SRE_WORKBOOK_TIERS, type BurnRateTier } from '../core/b
 import type { FieldParser } from '../core/fields.js';
 import type { Service } from '../core/service.js';
 import type { RunbookLevel, Severity } from '../core/severity.js';
-import type { Sli, SliSpec, Slo, SloSpec, SloTier } from '../core/slo.js';
+import type { BurnRateOverride, Sli, SliSpec, Slo, SloSpec, SloTier } from '../core/slo.js';
 import { Duration, Ratio } from '../core/units.js';
 import { eq, re, selector } from '../promql/selector.js';
 import { parseVectorSelector } from '../promql/syntax.js';
@@ -58,11 +58,12 @@ export function defineSlo(service: Service, spec: SloSpec): Slo {
   const period = Duration.parse(f.oneOf(`${at}.period`, spec?.period ?? '30d', SLO_PERIODS)) as { ok: true; value: Duration };
   const labels = parseLabels(f, `${at}.labels`, spec?.labels ?? {});
   const sli = parseSli(f, service, `${at}.sli`, spec?.sli);
-  const tiers = parseTiers(f, `${at}.burnRates`, spec?.burnRates ?? {}, period.value);
+  const tiers = parseTiers(f, `${at}.burnRates`, (f.record(`${at}.burnRates`, spec?.burnRates, true) ?? {}) as NonNullable<SloSpec['burnRates']>, period.value);
   checkReachable(f, `${at}.objective`, spec?.objective, objective, tiers);
+  const runbookSpec = f.record(`${at}.runbook`, spec?.runbook, true);
   const runbook = {
-    diagnose: stringList(f, `${at}.runbook.diagnose`, spec?.runbook?.diagnose),
-    act: stringList(f, `${at}.runbook.act`, spec?.runbook?.act),
+    diagnose: stringList(f, `${at}.runbook.diagnose`, runbookSpec?.diagnose),
+    act: stringList(f, `${at}.runbook.act`, runbookSpec?.act),
   };
   return {
     name, description, sli, objective, period: period.value, labels, tiers,
@@ -195,8 +196,8 @@ function parseTiers(f: FieldParser, field: string, overrides: SloSpec['burnRates
   }
   const tiers: SloTier[] = [];
   for (const tier of SRE_WORKBOOK_TIERS) {
-    const change = overrides[tier.id];
     const at = `${field}.${tier.id}`;
+    const change = overrides[tier.id] === undefined ? undefined : f.record(at, overrides[tier.id]) as BurnRateOverride | undefined;
     if (change?.enabled !== undefined) f.check(typeof change.enabled === 'boolean', `${at}.enabled`, change.enabled, 'true or false');
     if (change?.enabled === false) continue;
     const severity = change?.severity === undefined ? tier.severity : f.oneOf(`${at}.severity`, change.severity, ['critical', 'warning', 'info'] as const);
@@ -224,11 +225,11 @@ function forDuration(f: FieldParser, field: string, input: unknown): Duration {
   return parsed.ok ? parsed.value : Duration.ofSeconds(60);
 }
 
-function stringList(f: FieldParser, field: string, input: readonly string[] | undefined): string[] {
+function stringList(f: FieldParser, field: string, input: unknown): string[] {
   if (input === undefined) return [];
   const ok = Array.isArray(input) && input.every((s) => typeof s === 'string' && s.trim() !== '');
   f.check(ok, field, input, 'a list of non-empty strings');
-  return ok ? [...input] : [];
+  return ok ? [...(input as string[])] : [];
 }
 
 /** The error budget as a ratio of events, `1 - objective`, without float noise (0.001, not 0.0010000000000000009). */
