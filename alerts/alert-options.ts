@@ -19,7 +19,8 @@ export function alertName(service: Service, given: string | undefined, suffix: s
   const name = given ?? `${service.alertPrefix}${suffix}`;
   const field = `alerts.${String(name)}.name`;
   const ok = service.issues.check(typeof name === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(name), field, name, 'a PascalCase alert name');
-  if (ok) {
+  // A refused alertPrefix is reported once, at the service, not again at every alert.
+  if (ok && !service.issues.issues.some((i) => i.field === 'alertPrefix')) {
     service.issues.check(name.startsWith(service.alertPrefix), field, name, `a name starting with the service prefix '${service.alertPrefix}'`);
   }
   return typeof name === 'string' ? name : 'Invalid';

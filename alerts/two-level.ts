@@ -32,9 +32,9 @@ export function twoLevelAlerts<T>(
 ): AlertSpec[] {
   // From JavaScript the levels may be missing: report them, and let the pack report the fields it then misses.
   const levels: Readonly<Record<string, unknown>> = isRecord(options.levels) ? options.levels : {};
-  service.issues.check(levels.warning !== undefined && levels.critical !== undefined, 'levels', options.levels, 'an object with a warning and a critical threshold');
-  const warning = build('warning', (levels.warning ?? {}) as T);
-  const critical = build('critical', (levels.critical ?? {}) as T);
+  if (!service.issues.check(levels.warning !== undefined && levels.critical !== undefined, 'levels', options.levels, 'an object with a warning and a critical threshold')) return [];
+  const warning = build('warning', levels.warning as T);
+  const critical = build('critical', levels.critical as T);
   const w = threshold(warning.signal);
   const c = threshold(critical.signal);
   const ordered = w.comparator === '<' ? w.value > c.value : w.value < c.value;

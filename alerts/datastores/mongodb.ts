@@ -143,7 +143,8 @@ export function mongodbAlerts(service: Service, options: MongoDbAlertsOptions): 
   if (isRecord(connections) && 'levels' in connections) {
     alerts.push(...twoLevelAlerts(service, { levels: connections.levels }, (level, o) =>
       connectionsAlert(service, o, title, job, `${part}Connections${level === 'warning' ? 'Warning' : 'Critical'}`)));
-  } else if (connections) {
+  } else if (connections !== undefined && service.issues.record(`alerts.${service.alertPrefix}${part}.connections`, connections, false,
+    'one connections threshold { above, for, level } or { levels: { warning, critical } }')) {
     alerts.push(connectionsAlert(service, connections, title, job, `${part}TooManyConnections`));
   }
   if (options.poolExhausted) alerts.push(poolExhaustedAlert(service, options.poolExhausted, title, part));

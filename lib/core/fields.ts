@@ -64,9 +64,9 @@ export class FieldParser extends IssueCollector {
   }
 
   /** A plain object (not an array, not null); `undefined` when it is not (reported unless `optional` and missing). */
-  record(field: string, input: unknown, optional = false): Readonly<Record<string, unknown>> | undefined {
+  record(field: string, input: unknown, optional = false, allowed = 'an object'): Readonly<Record<string, unknown>> | undefined {
     if (isRecord(input)) return input;
-    if (!(optional && input === undefined)) this.report(field, input, 'an object');
+    if (!(optional && input === undefined)) this.report(field, input, allowed);
     return undefined;
   }
 
@@ -140,7 +140,7 @@ export class FieldParser extends IssueCollector {
    * is reported on its own; the fallback keeps the rest of the pack working until synth refuses to write.
    */
   alertLevel(field: string, input: unknown): AlertLevel {
-    const level = this.record(field, input);
+    const level = this.record(field, input, false, 'an alert level { severity, sev } such as SEV1, SEV2_WARNING or P3 (lib/core/severity.ts)');
     if (!level) return SEV3;
     const severity = this.oneOf(`${field}.severity`, level.severity, SEVERITIES);
     const sev = this.oneOf(`${field}.sev`, level.sev, RUNBOOK_LEVELS);

@@ -178,7 +178,7 @@ export function defineService(spec: ServiceSpec): Service {
     workload(workloadName: string, field = 'workload'): Workload {
       const found = workloads.find((w) => w.name === workloadName);
       if (found) return found;
-      f.report(field, workloadName, `one of the service's workloads: ${workloads.map((w) => `'${w.name}'`).join(', ')}`);
+      if (workloads.length > 0) f.report(field, workloadName, `one of the service's workloads: ${workloads.map((w) => `'${w.name}'`).join(', ')}`);
       return workloads[0] ?? FALLBACK_WORKLOAD;
     },
   };
@@ -190,7 +190,7 @@ type Input = Readonly<Record<string, unknown>>;
 function parseWorkload(f: FieldParser, spec: Input, index: number): Workload {
   const name = f.dnsLabel(`workloads[${index}].name`, spec.name);
   const at = `workloads.${name}`;
-  const resources = f.record(`${at}.resources`, spec.resources);
+  const resources = f.record(`${at}.resources`, spec.resources, false, "requests and limits, each with cpu and memory, such as { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1', memory: '1Gi' } }");
   const requestsIn = resources && f.record(`${at}.resources.requests`, resources.requests);
   const limitsIn = resources && f.record(`${at}.resources.limits`, resources.limits);
   // A missing block is reported once, not once more per quantity inside it.
@@ -209,7 +209,7 @@ function parseWorkload(f: FieldParser, spec: Input, index: number): Workload {
     `at most the memory limit (${limits.memory.text})`);
 
   let autoscaling: Workload['autoscaling'];
-  const a = f.record(`${at}.autoscaling`, spec.autoscaling, true);
+  const a = f.record(`${at}.autoscaling`, spec.autoscaling, true, "bounds and targets such as { minReplicas: 2, maxReplicas: 4, cpuUtilization: '70%' }, or leave autoscaling out for a fixed replica count");
   if (a) {
     const minReplicas = f.integer(`${at}.autoscaling.minReplicas`, a.minReplicas, 1, MAX_REPLICAS);
     const maxReplicas = f.integer(`${at}.autoscaling.maxReplicas`, a.maxReplicas, 1, MAX_REPLICAS);
@@ -229,14 +229,15 @@ function parseWorkload(f: FieldParser, spec: Input, index: number): Workload {
   const group = runAs?.group ?? user;
   if (runAs?.group !== undefined) f.check(Number.isInteger(group) && (group as number) > 0, `${at}.runAs.group`, group, 'a non-root gid: an integer greater than 0');
   const userName = runAs?.userName === undefined ? undefined : posixUserName(f, `${at}.runAs.userName`, runAs.userName);
-  const rootFs = f.record(`${at}.readOnlyRootFilesystem`, spec.readOnlyRootFilesystem, true);
+  const rootFs = f.record(`${at}.readOnlyRootFilesystem`, spec.readOnlyRootFilesystem, true,
+    "an opt-out { enabled: false, reason: '<why the container writes its root filesystem>' } (leave readOnlyRootFilesystem out to keep the default read-only root filesystem)");
   if (rootFs !== undefined) {
     f.check(rootFs.enabled === false, `${at}.readOnlyRootFilesystem.enabled`, rootFs.enabled,
       'false (leave readOnlyRootFilesystem out to keep the default read-only root filesystem)');
     f.check(typeof rootFs.reason === 'string' && rootFs.reason.trim() !== '', `${at}.readOnlyRootFilesystem.reason`, rootFs.reason,
       'a non-empty reason why the container needs a writable root filesystem');
   }
-  const image = f.record(`${at}.image`, spec.image);
+  const image = f.record(`${at}.image`, spec.image, false, "an image { repository, tag } such as { repository: 'ghcr.io/example-org/shop-api', tag: 'v1.4.0' }");
 
   return {
     name,

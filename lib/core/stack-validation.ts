@@ -17,11 +17,11 @@ export function stackShapeIssues(stack: ServiceStack): readonly ValidationIssue[
   const names = new Set(alerts.flatMap((a) => (isRecord(a) && typeof a.name === 'string' ? [a.name] : [])));
   alerts.forEach((alert, i) => checkAlert(f, alert, i, names));
   f.list('dashboards', stack.dashboards).forEach((d, i) => {
-    const dashboard = f.record(`dashboards[${i}]`, d);
+    const dashboard = f.record(`dashboards[${i}]`, d, false, 'a dashboard { uid, title, json } built by a dashboard template');
     if (!dashboard) return;
     f.nonEmpty(`dashboards[${i}].uid`, dashboard.uid);
     f.nonEmpty(`dashboards[${i}].title`, dashboard.title);
-    f.record(`dashboards[${i}].json`, dashboard.json);
+    f.record(`dashboards[${i}].json`, dashboard.json, false, 'the dashboard JSON model (an object)');
   });
   f.list('slos', stack.slos, true).forEach((s, i) => {
     const slo = f.record(`slos[${i}]`, s);

@@ -58,9 +58,9 @@ export function defineSlo(service: Service, spec: SloSpec): Slo {
   const period = Duration.parse(f.oneOf(`${at}.period`, spec?.period ?? '30d', SLO_PERIODS)) as { ok: true; value: Duration };
   const labels = parseLabels(f, `${at}.labels`, spec?.labels ?? {});
   const sli = parseSli(f, service, `${at}.sli`, spec?.sli);
-  const tiers = parseTiers(f, `${at}.burnRates`, (f.record(`${at}.burnRates`, spec?.burnRates, true) ?? {}) as NonNullable<SloSpec['burnRates']>, period.value);
+  const tiers = parseTiers(f, `${at}.burnRates`, (f.record(`${at}.burnRates`, spec?.burnRates, true, "per-tier changes such as { 'ticket-slow': { enabled: false } }") ?? {}) as NonNullable<SloSpec['burnRates']>, period.value);
   checkReachable(f, `${at}.objective`, spec?.objective, objective, tiers);
-  const runbookSpec = f.record(`${at}.runbook`, spec?.runbook, true);
+  const runbookSpec = f.record(`${at}.runbook`, spec?.runbook, true, "runbook steps { diagnose?: [...], act?: [...] }");
   const runbook = {
     diagnose: stringList(f, `${at}.runbook.diagnose`, runbookSpec?.diagnose),
     act: stringList(f, `${at}.runbook.act`, runbookSpec?.act),
@@ -174,7 +174,8 @@ export function leRegex(bound: number): string {
 
 function workloadJob(f: FieldParser, service: Service, field: string, input: unknown): string {
   const workload = service.workloads.find((w) => w.name === input);
-  f.check(workload !== undefined, field, input, `one of the service's workloads: ${service.workloads.map((w) => `'${w.name}'`).join(', ')}`);
+  // Without any workload the service's own 'workloads' issue says it all.
+  f.check(workload !== undefined || service.workloads.length === 0, field, input, `one of the service's workloads: ${service.workloads.map((w) => `'${w.name}'`).join(', ')}`);
   return workload?.job ?? service.workloads[0]?.job ?? 'invalid';
 }
 

@@ -42,8 +42,8 @@ export function synthesize(stacks: readonly ServiceStack[], platform: PlatformCo
     }
   }
   issues.push(...duplicates(stacks, 'service name', (s) => [s.service.name]));
-  issues.push(...duplicates(stacks, 'alert name', (s) => s.alerts.map((a) => a.name)));
-  issues.push(...duplicates(stacks, 'dashboard uid', (s) => s.dashboards.map((d) => d.uid)));
+  issues.push(...duplicates(stacks, 'alert name', (s) => listOf(s.alerts).map((a) => a?.name)));
+  issues.push(...duplicates(stacks, 'dashboard uid', (s) => listOf(s.dashboards).map((d) => d?.uid)));
   for (const check of PLATFORM_CHECKS) issues.push(...check(rendered));
   return { files, issues, ruleFiles };
 }
@@ -66,4 +66,9 @@ function duplicates(stacks: readonly ServiceStack[], what: string, namesOf: (s: 
     }
   }
   return issues;
+}
+
+/** A stack from JavaScript may hold anything there; its shape is reported by stackShapeIssues. */
+function listOf<T>(items: readonly T[]): readonly T[] {
+  return Array.isArray(items) ? items : [];
 }

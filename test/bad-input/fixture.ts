@@ -13,7 +13,7 @@ import { containerResourcesAlerts, type ResourceAlertOptions } from '../../alert
 import { httpGoldenSignalsAlerts, type ErrorRateOptions, type HttpGoldenSignalsOptions } from '../../alerts/http-golden-signals.js';
 import { performanceDashboard, type QueryPanelSpec } from '../../dashboards/service-performance.js';
 import {
-  defineService, SEV1, SEV2_CRITICAL, SEV2_WARNING, SEV3, type AlertSpec, type ServiceSpec, type ServiceStack, type SloSpec, type WorkloadSpec,
+  defineService, SEV1, SEV2_CRITICAL, SEV2_WARNING, SEV3, type AlertSpec, type DashboardModel, type ServiceSpec, type ServiceStack, type SloSpec, type WorkloadSpec,
 } from '../../lib/core/index.js';
 import { defineSlo } from '../../lib/slo/define-slo.js';
 
@@ -63,6 +63,8 @@ export interface Breakage {
   readonly alerts?: (alerts: AlertSpec[]) => AlertSpec[];
   /** Replaces fields of the availability SLO. */
   readonly slo?: Readonly<Record<string, unknown>>;
+  /** Changes the finished dashboards (what a stack could build by hand). */
+  readonly dashboards?: (dashboards: DashboardModel[]) => unknown[];
 }
 
 export function shopStack(breakage: Breakage = {}): ServiceStack {
@@ -93,7 +95,8 @@ export function shopStack(breakage: Breakage = {}): ServiceStack {
     name: 'availability', description: 'Requests are answered without a server error.',
     sli: { kind: 'availability', workload: 'api' }, objective: '99.5%', period: '30d', ...breakage.slo,
   } as SloSpec);
-  return { service, alerts, dashboards: [dashboard], slos: [slo] };
+  const dashboards = (breakage.dashboards ? breakage.dashboards([dashboard]) : [dashboard]) as DashboardModel[];
+  return { service, alerts, dashboards, slos: [slo] };
 }
 
 /** A second good service, for the checks across services; `spec` replaces top-level fields. */
