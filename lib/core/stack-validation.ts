@@ -15,7 +15,13 @@ export function stackShapeIssues(stack: ServiceStack): readonly ValidationIssue[
   const f = new FieldParser(stack.service.name);
   const alerts = f.list('alerts', stack.alerts);
   const names = new Set(alerts.flatMap((a) => (isRecord(a) && typeof a.name === 'string' ? [a.name] : [])));
-  alerts.forEach((alert, i) => checkAlert(f, alert, i, names));
+  alerts.forEach((alert, i) => {
+    try {
+      checkAlert(f, alert, i, names);
+    } catch {
+      // A value whose getter throws: the renderers' guards report it by artifact.
+    }
+  });
   f.list('dashboards', stack.dashboards).forEach((d, i) => {
     const dashboard = f.record(`dashboards[${i}]`, d, false, 'a dashboard { uid, title, json } built by a dashboard template');
     if (!dashboard) return;

@@ -66,7 +66,7 @@ describe('authenticationFailuresAlert', () => {
     // @ts-expect-error the type already refuses '0.2'; the runtime check covers JavaScript callers and casts
     authenticationFailuresAlert(service, { workload: 'web', above: '0.2', window: '10 minutes', for: '5m', level: SEV2_CRITICAL });
     expect(issueMessages(service)).toEqual([
-      'workload: "web" — one of the service\'s workloads: \'api\'',
+      'alerts.ShopAuthenticationFailures.workload: "web" — one of the service\'s workloads: \'api\'',
       'alerts.ShopAuthenticationFailures.above: "0.2" — a ratio between 0 and 1, written as a percentage such as \'5%\'',
       'alerts.ShopAuthenticationFailures.window: "10 minutes" — a positive Prometheus duration such as 30s, 5m, 1h or 1h30m (units ms, s, m, h, d, w, y)',
     ]);
