@@ -70,7 +70,7 @@ export class PromtoolTestSuite implements PromiseLike<PromtoolTestsResult> {
       timeoutMs: this.timeoutMs,
       ...(this.promtool !== undefined && { promtool: this.promtool }),
     });
-    const failures = [...new Set([...result.output.matchAll(/^\s+name: (.*),$/gm)].map((m) => m[1]!))];
+    const failures = failedTestGroups(result.output);
     // A failure promtool reports without a test name (a rule file it cannot load, a stop after the timeout) still fails.
     return { ok: result.ok, failures: result.ok ? [] : failures.length > 0 ? failures : [result.output.trim()], scenarios: this.scenarios, output: result.output };
   }
@@ -81,6 +81,11 @@ export class PromtoolTestSuite implements PromiseLike<PromtoolTestsResult> {
   ): Promise<T | E> {
     return this.run().then(onfulfilled, onrejected);
   }
+}
+
+/** Names of the test groups promtool reports under FAILED. */
+export function failedTestGroups(output: string): string[] {
+  return [...new Set([...output.matchAll(/^\s+name: (.*),$/gm)].map((m) => m[1]!))];
 }
 
 function evaluationSteps(file: PromtoolTestFile, intervalMs: number): number {
