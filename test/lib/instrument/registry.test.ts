@@ -15,7 +15,7 @@ async function families(metrics: ServiceMetrics): Promise<ExposedFamily[]> {
     const values = family.values as { labels: Record<string, string | number>; metricName?: string }[];
     const labels = new Set(values.flatMap((v) => Object.keys(v.labels)).filter((l) => l !== 'le'));
     const buckets = values.filter((v) => v.metricName?.endsWith('_bucket') && v.labels.le !== '+Inf').map((v) => Number(v.labels.le));
-    return { name: family.name, type: String(family.type), labels, ...(family.type === 'histogram' && { buckets: [...new Set(buckets)] }) };
+    return { name: family.name, type: String(family.type), labels, ...(String(family.type) === 'histogram' && { buckets: [...new Set(buckets)] }) };
   });
 }
 
