@@ -5,4 +5,5 @@ export const PACKAGE_ENTRIES = [
   'observability-as-code/dashboards',
   'observability-as-code/k8s',
   'observability-as-code/testing',
+  'observability-as-code/instrument',
 ] as const;
