@@ -53,7 +53,7 @@ describe('a consumer repository with the payments-api service', () => {
     expect(alerts.find((r) => r.alert === 'PaymentsHighErrorRate')?.expr).toMatch(/> 0\.01$/);
     expect(alerts.find((r) => r.alert === 'PaymentsHighCPU')?.expr).toMatch(/> 0\.85$/);
     expect(alerts.map((r) => r.alert)).toContain('PaymentsAvailabilityBurnRatePageFast');
-    const hpa = parse(await read('k8s/hpa-payments-api.yaml')) as { spec: { minReplicas: number; maxReplicas: number; metrics: unknown[] } };
+    const hpa = parse(await read('k8s/horizontalpodautoscaler-payments-api.yaml')) as { spec: { minReplicas: number; maxReplicas: number; metrics: unknown[] } };
     expect(hpa.spec).toMatchObject({ minReplicas: 3, maxReplicas: 12, metrics: [{ resource: { name: 'cpu', target: { averageUtilization: 60 } } }] });
     expect(await read('dashboards/payments-api.json')).toContain('"uid": "payments-api"');
   });
