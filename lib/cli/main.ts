@@ -1,6 +1,5 @@
 #!/usr/bin/env node
-import { Command } from 'commander';
-import { packageVersion } from './package-version.js';
+// The `oac` command (package.json `bin`); everything it does is in program.ts.
+import { runCli } from './program.js';
 
-const program = new Command('oac').version(packageVersion());
-await program.parseAsync(process.argv);
+process.exitCode = await runCli(process.argv.slice(2));
