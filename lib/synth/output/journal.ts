@@ -37,7 +37,7 @@ const exists = (path: string) => lstat(path).then(() => true, (error: unknown) =
   throw error;
 });
 
-/** Writes the journal durably and renames it into place: the commit point. */
+/** Writes the journal durably and renames it into place: the commit point (the caller reports 'committed'). */
 export async function commitJournal(txnDir: string, journal: Journal, onPhase: PhaseHook): Promise<void> {
   const tmp = join(txnDir, `${JOURNAL_NAME}.tmp`);
   const handle = await open(tmp, 'wx');
@@ -50,7 +50,6 @@ export async function commitJournal(txnDir: string, journal: Journal, onPhase: P
   await onPhase('journal-written');
   await rename(tmp, join(txnDir, JOURNAL_NAME));
   await syncDir(txnDir);
-  await onPhase('committed');
 }
 
 export async function readJournal(txnDir: string): Promise<Journal | undefined> {

@@ -1,4 +1,4 @@
-import { readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { readFile, readdir, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ForeignFilesFound, OutputFolderRefused, OutputWriteError, causeOf, isOutputError } from './errors.js';
 import { errorCode, makeDirectories } from './fs-steps.js';
@@ -28,6 +28,11 @@ export interface OutputOptions {
   readonly engine?: string;
   /** Notices: recovered interrupted runs, adoption, kept foreign files. @default none */
   readonly log?: (notice: string) => void;
+  /**
+   * Every path the run will add, when known up front (writeDist passes a Map's keys): a folder without
+   * manifest is then adopted or refused before anything in it is touched, its own mtime included.
+   */
+  readonly paths?: ReadonlySet<string>;
   /** Tests only: called just after each step; a throw there is an error, an exit there a kill. */
   readonly onPhase?: PhaseHook;
 }
@@ -77,6 +82,8 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   }
   const inScope = (path: string) => scope === undefined || scope.some((root) => path === root || path.startsWith(`${root}/`));
 
+  const notAdoptable = (unknown: readonly string[]) => new OutputFolderRefused(`refusing to write ${name}/: it has no ${MANIFEST_NAME} and holds ${unknown.length} file(s) synth does not write:\n${list(unknown)}\n`
+    + `Move them out of ${name}/ (synth then adopts the rest), or pass --adopt to take all its files as synth's (they are deleted). Nothing was written.`);
   const unchangedMessage = (cause: unknown, what: string) => `could not ${what} ${name}/: ${causeOf(cause)}; ${name}/ left unchanged.`;
   const existed = await refuseUnsafeFolder(out, name, findProjectRoot(options.cwd ?? process.cwd())).catch((error: unknown) => {
     throw isOutputError(error) ? error : new OutputWriteError(unchangedMessage(error, 'inspect'), 'unchanged', { cause: error });
@@ -93,8 +100,17 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
         throw new OutputFolderRefused(`refusing to write ${name}/: it is not empty and has no ${MANIFEST_NAME}, so synth cannot tell its own files from anyone else's. `
           + `Run a full synth once (it adopts ${name}/ when every file in it is one synth writes), or pass --adopt to take all its files as synth's. Nothing was written.`);
       }
+      if (!options.adopt && options.paths) {
+        const unknown = [...(await scanScope(out, undefined))].filter(([p, kind]) => kind !== 'directory' && !options.paths!.has(p)).map(([p]) => p).sort(byPath);
+        if (unknown.length > 0) throw notAdoptable(unknown);
+      }
     }
   }
+  // A run that changes nothing puts back the folder's own timestamps, which taking the lock inside it moved.
+  const folderTimes = existed === 'directory' ? await stat(out).catch(() => undefined) : undefined;
+  const restoreFolderTimes = async () => {
+    if (folderTimes) await utimes(out, folderTimes.atime, folderTimes.mtime).catch(() => undefined);
+  };
   let createdOut: string[] = [];
   try {
     createdOut = await makeDirectories(out);
@@ -103,6 +119,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   }
   const undoCreate = async () => {
     for (const dir of [...createdOut].reverse()) await rmdir(dir).catch(() => undefined);
+    await restoreFolderTimes();
   };
 
   let txn: string;
@@ -227,10 +244,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     let adopted = false;
     if (legacy) {
       const unknown = diskFiles.filter((p) => !added.has(p));
-      if (unknown.length > 0 && !options.adopt) {
-        return failBeforeCommit(new OutputFolderRefused(`refusing to write ${name}/: it has no ${MANIFEST_NAME} and holds ${unknown.length} file(s) synth does not write:\n${list(unknown)}\n`
-          + `Move them out of ${name}/ (synth then adopts the rest), or pass --adopt to take all its files as synth's (they are deleted). Nothing was written.`));
-      }
+      if (unknown.length > 0 && !options.adopt) return failBeforeCommit(notAdoptable(unknown));
       adopted = true;
     }
     const old = legacy ? new Map(diskFiles.map((p) => [p, ''])) : previous?.files ?? new Map<string, string>();
@@ -238,7 +252,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     const files = new Map([...old].filter(([p]) => !inScope(p)));
     for (const path of paths) files.set(path, added.get(path)!);
     const manifestText = serializeManifest({ engine: options.engine ?? engineVersion(), files });
-    const puts = staged.sort(byPath);
+    const puts = [...staged].sort(byPath);
     try {
       const current = await readFile(join(out, MANIFEST_NAME), 'utf8').catch(() => undefined);
       if (current !== manifestText) {
@@ -262,6 +276,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     if (puts.length === 0 && deletes.length === 0) {
       state = 'closed';
       const leftover = await release(out, name).catch((e: unknown) => `could not remove ${name}/${TXN_NAME} (${causeOf(e)}); the next synth removes it.`);
+      await restoreFolderTimes();
       if (leftover) notice(leftover);
       return summary();
     }
@@ -274,6 +289,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     }
     const applied: Applied = { createdDirs: [] };
     try {
+      await onPhase('committed');
       await applyJournal(out, txn, journal, onPhase, applied);
     } catch (error) {
       state = 'closed';
