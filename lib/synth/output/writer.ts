@@ -128,7 +128,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   } catch (error) {
     await undoCreate();
     if (isOutputError(error)) throw error;
-    throw new OutputWriteError(unchangedMessage(error, 'lock'), 'unchanged', { cause: error });
+    throw new OutputWriteError(unchangedMessage(error, 'start writing'), 'unchanged', { cause: error });
   }
   const fail = async (error: unknown): Promise<never> => {
     const leftover = await release(out, name).catch((e: unknown) => `could not remove ${name}/${TXN_NAME} (${causeOf(e)}); the next synth removes it.`);
