@@ -1,7 +1,8 @@
+import { readFileSync, writeFileSync } from 'node:fs';
 import { readFile, readdir, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ForeignFilesFound, OutputFolderRefused, OutputWriteError, causeOf, isOutputError } from './errors.js';
-import { errorCode, makeDirectories } from './fs-steps.js';
+import { errorCode, makeDirectories, makeDirectoriesSync } from './fs-steps.js';
 import { findProjectRoot, pathProblem, refuseUnsafeFolder, scanScope, userEntries, type DiskEntry } from './folder-rules.js';
 import { applyJournal, commitJournal, rollBackJournal, type Applied, type Journal, type PhaseHook } from './journal.js';
 import { ManifestUnreadable, byPath, engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
@@ -170,11 +171,11 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   const staged: string[] = [];
   let unchanged = 0;
   let state: 'open' | 'failed' | 'committing' | 'closed' = 'open';
-  const stagingDirs = new Map<string, Promise<unknown>>();
+  const stagingDirs = new Set<string>();
   const stageDir = (dir: string) => {
-    let made = stagingDirs.get(dir);
-    if (!made) stagingDirs.set(dir, made = makeDirectories(dir));
-    return made;
+    if (stagingDirs.has(dir)) return;
+    makeDirectoriesSync(dir);
+    stagingDirs.add(dir);
   };
   const collision = (message: string, path: string) => new ForeignFilesFound(`${message} ${name}/ left unchanged.`, [path]);
 
@@ -202,15 +203,15 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
         throw collision(`synth writes ${name}/${path}, which exists and was not written by synth (not in ${MANIFEST_NAME}); move it away.`, path);
       }
       if (kind === 'file' && (legacy || previous?.files.get(path) === hash)) {
-        const current = await readFile(join(out, path));
+        const current = readFileSync(join(out, path));
         if (current.equals(typeof content === 'string' ? Buffer.from(content) : content)) {
           unchanged++;
           return;
         }
       }
       const target = join(txn, 'new', path);
-      await stageDir(dirname(target));
-      await writeFile(target, content, { flag: 'wx' });
+      stageDir(dirname(target));
+      writeFileSync(target, content, { flag: 'wx' });
       staged.push(path);
       await onPhase('staged-file', path);
     } catch (error) {
