@@ -162,12 +162,17 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   const owned = (path: string) => legacy || previous?.files.has(path) === true;
   const diskFiles = [...onDisk].filter(([, kind]) => kind !== 'directory').map(([path]) => path).sort(byPath);
   const foreign = diskFiles.filter((path) => !owned(path));
-  if (foreign.length > 0 && !options.keepForeign) {
-    return fail(new ForeignFilesFound(`${name}/ holds ${foreign.length} file(s) synth did not write (not in ${name}/${MANIFEST_NAME}):\n${list(foreign)}\n`
-      + `synth never deletes or overwrites them. Move them out of ${name}/, or pass --keep-foreign to keep them in place. ${name}/ left unchanged.`, foreign));
+  // A file not in the manifest that is byte for byte what synth writes there (a file another branch's
+  // synth wrote, brought in by a git merge) loses nothing when taken over; that is decided in add().
+  const stopping = foreign.filter((path) => !options.paths?.has(path));
+  if (stopping.length > 0 && !options.keepForeign) {
+    return fail(new ForeignFilesFound(`${name}/ holds ${stopping.length} file(s) synth did not write (not in ${name}/${MANIFEST_NAME}):\n${list(stopping)}\n`
+      + `synth never deletes or overwrites them. Move them out of ${name}/, or pass --keep-foreign to keep them in place. ${name}/ left unchanged.`, stopping));
   }
 
   const added = new Map<string, string>();
+  /** Files not in the manifest that held exactly what synth writes there: synth's from now on. */
+  const takenOver = new Set<string>();
   const staged: string[] = [];
   let unchanged = 0;
   let state: 'open' | 'failed' | 'committing' | 'closed' = 'open';
@@ -200,9 +205,15 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
       const kind = onDisk.get(path);
       if (kind !== undefined && kind !== 'file') throw collision(`synth writes the file ${name}/${path}, but a ${kind} is there; move it away.`, path);
       if (kind === 'file' && !owned(path)) {
-        throw collision(`synth writes ${name}/${path}, which exists and was not written by synth (not in ${MANIFEST_NAME}); move it away.`, path);
+        if (readFileSync(join(out, path)).equals(typeof content === 'string' ? Buffer.from(content) : content)) {
+          takenOver.add(path);
+          unchanged++;
+          return;
+        }
+        throw collision(`synth writes ${name}/${path}, which exists, was not written by synth (not in ${MANIFEST_NAME}) and holds other bytes; move it away.`, path);
       }
-      if (kind === 'file' && (legacy || previous?.files.get(path) === hash)) {
+      // Also when the hash differs from the manifest's: a git merge may have brought these very bytes.
+      if (kind === 'file') {
         const current = readFileSync(join(out, path));
         if (current.equals(typeof content === 'string' ? Buffer.from(content) : content)) {
           unchanged++;
@@ -268,7 +279,13 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     } catch (error) {
       return failBeforeCommit(isOutputError(error) ? error : new OutputWriteError(`could not stage ${name}/${MANIFEST_NAME}: ${causeOf(error)}; ${name}/ left unchanged.`, 'unchanged', { cause: error }));
     }
-    const kept = foreign;
+    const kept = foreign.filter((path) => !takenOver.has(path));
+    if (!options.keepForeign && kept.length > 0) {
+      // Files that only the list of paths let through, and that the run did not write after all.
+      return failBeforeCommit(new ForeignFilesFound(`${name}/ holds ${kept.length} file(s) synth did not write (not in ${name}/${MANIFEST_NAME}):\n${list(kept)}\n`
+        + `synth never deletes or overwrites them. Move them out of ${name}/, or pass --keep-foreign to keep them in place. ${name}/ left unchanged.`, kept));
+    }
+    if (takenOver.size > 0) notice(`took over ${takenOver.size} file(s) in ${name}/ not in ${MANIFEST_NAME} that hold exactly what synth writes there:\n${list([...takenOver].sort(byPath))}`);
     if (kept.length > 0) notice(`kept ${kept.length} file(s) in ${name}/ that synth did not write (--keep-foreign):\n${list(kept)}`);
     if (adopted) notice(`adopted ${name}/: it had no ${MANIFEST_NAME}; ${options.adopt ? 'all its files were taken as synth\'s (--adopt)' : 'every file in it is one synth writes'}. It now carries ${MANIFEST_NAME}.`);
     const summary = (): WriteSummary => ({

@@ -162,11 +162,21 @@ describe('files synth did not write', () => {
   it('are never overwritten, even with keepForeign, when synth would write the same path', async () => {
     const before = await treeOf(out);
     await expect(writeDist(new Map([...NEW, ['NOTES.md', 'synth notes\n']]), out, { keepForeign: true })).rejects.toThrowError(
-      `synth writes ${out}/NOTES.md, which exists and was not written by synth (not in .oac-manifest.json); move it away. ${out}/ left unchanged.`);
+      `synth writes ${out}/NOTES.md, which exists, was not written by synth (not in .oac-manifest.json) and holds other bytes; move it away. ${out}/ left unchanged.`);
     await expect(writeDist(new Map([...NEW, ['NOTES.md/x.yaml', 'below a file\n']]), out, { keepForeign: true })).rejects.toThrowError(
       `synth writes ${out}/NOTES.md/x.yaml, but ${out}/NOTES.md is a file synth did not write; move it away. ${out}/ left unchanged.`);
     expect(await treeOf(out)).toEqual(before);
     expect(await leftovers(out)).toEqual([]);
+  });
+
+  it('are taken over, saying so, when they hold exactly what synth writes there (a file a git merge brought)', async () => {
+    await rm(join(out, 'other-team'), { recursive: true });
+    const notices: string[] = [];
+    await age(['NOTES.md']);
+    await writeDist(new Map([...NEW, ['NOTES.md', 'mine\n']]), out, { log: (m) => notices.push(m) });
+    expect(notices).toEqual([`took over 1 file(s) in ${out}/ not in .oac-manifest.json that hold exactly what synth writes there:\n  NOTES.md`]);
+    expect(await treeOf(out)).toEqual(completeTree(new Map([...NEW, ['NOTES.md', 'mine\n']])));
+    expect(await mtimeNs(join(out, 'NOTES.md'))).toBe(BigInt(PAST.getTime()) * 1_000_000n);
   });
 
   it('include a symbolic link, which synth never writes through', async () => {
