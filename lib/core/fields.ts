@@ -136,7 +136,7 @@ export class FieldParser extends IssueCollector {
   }
 
   /**
-   * An alert's severity and runbook level, from SERVICES.md's vocabulary (see LEVEL_SEVERITIES). Each part
+   * An alert's severity and runbook level, from the severity vocabulary (see LEVEL_SEVERITIES). Each part
    * is reported on its own; the fallback keeps the rest of the pack working until synth refuses to write.
    */
   alertLevel(field: string, input: unknown): AlertLevel {

@@ -12,3 +12,5 @@ export * from './slo.js';
 export * from './kubernetes-syntax.js';
 export * from './platform-validation.js';
 export * from './stack-validation.js';
+export * from './platform-placeholders.js';
+export * from './provenance.js';

@@ -1,6 +1,7 @@
 import { ALL_PODS, FieldParser, isRecord } from './fields.js';
 import { DEFAULT_LATENCY_BUCKETS, httpMetrics, MetricCatalog, PLATFORM_METRICS, type MetricDefinition } from './metric-catalog.js';
 import { Percent, type CpuQuantity, type CpuText, type MemoryQuantity, type MemoryText, type PercentText } from './units.js';
+import { callerFile } from './caller-file.js';
 
 /** How a service is described by its team. Plain data with unit-typed strings; `defineService` validates it. */
 export interface ServiceSpec {
@@ -130,6 +131,11 @@ export interface Service {
   /** Collector shared by everything derived from this service; synth refuses to write if it is not empty. */
   readonly issues: FieldParser;
   /**
+   * Absolute path of the file that called `defineService` (from the call stack), named in the headers of
+   * generated files relative to the project root. Undefined when no user file called it.
+   */
+  readonly sourceFile?: string;
+  /**
    * The workload of that name. An unknown name is reported at `field`, which names who refers to it
    * (`alerts.ShopHighLatency.workload`), and the first workload stands in so checking goes on.
    */
@@ -139,6 +145,7 @@ export interface Service {
 const MAX_REPLICAS = 1000;
 
 export function defineService(spec: ServiceSpec): Service {
+  const sourceFile = callerFile();
   const input: Partial<Record<keyof ServiceSpec, unknown>> = isRecord(spec) ? spec : {};
   const f = new FieldParser(typeof input.name === 'string' && input.name ? input.name : '<unnamed service>');
   if (!isRecord(spec)) f.report('(service)', spec, 'a service definition: an object with name, title, alertPrefix, team and workloads');
@@ -175,6 +182,7 @@ export function defineService(spec: ServiceSpec): Service {
     dependencies,
     metrics: new MetricCatalog([...PLATFORM_METRICS, ...httpMetrics(Array.isArray(latencyBuckets) ? latencyBuckets : DEFAULT_LATENCY_BUCKETS), ...metrics]),
     issues: f,
+    ...(sourceFile !== undefined && { sourceFile }),
     workload(workloadName: string, field = 'workload'): Workload {
       const found = workloads.find((w) => w.name === workloadName);
       if (found) return found;

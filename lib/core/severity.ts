@@ -27,7 +27,7 @@ export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
 export const RUNBOOK_LEVELS: readonly RunbookLevel[] = ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4', 'P1', 'P2', 'P3', 'P4'];
 
 /**
- * The severities each runbook level may route with (SERVICES.md): level 1 pages, level 2 pages or opens
+ * The severities each runbook level may route with: level 1 pages, level 2 pages or opens
  * a ticket "as stated", level 3 opens a ticket, level 4 is informational. A `SEV-1` sent as `info` would
  * never page, so such a pair is refused.
  */

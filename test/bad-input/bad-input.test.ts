@@ -9,6 +9,9 @@ import { CASES } from './cases.js';
 import { catalogStack, shopStack, supportStack } from './fixture.js';
 import { INPUT_CASES } from './input-cases.js';
 
+// DEFAULT_PLATFORM's placeholder URLs are refused by synth unless allowed.
+const PLATFORM = { ...DEFAULT_PLATFORM, allowPlaceholders: true };
+
 /**
  * One good fixture, one field broken per case: synth must exit 1, print exactly the expected report
  * (service, field, value, what is allowed) and leave dist/ (filled by a good run first) byte for byte
@@ -25,7 +28,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'bad-input-'));
   dist = join(work, 'dist');
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  expect(await runSynth([shopStack(), catalogStack(), supportStack()], DEFAULT_PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(0);
+  expect(await runSynth([shopStack(), catalogStack(), supportStack()], PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(0);
   good = await snapshotDir(dist);
 });
 beforeEach(() => {
@@ -46,7 +49,7 @@ describe('bad input', () => {
 
   for (const { name, stacks, platform, expected } of ALL) {
     it(name, async () => {
-      expect(await runSynth(stacks(), platform?.() ?? DEFAULT_PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(1);
+      expect(await runSynth(stacks(), platform?.() ?? PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(1);
       const lines = typeof expected === 'function' ? expected() : expected;
       expect(errors.join('\n')).toBe([`synth failed; ${dist}/ left unchanged.`, ...lines].join('\n'));
       expect(await snapshotDir(dist)).toEqual(good);

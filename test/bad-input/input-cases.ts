@@ -10,7 +10,8 @@ import { shopSpec, shopStack, shopWorkload, supportStack, type Breakage, type Pa
  */
 const shop = (breakage: Breakage) => (): ServiceStack[] => [shopStack(breakage)];
 const support = (breakage: PackBreakage) => (): ServiceStack[] => [supportStack(breakage)];
-const platform = (change: (p: PlatformConfig) => unknown) => (): PlatformConfig => change(DEFAULT_PLATFORM) as PlatformConfig;
+// DEFAULT_PLATFORM's placeholder URLs are refused unless allowed, as in bad-input.test.ts.
+const platform = (change: (p: PlatformConfig) => unknown) => (): PlatformConfig => change({ ...DEFAULT_PLATFORM, allowPlaceholders: true }) as PlatformConfig;
 const withAlert = (alert: string, change: (a: AlertSpec) => unknown) => (alerts: AlertSpec[]) =>
   alerts.map((a) => (a.name === alert ? change(a) as AlertSpec : a));
 const dependency = (change: Record<string, unknown>) => ({ dependencies: [{ ...shopSpec.dependencies![0]!, ...change }] });
