@@ -39,6 +39,7 @@ export const RQ_EXPORTER_METRICS: readonly MetricDefinition[] = [
   {
     name: 'rq_workers', type: 'gauge', labels: ['name', 'queues', 'state'], source: EXPORTER,
     help: 'RQ workers registered in Redis, 1 per worker (rq-exporter); state idle, busy or suspended; queues comma-separated. No sample while no worker is registered.',
+    exposition: { presence: 'per-entity', entity: 'registered RQ worker' },
   },
   {
     name: 'rq_jobs', type: 'gauge', labels: ['queue', 'status'], source: EXPORTER,

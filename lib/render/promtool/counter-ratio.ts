@@ -162,7 +162,7 @@ interface RatioSeries {
   readonly other?: { readonly metric: string; readonly labels: Labels };
 }
 
-function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSeries {
+export function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSeries {
   const { numerator: num, denominator: den } = signal;
   const name = ctx.alert.name;
   const sameMetric = num.metric === den.metric;
@@ -191,7 +191,7 @@ function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSer
   return { numerator, denominator, numeratorCounted, ...(otherLabels && { other: { metric, labels: otherLabels } }) };
 }
 
-function evaluateCounterRatio(store: SeriesStore, at: number, signal: CounterRatioSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateCounterRatio(store: SeriesStore, at: number, signal: CounterRatioSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
   const rates = (series: ReturnType<SeriesStore['select']>): number[] =>
     series.map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);

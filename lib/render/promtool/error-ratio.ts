@@ -80,7 +80,7 @@ function requestCounters(job: string, ctx: ScenarioContext, n: number, errors: n
   ];
 }
 
-function evaluateErrorRatio(store: SeriesStore, at: number, signal: ErrorRatioSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateErrorRatio(store: SeriesStore, at: number, signal: ErrorRatioSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
   const rates = (series: ReturnType<SeriesStore['select']>): number[] =>
     series.map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);

@@ -138,7 +138,7 @@ function gaugeLayout(signal: GaugeThresholdSignal, ctx: ScenarioContext): GaugeL
   return { groups: [first, secondGroup], ...(free && { free }), ...(other && { other }) };
 }
 
-function evaluateGauge(store: SeriesStore, at: number, signal: GaugeThresholdSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateGauge(store: SeriesStore, at: number, signal: GaugeThresholdSignal, ctx: ScenarioContext): ResultSample[] {
   const groups = new Map<string, { labels: Labels; values: number[] }>();
   for (const series of store.select(signal.series.metric, ...signal.series.matchers)) {
     const value = store.instant(series, at);
