@@ -90,6 +90,14 @@ export const FASTAPI_GROUPED_STATUS: GroupedLabel = {
 /** Prometheus client_python defaults, which FastAPI instrumentations keep: the services here are FastAPI. */
 export const DEFAULT_LATENCY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 0.075, 0.1, 0.25, 0.5, 0.75, 1, 2.5, 5, 7.5, 10];
 
+/** Default histogram buckets of the common client libraries, for the contract's advice and verifyMetrics' messages. */
+export const CLIENT_DEFAULT_BUCKETS: Readonly<Record<'prometheus_client' | 'prom-client' | 'prometheus-fastapi-instrumentator', readonly number[]>> = {
+  prometheus_client: DEFAULT_LATENCY_BUCKETS,
+  'prom-client': [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+  // `metrics.default()`'s http_request_duration_seconds (latency_lowr_buckets).
+  'prometheus-fastapi-instrumentator': [0.1, 0.5, 1],
+};
+
 /** Metrics every Kubernetes cluster with kube-prometheus-stack provides, shared by all services. */
 export const PLATFORM_METRICS: readonly MetricDefinition[] = [
   { name: 'up', type: 'gauge', help: '1 if the last scrape of the target succeeded, else 0.', labels: ['job', 'instance'], source: 'prometheus' },
