@@ -1,6 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
-import { fromOpenSlo, type ImportedSlo } from '../../openslo/import.js';
+import type { ImportedSlo } from '../../openslo/import.js';
 import { EXIT, UsageError, UserError } from '../errors.js';
 import { tsLiteral } from '../ts-literal.js';
 
@@ -15,6 +15,7 @@ export function importCommand(program: Command, exit: (code: number) => void): v
     .argument('<file>', 'a YAML file with one or more OpenSLO `SLO` documents')
     .option('--out <file>', 'write the TypeScript to this file instead of printing it')
     .action(async (file: string, flags: ImportFlags) => {
+      const { fromOpenSlo } = await import('../../openslo/import.js');
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'ENOENT' ? new UsageError(`${file} not found`) : new UserError(`cannot read ${file}: ${error.message}`);
       });
