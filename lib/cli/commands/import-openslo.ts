@@ -1,4 +1,5 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import type { ImportedSlo } from '../../openslo/import.js';
 import { EXIT, UsageError, UserError } from '../errors.js';
@@ -24,7 +25,10 @@ export function importCommand(program: Command, exit: (code: number) => void): v
       if (slos.length === 0) throw new UserError(`import failed: ${file} holds no OpenSLO SLO document`);
       const source = openSloTypeScript(slos, file);
       if (flags.out !== undefined) {
-        await writeFile(flags.out, source, 'utf8');
+        const out = flags.out;
+        await mkdir(dirname(out), { recursive: true }).then(() => writeFile(out, source, 'utf8')).catch((error: Error) => {
+          throw new UserError(`import failed: cannot write ${out}: ${error.message}`);
+        });
         console.error(`oac: wrote ${slos.length} SLO(s) to ${flags.out}`);
       } else {
         process.stdout.write(source);

@@ -36,7 +36,8 @@ describe('oac synth', () => {
     await project.write('dist/shop-api/prometheus-rules.yaml', '# edited by hand\n');
     const run = await project.oac(['synth', '--check', '--no-promtool']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toBe('dist/ is stale; run `oac synth` and commit the result.\n  changed:    shop-api/prometheus-rules.yaml\n');
+    expect(run.stderr).toContain('dist/ is stale; run `oac synth` and commit the result.\n  changed:    shop-api/prometheus-rules.yaml\n');
+    expect(run.stderr).not.toContain('missing:');
   });
 
   it('is up to date after synth, exit 0 with --check', async () => {

@@ -27,7 +27,7 @@ describe('oac validate', () => {
     const before = await snapshotDir(project.dir);
     const run = await project.oac(['validate', '--entry', 'entries/bad.ts', '--no-promtool']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toMatch(/^validate failed; nothing was written\.\n\d+ validation errors:\n {2}shop-api:\n/);
+    expect(run.stderr).toMatch(/^validate failed; nothing was written\.\n\d+ validation errors:\n {2}shop-api:\n/m);
     expect(run.stderr).toContain("service name: 'shop-api' is invalid; allowed: each service name used once across all services");
     expect(await snapshotDir(project.dir)).toEqual(before);
   });
