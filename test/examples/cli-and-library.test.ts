@@ -34,7 +34,7 @@ describe('the README examples (examples/cli, examples/library)', () => {
     const tsc = await project.run('npx', ['tsc', '-p', '.']);
     expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
     expect(tsc.code).toBe(0);
-  });
+  }, 240_000);
 
   it('synthesizes it with `npm run synth` (oac synth, entry from package.json), naming src/payments-api.ts', async () => {
     const run = await project.run('npm', ['run', '--silent', 'synth']);
@@ -51,7 +51,7 @@ describe('the README examples (examples/cli, examples/library)', () => {
     const tsc = await project.run('npx', ['tsc', '-p', 'library']);
     expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
     expect(tsc.code).toBe(0);
-  });
+  }, 240_000);
 
   it('adds the service objects to a cdk8s user\'s own Chart', async () => {
     const run = await project.run('npx', ['tsx', 'library/cdk8s-chart.ts']);
