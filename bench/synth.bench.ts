@@ -83,7 +83,7 @@ for (const services of sizes) {
   const cdk8s = !synth.error && services <= cdk8sMax ? await step('cdk8s') : undefined;
   const check = !synth.error && services <= incrementalMax ? await step('check') : undefined;
   const oneChange = check ? await step('one-change') : undefined;
-  const oneChangeCheck = oneChange && !oneChange.error ? await step('check') : undefined;
+  const oneChangeCheck = oneChange && !oneChange.error ? await step('one-change-check') : undefined;
   if (promtoolMsPerService === null && !synth.error) {
     const promtool = await step('promtool', values['promtool-sample']);
     if (!promtool.error) promtoolMsPerService = promtool.msPerService ?? null;
