@@ -19,7 +19,7 @@ const { values } = parseArgs({
     json: { type: 'string' },
     'cdk8s-max': { type: 'string', default: '3000' },
     'incremental-max': { type: 'string', default: '1000' },
-    'promtool-sample': { type: 'string', default: '2' },
+    'promtool-sample': { type: 'string', default: '4' },
   },
 });
 const sizes = values.services.split(',').map((s) => Number(s.trim()));
@@ -28,7 +28,7 @@ const cdk8sMax = Number(values['cdk8s-max']);
 const incrementalMax = Number(values['incremental-max']);
 const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
-interface StepResult { wallMs: number; cpuMs: number; peakRssMiB: number; files?: number; bytes?: number; msPerService?: number; error?: string }
+interface StepResult { wallMs: number; cpuMs: number; peakRssMiB: number; files?: number; bytes?: number; msPerService?: number; cachedMsPerService?: number; error?: string }
 
 function measure(step: string, services: number, outDir: string, extra?: string): Promise<StepResult> {
   return new Promise((resolve) => {
@@ -63,11 +63,13 @@ interface Row {
   oneChangeSynthMs: number | null;
   oneChangeCheckMs: number | null;
   promtoolTestMsPerService: number | null;
+  promtoolCachedMsPerService: number | null;
   errors: string[];
 }
 
 const rows: Row[] = [];
 let promtoolMsPerService: number | null = null;
+let promtoolCachedMsPerService: number | null = null;
 for (const services of sizes) {
   const outDir = join(tmpdir(), `oac-bench-${process.pid}-${services}`);
   await rm(outDir, { recursive: true, force: true });
@@ -86,7 +88,10 @@ for (const services of sizes) {
   const oneChangeCheck = oneChange && !oneChange.error ? await step('one-change-check') : undefined;
   if (promtoolMsPerService === null && !synth.error) {
     const promtool = await step('promtool', values['promtool-sample']);
-    if (!promtool.error) promtoolMsPerService = promtool.msPerService ?? null;
+    if (!promtool.error) {
+      promtoolMsPerService = promtool.msPerService ?? null;
+      promtoolCachedMsPerService = promtool.cachedMsPerService ?? null;
+    }
   }
   await rm(outDir, { recursive: true, force: true });
   const ok = (r?: StepResult): number | null => (r && !r.error ? r.wallMs : null);
@@ -103,17 +108,18 @@ for (const services of sizes) {
     oneChangeSynthMs: ok(oneChange),
     oneChangeCheckMs: ok(oneChangeCheck),
     promtoolTestMsPerService: promtoolMsPerService,
+    promtoolCachedMsPerService: promtoolCachedMsPerService,
     errors,
   });
 }
 
 const s = (ms: number | null): string => (ms === null || Number.isNaN(ms) ? '-' : (ms / 1000).toFixed(1));
 const x = (a: number | null, b: number | null): string => (a === null || b === null || Number.isNaN(a) || Number.isNaN(b) ? '-' : `${(a / b).toFixed(2)}x`);
-const header = ['services', 'synth s', 'cpu s', 'floor s', 'synth/floor', 'cdk8s 1-App s', 'cdk8s/synth', 'peak RSS MiB', 'files', 'KB/service', '--check s', '1-change synth s', '1-change --check s', 'promtool s/service'];
+const header = ['services', 'synth s', 'cpu s', 'floor s', 'synth/floor', 'cdk8s 1-App s', 'cdk8s/synth', 'peak RSS MiB', 'files', 'KB/service', '--check s', '1-change synth s', '1-change --check s', 'promtool s/service', 'cached promtool s/service'];
 const table = rows.map((r) => [
   String(r.services), s(r.synthMs), s(r.synthCpuMs), s(r.floorMs), x(r.synthMs, r.floorMs), s(r.cdk8sOneAppMs), x(r.cdk8sOneAppMs, r.synthMs),
   Number.isNaN(r.peakRssMiB) ? '-' : r.peakRssMiB.toFixed(0), String(r.files), Number.isNaN(r.bytesPerService) ? '-' : (r.bytesPerService / 1000).toFixed(0),
-  s(r.checkMs), s(r.oneChangeSynthMs), s(r.oneChangeCheckMs), s(r.promtoolTestMsPerService),
+  s(r.checkMs), s(r.oneChangeSynthMs), s(r.oneChangeCheckMs), s(r.promtoolTestMsPerService), r.promtoolCachedMsPerService === null ? '-' : (r.promtoolCachedMsPerService / 1000).toFixed(3),
 ]);
 const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
 console.log([line(header), line(header.map(() => '---')), ...table.map(line)].join('\n'));
