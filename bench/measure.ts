@@ -128,7 +128,7 @@ async function cdk8sOneApp(): Promise<Record<string, unknown>> {
 async function promtoolSample(): Promise<Record<string, unknown>> {
   const { runPromtoolTestsAll } = await import('../lib/testing/promtool.js');
   const sample = Math.min(count, Number(extra ?? 4));
-  const jobs = [];
+  const jobs: { testFile: string; files: Record<string, string> }[] = [];
   for (let i = 0; i < sample; i++) {
     const dir = join(outDir, benchServiceName(i));
     jobs.push({
