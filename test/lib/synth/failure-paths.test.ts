@@ -50,9 +50,10 @@ describe('synth failure paths', () => {
     expect(await runSynth([withThrowingSignal(shopStack(), 'ShopHighCPU')], DEFAULT_PLATFORM, options())).toBe(1);
     expect(errors.join('\n')).toBe([
       `synth failed; ${dist}/ left unchanged.`,
-      '3 validation errors:',
+      '4 validation errors:',
       '  shop-api:',
       "    - (render prometheus-rules.yaml): 'signal exploded' is invalid; allowed: input every renderer accepts",
+      "    - (render alertmanager): 'signal exploded' is invalid; allowed: input every renderer accepts",
       "    - (render RUNBOOK.md): 'signal exploded' is invalid; allowed: input every renderer accepts",
       "    - (check hpaTargetVsAlertIssues): 'signal exploded' is invalid; allowed: a check that completes",
     ].join('\n'));
