@@ -4,7 +4,7 @@ import { formatIssues } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
 import { synthesize } from './synthesize.js';
-import { diffDist, hasDrift, writeDist } from './write-dist.js';
+import { diffDist, exitCodeFor, hasDrift, isOutputError, OutputFolderRefused, writeDist, type WriteSummary } from './write-dist.js';
 
 export interface SynthOptions {
   /** Compare instead of writing; non-zero when dist/ is stale. */
@@ -16,23 +16,30 @@ export interface SynthOptions {
    * @default 'optional'
    */
   readonly promtool?: PromtoolMode;
+  /** Keep files in the output folder that synth did not write, instead of stopping (`--keep-foreign`). */
+  readonly keepForeign?: boolean;
+  /** Take every file of an output folder without manifest as synth's (`--adopt`). */
+  readonly adopt?: boolean;
 }
 
-const USAGE = 'usage: synth [--check] [--out <dir>] [--require-promtool | --no-promtool]';
+const USAGE = 'usage: synth [--check] [--out <dir>] [--require-promtool | --no-promtool] [--keep-foreign] [--adopt]';
 
 export function parseArgs(argv: readonly string[]): SynthOptions {
   let check = false;
   let outDir = 'dist';
   let promtool: PromtoolMode = 'optional';
+  const writer: { keepForeign?: true; adopt?: true } = {};
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     if (arg === '--check') check = true;
     else if (arg === '--out') outDir = argv[++i] ?? outDir;
     else if (arg === '--require-promtool') promtool = 'required';
     else if (arg === '--no-promtool') promtool = 'off';
+    else if (arg === '--keep-foreign') writer.keepForeign = true;
+    else if (arg === '--adopt') writer.adopt = true;
     else throw new Error(`unknown argument '${arg}'; ${USAGE}`);
   }
-  return { check, outDir, promtool };
+  return { check, outDir, promtool, ...writer };
 }
 
 /**
@@ -70,12 +77,18 @@ export async function runSynth(stacks: readonly ServiceStack[], platform: Platfo
       ...list('missing:   ', drift.missing), ...list('changed:   ', drift.changed), ...list('unexpected:', drift.unexpected)].join('\n'));
     return 1;
   }
+  let written: WriteSummary;
   try {
-    await writeDist(files, outDir);
+    written = await writeDist(files, outDir, {
+      keepForeign: options.keepForeign, adopt: options.adopt, displayName: options.outDir, log: (m) => console.warn(`synth: ${m}`),
+    });
   } catch (error) {
-    console.error(`synth failed while writing; ${options.outDir}/ left unchanged.\n${error instanceof Error ? error.message : String(error)}`);
-    return 1;
+    // The writer's messages state the cause and the folder's true state; only an unexpected error lacks one.
+    if (error instanceof OutputFolderRefused) console.error(`synth refused the output folder.\n${error.message}`);
+    else if (isOutputError(error)) console.error(`synth failed while writing; ${options.outDir}/ ${error.state === 'unchanged' ? 'left unchanged' : 'partly updated'}.\n${error.message}`);
+    else console.error(`synth failed while writing ${options.outDir}/ (unexpected error; its state is unknown).\n${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return exitCodeFor(error);
   }
-  console.log(`wrote ${files.size} files for ${stacks.length} service(s) to ${options.outDir}/`);
+  console.log(`wrote ${files.size} files for ${stacks.length} service(s) to ${options.outDir}/ (${written.written} changed, ${written.deleted} deleted, ${written.unchanged} unchanged)`);
   return 0;
 }

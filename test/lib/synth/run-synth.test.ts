@@ -1,9 +1,10 @@
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PLATFORM } from '../../../lib/core/index.js';
 import { runSynth } from '../../../lib/synth/cli.js';
+import { writeDist } from '../../../lib/synth/write-dist.js';
 import { brokenShopStack, shopStack } from './fixture.js';
 
 let work: string;
@@ -51,8 +52,7 @@ describe('runSynth', () => {
 
   it('removes files a previous run wrote that are no longer produced', async () => {
     const out = join(work, 'dist');
-    await mkdir(join(out, 'old-service'), { recursive: true });
-    await writeFile(join(out, 'old-service', 'RUNBOOK.md'), 'stale');
+    await writeDist(new Map([['old-service/RUNBOOK.md', 'stale']]), out); // listed in the manifest: synth's own
     await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out });
     expect(Object.keys(await snapshotDir(out)).some((f) => f.startsWith('old-service'))).toBe(false);
   });
