@@ -32,7 +32,9 @@ interface StepResult { wallMs: number; cpuMs: number; peakRssMiB: number; files?
 
 function measure(step: string, services: number, outDir: string, extra?: string): Promise<StepResult> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', measureScript, step, String(services), outDir, ...(extra ? [extra] : [])], { stdio: ['ignore', 'pipe', 'pipe'] });
+    // Caches of this N only: the first synth starts cold, the later steps find what it rendered and checked.
+    const env = { ...process.env, OAC_SYNTH_CACHE: `${outDir}-synth-cache`, OAC_PROMTOOL_CACHE: `${outDir}-promtool-cache` };
+    const child = spawn(process.execPath, ['--import', 'tsx', measureScript, step, String(services), outDir, ...(extra ? [extra] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d) => { stdout += d; });
@@ -72,7 +74,8 @@ let promtoolMsPerService: number | null = null;
 let promtoolCachedMsPerService: number | null = null;
 for (const services of sizes) {
   const outDir = join(tmpdir(), `oac-bench-${process.pid}-${services}`);
-  await rm(outDir, { recursive: true, force: true });
+  const clean = () => Promise.all(['', '-synth-cache', '-promtool-cache'].map((suffix) => rm(`${outDir}${suffix}`, { recursive: true, force: true })));
+  await clean();
   const errors: string[] = [];
   const step = async (name: string, extra?: string): Promise<StepResult> => {
     const result = await measure(name, services, outDir, extra);
@@ -93,7 +96,7 @@ for (const services of sizes) {
       promtoolCachedMsPerService = promtool.cachedMsPerService ?? null;
     }
   }
-  await rm(outDir, { recursive: true, force: true });
+  await clean();
   const ok = (r?: StepResult): number | null => (r && !r.error ? r.wallMs : null);
   rows.push({
     services,

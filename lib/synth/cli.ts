@@ -1,10 +1,10 @@
 import { resolve } from 'node:path';
-import { promtoolRuleIssues, type PromtoolMode } from '../checks/promtool-rules.js';
+import type { PromtoolMode } from '../checks/promtool-rules.js';
 import { formatIssues } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
-import { synthesize } from './synthesize.js';
-import { diffDist, exitCodeFor, hasDrift, isOutputError, OutputFolderRefused, writeDist, type WriteSummary } from './write-dist.js';
+import { synthIncremental, type IncrementalResult } from './incremental.js';
+import { exitCodeFor, hasDrift, isOutputError, OutputFolderRefused } from './write-dist.js';
 
 export interface SynthOptions {
   /** Compare instead of writing; non-zero when dist/ is stale. */
@@ -51,25 +51,32 @@ export function parseArgs(argv: readonly string[]): SynthOptions {
 export async function runSynth(stacks: readonly ServiceStack[], platform: PlatformConfig, options: SynthOptions): Promise<number> {
   const outDir = resolve(options.outDir);
   const failed = `synth failed; ${options.outDir}/ left unchanged.`;
-  let files: Map<string, string>;
+  let result: IncrementalResult;
   try {
-    const synthesis = synthesize(stacks, platform);
-    const promtool = await promtoolRuleIssues(synthesis.ruleFiles, options.promtool ?? 'optional');
-    if (promtool.skipped && options.promtool !== 'off') console.warn(`synth: ${promtool.skipped}`);
-    const issues = [...synthesis.issues, ...promtool.issues];
-    if (issues.length > 0) {
-      console.error(`${failed}\n${formatIssues(issues)}`);
+    // Streams service by service and reuses unchanged services (lib/synth/incremental.ts).
+    result = await synthIncremental(stacks, platform, {
+      outDir, check: options.check, promtool: options.promtool ?? 'optional',
+      output: { keepForeign: options.keepForeign, adopt: options.adopt, displayName: options.outDir, log: (m) => console.warn(`synth: ${m}`) },
+    });
+  } catch (error) {
+    // The writer's messages state the cause and the folder's true state; only an unexpected error lacks one.
+    if (error instanceof OutputFolderRefused) console.error(`synth refused the output folder.\n${error.message}`);
+    else if (isOutputError(error)) console.error(`synth failed while writing; ${options.outDir}/ ${error.state === 'unchanged' ? 'left unchanged' : 'partly updated'}.\n${error.message}`);
+    else {
+      console.error(`${failed}\nunexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return 1;
     }
-    files = synthesis.files;
-  } catch (error) {
-    console.error(`${failed}\nunexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    return exitCodeFor(error);
+  }
+  if (result.skipped && options.promtool !== 'off') console.warn(`synth: ${result.skipped}`);
+  if (result.kind === 'invalid') {
+    console.error(`${failed}\n${formatIssues(result.issues)}`);
     return 1;
   }
-  if (options.check) {
-    const drift = await diffDist(files, outDir);
+  if (result.kind === 'checked') {
+    const { drift } = result;
     if (!hasDrift(drift)) {
-      console.log(`${options.outDir}/ is up to date (${files.size} files).`);
+      console.log(`${options.outDir}/ is up to date (${result.files} files).`);
       return 0;
     }
     const list = (label: string, paths: readonly string[]) => paths.map((p) => `  ${label} ${p}`);
@@ -77,18 +84,7 @@ export async function runSynth(stacks: readonly ServiceStack[], platform: Platfo
       ...list('missing:   ', drift.missing), ...list('changed:   ', drift.changed), ...list('unexpected:', drift.unexpected)].join('\n'));
     return 1;
   }
-  let written: WriteSummary;
-  try {
-    written = await writeDist(files, outDir, {
-      keepForeign: options.keepForeign, adopt: options.adopt, displayName: options.outDir, log: (m) => console.warn(`synth: ${m}`),
-    });
-  } catch (error) {
-    // The writer's messages state the cause and the folder's true state; only an unexpected error lacks one.
-    if (error instanceof OutputFolderRefused) console.error(`synth refused the output folder.\n${error.message}`);
-    else if (isOutputError(error)) console.error(`synth failed while writing; ${options.outDir}/ ${error.state === 'unchanged' ? 'left unchanged' : 'partly updated'}.\n${error.message}`);
-    else console.error(`synth failed while writing ${options.outDir}/ (unexpected error; its state is unknown).\n${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    return exitCodeFor(error);
-  }
-  console.log(`wrote ${files.size} files for ${stacks.length} service(s) to ${options.outDir}/ (${written.written} changed, ${written.deleted} deleted, ${written.unchanged} unchanged)`);
+  const written = result.summary;
+  console.log(`wrote ${result.files} files for ${stacks.length} service(s) to ${options.outDir}/ (${written.written} changed, ${written.deleted} deleted, ${written.unchanged} unchanged)`);
   return 0;
 }

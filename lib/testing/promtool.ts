@@ -104,7 +104,7 @@ export interface PooledPromtoolResult extends PromtoolResult {
  */
 export async function runPromtoolTestsAll(jobs: readonly PromtoolTestJob[], options: PromtoolPoolOptions = {}): Promise<PooledPromtoolResult[]> {
   const version = await promtoolVersion(executableOf(options));
-  const cache = cacheOf(options);
+  const cache = version ? cacheOf(options) : undefined;
   return pool(jobs, options.concurrency, async (job) => {
     const key = PromtoolCache.key(['test', 'rules', job.testFile], version, job.files);
     const hit = await cache?.get(key);
@@ -131,7 +131,7 @@ export interface RuleFileInput {
 export async function checkRulesAll(files: readonly RuleFileInput[], options: PromtoolPoolOptions & { readonly batchSize?: number } = {}): Promise<PooledPromtoolResult[]> {
   const executable = executableOf(options);
   const version = await promtoolVersion(executable);
-  const cache = cacheOf(options);
+  const cache = version ? cacheOf(options) : undefined;
   const keys = files.map((f) => PromtoolCache.key(['check', 'rules'], version, { [f.path]: f.content }));
   const results: (PooledPromtoolResult | undefined)[] = await Promise.all(keys.map(async (key) => {
     const hit = await cache?.get(key);
@@ -180,15 +180,15 @@ function checkSections(output: string): Map<string, string> {
 
 const versions = new Map<string, Promise<string>>();
 
-/** `promtool --version` (first lines: version, revision, build date), once per executable and process. */
+/** `promtool --version` (version, revision, build date), once per executable and process; '' when it cannot tell. */
 export function promtoolVersion(executable = process.env.PROMTOOL ?? 'promtool'): Promise<string> {
   let version = versions.get(executable);
   if (!version) {
     version = new Promise((resolve, reject) => {
       execFile(executable, ['--version'], { timeout: 30_000, encoding: 'utf8' }, (error, stdout, stderr) => {
         if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') reject(new PromtoolNotFoundError(executable));
-        else if (error) reject(new Error(`'${executable} --version' failed: ${stderr || error.message}`));
-        else resolve(`${stdout}${stderr}`.trim());
+        // A promtool (or wrapper) that cannot tell its version still runs; its results are just never cached.
+        else resolve(error ? '' : `${stdout}${stderr}`.trim());
       });
     });
     versions.set(executable, version);
