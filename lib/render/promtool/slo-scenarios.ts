@@ -10,7 +10,7 @@ import {
   burnRateAlert, missedIterationsAlert, missedIterationsSelector, percent, SLO_BASE_WINDOW, sloAlertName, sloGroupNames, sloLabels,
   sloMetaAlertName, sloSeries,
 } from '../../slo/rules.js';
-import { KahanPrefix, kahanSum, matchesAll, SeriesStore, type Possible } from './prom-eval.js';
+import { KahanPrefix, kahanSum, matchesAll, SeriesStore, type LoadedSeries, type Possible } from './prom-eval.js';
 import { AlertSimulation, expectedAlert, parseInterval } from './resolve.js';
 import { ceilToInterval, compare, durationText, SCENARIO_MARGIN, type ResultSample } from './scenario.js';
 import { piecewise, seriesSelectorText, seriesValuesText, type InputSeriesModel, type Labels } from './series.js';
@@ -377,14 +377,33 @@ class SloEmulation {
     const short = this.ratio(tier.shortWindow.seconds * 1000, t);
     if (long === undefined || short === undefined) return [];
     // `(14.4 * 0.001)` as Prometheus multiplies the two literals.
-    const threshold = Number(num(tier.factor)) * Number(num(errorBudget(this.slo)));
+    const threshold = this.thresholdOf(tier);
     const value = nearly(long);
     if (!compare(value, '>', threshold, this.where) || !compare(nearly(short), '>', threshold, this.where)) return [];
     return [{ labels: { __name__: SLO_RECORDS.errorRatio(tier.longWindow), ...labels }, value }];
   }
 
+  private readonly thresholds = new Map<SloTier, number>();
+
+  /** `(factor * budget)` as Prometheus multiplies the two literals of the rule, once per tier. */
+  private thresholdOf(tier: SloTier): number {
+    let threshold = this.thresholds.get(tier);
+    if (threshold === undefined) {
+      threshold = Number(num(tier.factor)) * Number(num(errorBudget(this.slo)));
+      this.thresholds.set(tier, threshold);
+    }
+    return threshold;
+  }
+
+  private readonly selected = new Map<ParsedVectorSelector, LoadedSeries[]>();
+
   private sumOfRates(selector: ParsedVectorSelector, t: number): number | undefined {
-    const rates = this.store.select(selector.metric, ...selector.matchers)
+    let series = this.selected.get(selector);
+    if (!series) {
+      series = this.store.select(selector.metric, ...selector.matchers);
+      this.selected.set(selector, series);
+    }
+    const rates = series
       .map((s) => this.store.rate(s, t, SLO_BASE_WINDOW.seconds * 1000))
       .filter((r): r is number => r !== undefined);
     return rates.length === 0 ? undefined : rates.reduce((a, b) => a + b);
