@@ -53,7 +53,8 @@ export type FileSource = FileTree | Iterable<readonly [string, string | Uint8Arr
 
 /** Makes `outDir` hold exactly `files` (within `options.only`), keeping what synth did not write. */
 export async function writeDist(files: FileSource, outDir: string, options: OutputOptions = {}): Promise<WriteSummary> {
-  const writer = await openOutput(outDir, options);
+  const paths = files instanceof Map ? new Set<string>(files.keys()) : undefined;
+  const writer = await openOutput(outDir, { ...(paths ? { paths } : {}), ...options });
   try {
     for await (const [path, content] of files as AsyncIterable<readonly [string, string | Uint8Array]>) await writer.add(path, content);
   } catch (error) {

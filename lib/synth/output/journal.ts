@@ -1,6 +1,7 @@
-import { copyFile, link, lstat, open, readFile, rename, rmdir, stat, unlink, utimes } from 'node:fs/promises';
+import { copyFileSync, linkSync, renameSync, rmdirSync, statSync, unlinkSync, utimesSync } from 'node:fs';
+import { open, readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { errorCode, makeDirectories } from './fs-steps.js';
+import { errorCode, lstatOrUndefined, makeDirectoriesSync } from './fs-steps.js';
 import { byPath } from './manifest.js';
 import type { Owner } from './owner.js';
 
@@ -32,12 +33,9 @@ export type WritePhase =
 
 export type PhaseHook = (phase: WritePhase, path?: string) => void | Promise<void>;
 
-const exists = (path: string) => lstat(path).then(() => true, (error: unknown) => {
-  if (errorCode(error) === 'ENOENT') return false;
-  throw error;
-});
+const exists = (path: string) => lstatOrUndefined(path) !== undefined;
 
-/** Writes the journal durably and renames it into place: the commit point. */
+/** Writes the journal durably and renames it into place: the commit point (the caller reports 'committed'). */
 export async function commitJournal(txnDir: string, journal: Journal, onPhase: PhaseHook): Promise<void> {
   const tmp = join(txnDir, `${JOURNAL_NAME}.tmp`);
   const handle = await open(tmp, 'wx');
@@ -48,9 +46,8 @@ export async function commitJournal(txnDir: string, journal: Journal, onPhase: P
     await handle.close();
   }
   await onPhase('journal-written');
-  await rename(tmp, join(txnDir, JOURNAL_NAME));
+  renameSync(tmp, join(txnDir, JOURNAL_NAME));
   await syncDir(txnDir);
-  await onPhase('committed');
 }
 
 export async function readJournal(txnDir: string): Promise<Journal | undefined> {
@@ -74,10 +71,10 @@ export async function applyJournal(outDir: string, txnDir: string, journal: Jour
   let moved = 0;
   for (const path of journal.deletes) {
     const target = join(outDir, path);
-    if (!(await exists(target))) continue;
+    if (!(exists(target))) continue;
     const backup = join(txnDir, 'old', path);
-    await makeDirectories(dirname(backup));
-    await rename(target, backup);
+    makeDirectoriesSync(dirname(backup));
+    renameSync(target, backup);
     moved++;
     await onPhase('applied-delete', path);
   }
@@ -85,16 +82,16 @@ export async function applyJournal(outDir: string, txnDir: string, journal: Jour
   await onPhase('cleaned-dirs');
   for (const path of journal.puts) {
     const staged = join(txnDir, 'new', path);
-    if (!(await exists(staged))) continue; // moved into place before an interruption
+    if (!(exists(staged))) continue; // moved into place before an interruption
     const target = join(outDir, path);
     const backup = join(txnDir, 'old', path);
-    if (await exists(target) && !(await exists(backup))) {
-      await makeDirectories(dirname(backup));
-      await keepCopy(target, backup);
+    if (exists(target) && !(exists(backup))) {
+      makeDirectoriesSync(dirname(backup));
+      keepCopy(target, backup);
       await onPhase('backed-up', path);
     }
-    applied.createdDirs.push(...await makeDirectories(dirname(target)));
-    await rename(staged, target);
+    applied.createdDirs.push(...makeDirectoriesSync(dirname(target)));
+    renameSync(staged, target);
     moved++;
     await onPhase('applied-put', path);
   }
@@ -111,34 +108,34 @@ export async function rollBackJournal(outDir: string, txnDir: string, journal: J
     const staged = join(txnDir, 'new', path);
     const target = join(outDir, path);
     const backup = join(txnDir, 'old', path);
-    if (!(await exists(staged))) {
-      if (await exists(target)) await rename(target, staged);
-      if (await exists(backup)) await rename(backup, target);
-    } else if (await exists(backup) && !(await exists(target))) {
-      await rename(backup, target);
+    if (!(exists(staged))) {
+      if (exists(target)) renameSync(target, staged);
+      if (exists(backup)) renameSync(backup, target);
+    } else if (exists(backup) && !(exists(target))) {
+      renameSync(backup, target);
     }
   }
-  for (const dir of [...applied.createdDirs].reverse()) await rmdir(dir).catch(() => undefined);
+  for (const dir of [...applied.createdDirs].reverse()) try { rmdirSync(dir); } catch { /* not empty: something else is in it */ }
   for (const path of [...journal.deletes].reverse()) {
     const target = join(outDir, path);
     const backup = join(txnDir, 'old', path);
-    if (await exists(backup) && !(await exists(target))) {
-      await makeDirectories(dirname(target));
-      await rename(backup, target);
+    if (exists(backup) && !(exists(target))) {
+      makeDirectoriesSync(dirname(target));
+      renameSync(backup, target);
     }
   }
-  await unlink(join(txnDir, JOURNAL_NAME));
+  unlinkSync(join(txnDir, JOURNAL_NAME));
 }
 
 /** A hard link keeps the previous file as it was (inode, bytes, mtime) at no cost; copy where links fail. */
-async function keepCopy(from: string, to: string): Promise<void> {
+function keepCopy(from: string, to: string): void {
   try {
-    await link(from, to);
+    linkSync(from, to);
   } catch (error) {
     if (!['EPERM', 'EXDEV', 'ENOTSUP', 'EOPNOTSUPP', 'EMLINK'].includes(errorCode(error) ?? '')) throw error;
-    await copyFile(from, to);
-    const { atime, mtime } = await stat(from);
-    await utimes(to, atime, mtime);
+    copyFileSync(from, to);
+    const { atime, mtime } = statSync(from);
+    utimesSync(to, atime, mtime);
   }
 }
 
@@ -149,9 +146,11 @@ async function removeEmptyParents(outDir: string, deleted: readonly string[]): P
     for (let dir = dirname(path); dir !== '.' && dir !== ''; dir = dirname(dir)) dirs.add(dir);
   }
   for (const dir of [...dirs].sort(byPath).reverse()) {
-    await rmdir(join(outDir, dir)).catch((error: unknown) => {
+    try {
+      rmdirSync(join(outDir, dir));
+    } catch (error) {
       if (!['ENOTEMPTY', 'EEXIST', 'ENOENT', 'ENOTDIR'].includes(errorCode(error) ?? '')) throw error;
-    });
+    }
   }
 }
 

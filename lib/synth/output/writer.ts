@@ -1,7 +1,8 @@
-import { readFile, readdir, rmdir, writeFile } from 'node:fs/promises';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { readFile, readdir, rmdir, stat, utimes, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { ForeignFilesFound, OutputFolderRefused, OutputWriteError, causeOf, isOutputError } from './errors.js';
-import { errorCode, makeDirectories } from './fs-steps.js';
+import { errorCode, makeDirectories, makeDirectoriesSync } from './fs-steps.js';
 import { findProjectRoot, pathProblem, refuseUnsafeFolder, scanScope, userEntries, type DiskEntry } from './folder-rules.js';
 import { applyJournal, commitJournal, rollBackJournal, type Applied, type Journal, type PhaseHook } from './journal.js';
 import { ManifestUnreadable, byPath, engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
@@ -28,6 +29,11 @@ export interface OutputOptions {
   readonly engine?: string;
   /** Notices: recovered interrupted runs, adoption, kept foreign files. @default none */
   readonly log?: (notice: string) => void;
+  /**
+   * Every path the run will add, when known up front (writeDist passes a Map's keys): a folder without
+   * manifest is then adopted or refused before anything in it is touched, its own mtime included.
+   */
+  readonly paths?: ReadonlySet<string>;
   /** Tests only: called just after each step; a throw there is an error, an exit there a kill. */
   readonly onPhase?: PhaseHook;
 }
@@ -77,6 +83,8 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   }
   const inScope = (path: string) => scope === undefined || scope.some((root) => path === root || path.startsWith(`${root}/`));
 
+  const notAdoptable = (unknown: readonly string[]) => new OutputFolderRefused(`refusing to write ${name}/: it has no ${MANIFEST_NAME} and holds ${unknown.length} file(s) synth does not write:\n${list(unknown)}\n`
+    + `Move them out of ${name}/ (synth then adopts the rest), or pass --adopt to take all its files as synth's (they are deleted). Nothing was written.`);
   const unchangedMessage = (cause: unknown, what: string) => `could not ${what} ${name}/: ${causeOf(cause)}; ${name}/ left unchanged.`;
   const existed = await refuseUnsafeFolder(out, name, findProjectRoot(options.cwd ?? process.cwd())).catch((error: unknown) => {
     throw isOutputError(error) ? error : new OutputWriteError(unchangedMessage(error, 'inspect'), 'unchanged', { cause: error });
@@ -93,8 +101,17 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
         throw new OutputFolderRefused(`refusing to write ${name}/: it is not empty and has no ${MANIFEST_NAME}, so synth cannot tell its own files from anyone else's. `
           + `Run a full synth once (it adopts ${name}/ when every file in it is one synth writes), or pass --adopt to take all its files as synth's. Nothing was written.`);
       }
+      if (!options.adopt && options.paths) {
+        const unknown = [...(await scanScope(out, undefined))].filter(([p, kind]) => kind !== 'directory' && !options.paths!.has(p)).map(([p]) => p).sort(byPath);
+        if (unknown.length > 0) throw notAdoptable(unknown);
+      }
     }
   }
+  // A run that changes nothing puts back the folder's own timestamps, which taking the lock inside it moved.
+  const folderTimes = existed === 'directory' ? await stat(out).catch(() => undefined) : undefined;
+  const restoreFolderTimes = async () => {
+    if (folderTimes) await utimes(out, folderTimes.atime, folderTimes.mtime).catch(() => undefined);
+  };
   let createdOut: string[] = [];
   try {
     createdOut = await makeDirectories(out);
@@ -103,6 +120,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   }
   const undoCreate = async () => {
     for (const dir of [...createdOut].reverse()) await rmdir(dir).catch(() => undefined);
+    await restoreFolderTimes();
   };
 
   let txn: string;
@@ -111,7 +129,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   } catch (error) {
     await undoCreate();
     if (isOutputError(error)) throw error;
-    throw new OutputWriteError(unchangedMessage(error, 'lock'), 'unchanged', { cause: error });
+    throw new OutputWriteError(unchangedMessage(error, 'start writing'), 'unchanged', { cause: error });
   }
   const fail = async (error: unknown): Promise<never> => {
     const leftover = await release(out, name).catch((e: unknown) => `could not remove ${name}/${TXN_NAME} (${causeOf(e)}); the next synth removes it.`);
@@ -144,20 +162,25 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   const owned = (path: string) => legacy || previous?.files.has(path) === true;
   const diskFiles = [...onDisk].filter(([, kind]) => kind !== 'directory').map(([path]) => path).sort(byPath);
   const foreign = diskFiles.filter((path) => !owned(path));
-  if (foreign.length > 0 && !options.keepForeign) {
-    return fail(new ForeignFilesFound(`${name}/ holds ${foreign.length} file(s) synth did not write (not in ${name}/${MANIFEST_NAME}):\n${list(foreign)}\n`
-      + `synth never deletes or overwrites them. Move them out of ${name}/, or pass --keep-foreign to keep them in place. ${name}/ left unchanged.`, foreign));
+  // A file not in the manifest that is byte for byte what synth writes there (a file another branch's
+  // synth wrote, brought in by a git merge) loses nothing when taken over; that is decided in add().
+  const stopping = foreign.filter((path) => !options.paths?.has(path));
+  if (stopping.length > 0 && !options.keepForeign) {
+    return fail(new ForeignFilesFound(`${name}/ holds ${stopping.length} file(s) synth did not write (not in ${name}/${MANIFEST_NAME}):\n${list(stopping)}\n`
+      + `synth never deletes or overwrites them. Move them out of ${name}/, or pass --keep-foreign to keep them in place. ${name}/ left unchanged.`, stopping));
   }
 
   const added = new Map<string, string>();
+  /** Files not in the manifest that held exactly what synth writes there: synth's from now on. */
+  const takenOver = new Set<string>();
   const staged: string[] = [];
   let unchanged = 0;
   let state: 'open' | 'failed' | 'committing' | 'closed' = 'open';
-  const stagingDirs = new Map<string, Promise<unknown>>();
+  const stagingDirs = new Set<string>();
   const stageDir = (dir: string) => {
-    let made = stagingDirs.get(dir);
-    if (!made) stagingDirs.set(dir, made = makeDirectories(dir));
-    return made;
+    if (stagingDirs.has(dir)) return;
+    makeDirectoriesSync(dir);
+    stagingDirs.add(dir);
   };
   const collision = (message: string, path: string) => new ForeignFilesFound(`${message} ${name}/ left unchanged.`, [path]);
 
@@ -182,18 +205,24 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
       const kind = onDisk.get(path);
       if (kind !== undefined && kind !== 'file') throw collision(`synth writes the file ${name}/${path}, but a ${kind} is there; move it away.`, path);
       if (kind === 'file' && !owned(path)) {
-        throw collision(`synth writes ${name}/${path}, which exists and was not written by synth (not in ${MANIFEST_NAME}); move it away.`, path);
+        if (readFileSync(join(out, path)).equals(typeof content === 'string' ? Buffer.from(content) : content)) {
+          takenOver.add(path);
+          unchanged++;
+          return;
+        }
+        throw collision(`synth writes ${name}/${path}, which exists, was not written by synth (not in ${MANIFEST_NAME}) and holds other bytes; move it away.`, path);
       }
-      if (kind === 'file' && (legacy || previous?.files.get(path) === hash)) {
-        const current = await readFile(join(out, path));
+      // Also when the hash differs from the manifest's: a git merge may have brought these very bytes.
+      if (kind === 'file') {
+        const current = readFileSync(join(out, path));
         if (current.equals(typeof content === 'string' ? Buffer.from(content) : content)) {
           unchanged++;
           return;
         }
       }
       const target = join(txn, 'new', path);
-      await stageDir(dirname(target));
-      await writeFile(target, content, { flag: 'wx' });
+      stageDir(dirname(target));
+      writeFileSync(target, content, { flag: 'wx' });
       staged.push(path);
       await onPhase('staged-file', path);
     } catch (error) {
@@ -227,10 +256,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     let adopted = false;
     if (legacy) {
       const unknown = diskFiles.filter((p) => !added.has(p));
-      if (unknown.length > 0 && !options.adopt) {
-        return failBeforeCommit(new OutputFolderRefused(`refusing to write ${name}/: it has no ${MANIFEST_NAME} and holds ${unknown.length} file(s) synth does not write:\n${list(unknown)}\n`
-          + `Move them out of ${name}/ (synth then adopts the rest), or pass --adopt to take all its files as synth's (they are deleted). Nothing was written.`));
-      }
+      if (unknown.length > 0 && !options.adopt) return failBeforeCommit(notAdoptable(unknown));
       adopted = true;
     }
     const old = legacy ? new Map(diskFiles.map((p) => [p, ''])) : previous?.files ?? new Map<string, string>();
@@ -238,7 +264,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     const files = new Map([...old].filter(([p]) => !inScope(p)));
     for (const path of paths) files.set(path, added.get(path)!);
     const manifestText = serializeManifest({ engine: options.engine ?? engineVersion(), files });
-    const puts = staged.sort(byPath);
+    const puts = [...staged].sort(byPath);
     try {
       const current = await readFile(join(out, MANIFEST_NAME), 'utf8').catch(() => undefined);
       if (current !== manifestText) {
@@ -253,7 +279,13 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     } catch (error) {
       return failBeforeCommit(isOutputError(error) ? error : new OutputWriteError(`could not stage ${name}/${MANIFEST_NAME}: ${causeOf(error)}; ${name}/ left unchanged.`, 'unchanged', { cause: error }));
     }
-    const kept = foreign;
+    const kept = foreign.filter((path) => !takenOver.has(path));
+    if (!options.keepForeign && kept.length > 0) {
+      // Files that only the list of paths let through, and that the run did not write after all.
+      return failBeforeCommit(new ForeignFilesFound(`${name}/ holds ${kept.length} file(s) synth did not write (not in ${name}/${MANIFEST_NAME}):\n${list(kept)}\n`
+        + `synth never deletes or overwrites them. Move them out of ${name}/, or pass --keep-foreign to keep them in place. ${name}/ left unchanged.`, kept));
+    }
+    if (takenOver.size > 0) notice(`took over ${takenOver.size} file(s) in ${name}/ not in ${MANIFEST_NAME} that hold exactly what synth writes there:\n${list([...takenOver].sort(byPath))}`);
     if (kept.length > 0) notice(`kept ${kept.length} file(s) in ${name}/ that synth did not write (--keep-foreign):\n${list(kept)}`);
     if (adopted) notice(`adopted ${name}/: it had no ${MANIFEST_NAME}; ${options.adopt ? 'all its files were taken as synth\'s (--adopt)' : 'every file in it is one synth writes'}. It now carries ${MANIFEST_NAME}.`);
     const summary = (): WriteSummary => ({
@@ -262,6 +294,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     if (puts.length === 0 && deletes.length === 0) {
       state = 'closed';
       const leftover = await release(out, name).catch((e: unknown) => `could not remove ${name}/${TXN_NAME} (${causeOf(e)}); the next synth removes it.`);
+      await restoreFolderTimes();
       if (leftover) notice(leftover);
       return summary();
     }
@@ -274,6 +307,7 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     }
     const applied: Applied = { createdDirs: [] };
     try {
+      await onPhase('committed');
       await applyJournal(out, txn, journal, onPhase, applied);
     } catch (error) {
       state = 'closed';

@@ -135,6 +135,7 @@ describe('parseArgs', () => {
     expect(parseArgs([])).toEqual({ check: false, outDir: 'dist', promtool: 'optional' });
     expect(parseArgs(['--check', '--out', 'x', '--require-promtool'])).toEqual({ check: true, outDir: 'x', promtool: 'required' });
     expect(parseArgs(['--no-promtool']).promtool).toBe('off');
-    expect(() => parseArgs(['--force'])).toThrowError("unknown argument '--force'; usage: synth [--check] [--out <dir>] [--require-promtool | --no-promtool]");
+    expect(parseArgs(['--keep-foreign', '--adopt'])).toEqual({ check: false, outDir: 'dist', promtool: 'optional', keepForeign: true, adopt: true });
+    expect(() => parseArgs(['--force'])).toThrowError("unknown argument '--force'; usage: synth [--check] [--out <dir>] [--require-promtool | --no-promtool] [--keep-foreign] [--adopt]");
   });
 });
