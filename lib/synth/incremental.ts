@@ -58,7 +58,9 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
   });
   // A service is reused only if this very promtool passed its rules (none needed with promtool off).
   const promtool = options.promtool === 'off' ? undefined : await promtoolVersion().catch(() => '');
-  const reusable = await reusableServices(stacks, keys, cache, manifest, options.outDir, promtool);
+  // Files synth did not write anywhere in the folder: a full run, so the writer applies its rules to them.
+  const foreign = manifest ? (await listOutputFiles(options.outDir)).some((p) => p !== MANIFEST_NAME && !manifest.files.has(p)) : true;
+  const reusable = foreign ? new Map<string, CachedService>() : await reusableServices(stacks, keys, cache, manifest, options.outDir, promtool);
 
   const known = new Set(stacks.map((s) => s.service.name));
   const removed = [...new Set([...(manifest?.files.keys() ?? [])].map((p) => p.split('/')[0]!))]
