@@ -5,7 +5,9 @@ import { promtoolVersion } from '../testing/promtool.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
-import { engineFingerprint, serviceInputKey } from './input-hash.js';
+import type { Provenance } from '../core/provenance.js';
+import { canonical, engineFingerprint, serviceInputKey } from './input-hash.js';
+import { projectProvenance } from './project-provenance.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
 import { SynthCache, type CachedService } from './synth-cache.js';
@@ -24,6 +26,8 @@ export interface IncrementalOptions {
    * @default process.env.OAC_SYNTH_CACHE, else `node_modules/.cache/oac-synth` under the working directory
    */
   readonly cacheDir?: string | false;
+  /** Where the headers say files come from (part of every input key). @default projectProvenance() */
+  readonly provenance?: Provenance;
 }
 
 export type IncrementalResult =
@@ -46,7 +50,8 @@ const PROMTOOL_BATCH = 64;
  */
 export async function synthIncremental(stacks: readonly ServiceStack[], platform: PlatformConfig, options: IncrementalOptions): Promise<IncrementalResult> {
   const cache = cacheOf(options.cacheDir);
-  const engine = engineFingerprint();
+  const provenance = options.provenance ?? projectProvenance();
+  const engine = `${engineFingerprint()}\0${canonical(provenance)}`;
   const manifest = await readManifest(options.outDir).catch(() => undefined);
   // An input that cannot even be read whole (a throwing getter) has no key: it is rendered, and the render reports it.
   const keys = stacks.map((stack) => {
@@ -112,7 +117,7 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
         for (const [path, hash] of hit.files) expected.set(path, hash);
         continue;
       }
-      const one = renderService(stack, platform);
+      const one = renderService(stack, platform, provenance);
       serviceIssues.push(...one.issues);
       if (one.summary) summaries.push(one.summary);
       if (one.issues.length > 0) continue;

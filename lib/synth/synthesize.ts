@@ -6,6 +6,8 @@ import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
 import { alertmanagerConfig } from '../render/alertmanager/config.js';
 import { toYaml } from '../render/yaml.js';
+import type { Provenance } from '../core/provenance.js';
+import { projectProvenance } from './project-provenance.js';
 import { RULE_FILE, serviceArtifacts } from './service-artifacts.js';
 
 export interface Synthesis {
@@ -20,13 +22,13 @@ export interface Synthesis {
 }
 
 /** Renders all services and runs the checks that span services (names other repos rely on). */
-export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig): Synthesis {
+export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig, provenance: Provenance = projectProvenance()): Synthesis {
   const files = new Map<string, string>();
   const issues: ValidationIssue[] = [];
   const summaries: ServiceSummary[] = [];
   const ruleFiles: RuleFile[] = [];
   for (const stack of stacks) {
-    const one = renderService(stack, platform);
+    const one = renderService(stack, platform, provenance);
     one.files.forEach((content, path) => files.set(path, content));
     issues.push(...one.issues);
     if (one.summary) summaries.push(one.summary);
@@ -60,10 +62,10 @@ export interface RenderedOne {
   readonly ruleFile?: RuleFile;
 }
 
-export function renderService(stack: ServiceStack, platform: PlatformConfig): RenderedOne {
+export function renderService(stack: ServiceStack, platform: PlatformConfig, provenance: Provenance = projectProvenance()): RenderedOne {
   const service = stack.service.name;
   try {
-    const artifacts = serviceArtifacts(stack, platform);
+    const artifacts = serviceArtifacts(stack, platform, provenance);
     const summary = artifacts.rendered && summarize(service, artifacts.rendered);
     // On a service with problems promtool would mostly repeat them (a broken template, a syntax error), so it runs once those are fixed.
     const ruleFile = artifacts.ruleFile && artifacts.issues.length === 0 ? artifacts.ruleFile : undefined;
