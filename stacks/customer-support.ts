@@ -224,6 +224,8 @@ const alerts: AlertSpec[] = [
   }),
   ...availabilityAlerts(service, {
     workload: API, name: 'CustomerSupportApiTargetDown', for: '1m', level: P1,
+    // One of the 2-4 API pods down past its start-up window (300s) while the others serve: a ticket.
+    instanceDown: { name: 'CustomerSupportApiInstanceDown', for: '10m', level: P3 },
     runbook: {
       meaning: 'Prometheus cannot scrape the API: no pod is running or answering. This is the runbook\'s "API Down" seen from outside: the 5xx ratio cannot be measured when nothing answers.',
       diagnose: [
@@ -380,6 +382,8 @@ const alerts: AlertSpec[] = [
   // The operators' dashboard (MEDIUM in the runbook): a ticket when it is down; its SLO pages on fast burns.
   ...availabilityAlerts(service, {
     workload: DASHBOARD, name: 'CustomerSupportDashboardDown', for: '5m', level: P3,
+    // Its second pod (under load) down past its start-up window: a ticket like the dashboard itself.
+    instanceDown: { name: 'CustomerSupportDashboardInstanceDown', for: '10m', level: P3 },
     runbook: {
       meaning: 'Prometheus cannot scrape the Streamlit dashboard: operators cannot see or answer escalated tickets.',
       why: 'The dashboard is of medium criticality (99.0%); 5 minutes rides out a restart, and a ticket is enough unless escalations pile up.',

@@ -14,6 +14,8 @@ const CONFIG_PATCH = (data: string): string => `\`kubectl patch configmap harvey
 const alerts: AlertSpec[] = [
   ...availabilityAlerts(service, {
     workload: 'harvey-backend', name: 'HarveyBackendDown', for: '1m', level: SEV1,
+    // One replica down longer than its start-up window (startup probe: 30 x 10s = 300s) is a ticket, not a page.
+    instanceDown: { name: 'HarveyBackendInstanceDown', for: '10m', level: SEV3 },
     runbook: {
       diagnose: [
         `Check the pods: \`kubectl get pods -n ${NS} -l app.kubernetes.io/name=harvey-backend\` and the rollout: \`kubectl rollout status deployment/harvey-backend -n ${NS}\``,
