@@ -54,7 +54,7 @@ const responseTimeRunbook = (threshold: string): RunbookEntry => ({
     'The slowest endpoints: `histogram_quantile(0.95, sum by (le, handler) (rate(http_request_duration_seconds_bucket{job="customer-support-api"}[5m])))`.',
   ],
   act: [
-    `CPU above 80%: scale out (\`kubectl scale deployment ${API} --replicas=4 -n ${NS}\`; the HPA already goes to 4 on its own, raise its maxReplicas in the stack if 4 is not enough).`,
+    `CPU above 80%: the HPA goes to 4 on its own (\`kubectl get hpa ${API} -n ${NS}\`); at 4, raise maxReplicas in stacks/customer-support.service.ts (\`kubectl scale\` would be reverted by the HPA).`,
     'Memory above 85%: raise the memory limit in stacks/customer-support.service.ts (the runbook\'s 1 GiB -> 2 GiB step is already the limit) and redeploy.',
     'MongoDB slow: check the indexes (`python scripts/setup_indexes.py`).',
     'OpenAI slow: nothing to fix on our side; answers cached per question would help (not implemented yet).',
@@ -270,7 +270,7 @@ const alerts: AlertSpec[] = [
       name: `CustomerSupportApiCpu${level === 'warning' ? 'Warning' : 'Critical'}`, above, for: '5m', level: level === 'warning' ? P3 : P2_CRITICAL,
       runbook: {
         act: [
-          `The HPA scales from 2 to 4 pods at 80% of the CPU request; at 4 (\`kubectl get hpa ${API} -n ${NS}\`) raise maxReplicas in the stack, or scale by hand: \`kubectl scale deployment ${API} --replicas=4 -n ${NS}\`.`,
+          `The HPA scales from 2 to 4 pods at 80% of the CPU request; at 4 (\`kubectl get hpa ${API} -n ${NS}\`) raise maxReplicas in the stack (a \`kubectl scale\` would be reverted by the HPA).`,
           'Look for a hot endpoint or a loop in the agents (the same ticket processed again and again) in the logs.',
         ],
       },

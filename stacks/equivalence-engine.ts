@@ -103,7 +103,7 @@ const apiAlerts: AlertSpec[] = [
           'Slow admin or key lookups point at PostgreSQL: connections and deadlocks on the dashboard.',
         ],
         act: [
-          `Scale out if CPU-bound: \`kubectl scale deployment ${WEB} --replicas=<n> -n ${NS}\` (the HPA takes over again later).`,
+          `If CPU-bound, check the HPA: \`kubectl get hpa ${WEB} -n ${NS}\`; at its maximum (6), raise maxReplicas in stacks/equivalence-engine.service.ts (\`kubectl scale\` would be reverted by the HPA).`,
           'If a mapper is slow, check EMBED_URL / LLM_URL and the provider; the fallback mapper should take over on timeouts.',
         ],
       },
@@ -167,7 +167,7 @@ const workerAlerts: AlertSpec[] = workerQueuesAlerts(service, {
       ],
       act: [
         `Restart stuck workers: \`kubectl rollout restart deployment/${WORKER} -n ${NS}\`.`,
-        `Add workers if all are busy: \`kubectl scale deployment ${WORKER} --replicas=<n> -n ${NS}\` (raise the HPA maximum in this stack if it happens often).`,
+        `Add workers if all are busy: the worker HPA goes up to 8 (\`kubectl get hpa ${WORKER} -n ${NS}\`); at 8, raise maxReplicas in stacks/equivalence-engine.service.ts (\`kubectl scale\` would be reverted by the HPA).`,
       ],
     },
   },
@@ -438,7 +438,7 @@ const slos: Slo[] = [
         'Find the slow handlers: `histogram_quantile(0.95, sum by (le, handler) (rate(http_request_duration_seconds_bucket{job="equivalence-web"}[5m])))`',
         'Compare with mapper timeouts and fallback use (Dependencies row of the performance dashboard).',
       ],
-      act: [`Scale out if CPU-bound: \`kubectl scale deployment ${WEB} --replicas=<n> -n ${NS}\`; if a mapper is slow, restore it.`],
+      act: [`If CPU-bound and the HPA is at its maximum (\`kubectl get hpa ${WEB} -n ${NS}\`), raise maxReplicas in the stack; if a mapper is slow, restore it.`],
     },
   }),
   defineSlo(service, {

@@ -41,7 +41,7 @@ const alerts: AlertSpec[] = [
           `Follow the agent traces (LangGraph): \`kubectl logs -n ${NS} deployment/harvey-backend | grep langgraph\``,
         ],
         act: [
-          `Scale out: \`kubectl scale deployment harvey-backend --replicas=5 -n ${NS}\``,
+          `The HPA scales out by itself (2 to 10 pods at 70% CPU): check it with \`kubectl get hpa harvey-backend -n ${NS}\`; at 10 already, raise maxReplicas in stacks/harvey-backend.service.ts and redeploy (\`kubectl scale\` would be reverted by the HPA).`,
           `Turn on the LLM fallback: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
           `Raise the API timeout for now: ${CONFIG_PATCH('{"API_TIMEOUT":"30"}')}`,
           'Afterwards: shorten prompts, retrieve fewer RAG documents (top_k), cache embeddings in Redis.',
@@ -170,7 +170,7 @@ const slos: Slo[] = [
         `Check pod CPU and memory: \`kubectl top pods -n ${NS}\``,
       ],
       act: [
-        `Scale out: \`kubectl scale deployment harvey-backend --replicas=5 -n ${NS}\``,
+        `The HPA scales out by itself (2 to 10 pods at 70% CPU): check it with \`kubectl get hpa harvey-backend -n ${NS}\`; at 10 already, raise maxReplicas in stacks/harvey-backend.service.ts and redeploy (\`kubectl scale\` would be reverted by the HPA).`,
         `If an LLM provider is slow, turn on the fallback: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
       ],
     },

@@ -54,14 +54,14 @@ describe('Equivalence Engine stack', () => {
     expect(peers('equivalence-worker')).toEqual([['monitoring', 8001]]);
   });
 
-  it('scales the API on CPU and memory and the worker on CPU only', () => {
+  it('scales the API and the worker on CPU only (no memory target anywhere)', () => {
     const hpa = (workload: string) => {
       const doc = parse(file(`k8s/horizontalpodautoscaler-${workload}.yaml`)) as {
         spec: { minReplicas: number; maxReplicas: number; metrics: { resource: { name: string; target: { averageUtilization: number } } }[] };
       };
       return [doc.spec.minReplicas, doc.spec.maxReplicas, doc.spec.metrics.map((m) => [m.resource.name, m.resource.target.averageUtilization])];
     };
-    expect(hpa('equivalence-web')).toEqual([2, 6, [['cpu', 70], ['memory', 80]]]);
+    expect(hpa('equivalence-web')).toEqual([2, 6, [['cpu', 70]]]);
     expect(hpa('equivalence-worker')).toEqual([2, 8, [['cpu', 70]]]);
   });
 
