@@ -40,6 +40,23 @@ export interface PlatformConfig {
    * the rules. @default false
    */
   readonly helmPrometheusRuleTemplate?: boolean;
+  /**
+   * Where the generated Alertmanager configuration (`alertmanager/alertmanager.yaml`) sends notifications:
+   * one webhook receiver per team and kind (`page`, `ticket`, `info`). Without it, every URL is a
+   * placeholder under the reserved `.invalid` domain, which delivers nothing. Keep secrets out: point the
+   * URLs at a relay, or fill them in at deploy time.
+   */
+  readonly alertmanager?: {
+    /** URL of every receiver; `{team}` and `{kind}` are replaced. @default 'https://alert-receiver.invalid/{team}/{kind}' */
+    readonly webhookUrl?: string;
+    /** Per team and kind, overriding `webhookUrl`. */
+    readonly receivers?: Readonly<Record<string, Partial<Record<'page' | 'ticket' | 'info', string>>>>;
+  };
+  /**
+   * Accept DEFAULT_PLATFORM's placeholder URLs (`example.com`, `example-org`) in `runbookBaseUrl` and
+   * `grafanaUrl`; without it synth refuses them, naming the field to set. For demos and tests. @default false
+   */
+  readonly allowPlaceholders?: boolean;
 }
 
 /** kube-prometheus-stack and ingress-nginx with their chart defaults. */

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Percent } from '../core/index.js';
 import { requireDnsLabel, requireInteger } from './labels.js';
@@ -52,8 +53,9 @@ export const HPA_BEHAVIOR: k8s.HorizontalPodAutoscalerBehaviorV2 = {
  * not remove the capacity the next burst needs (flapping).
  */
 export class WorkloadAutoscaler extends Construct {
+  // Typed as cdk8s' ApiObject so the public declarations never load cdk8s-plus-28's (which fail under exactOptionalPropertyTypes).
   /** The generated API object. */
-  readonly apiObject: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly apiObject: ApiObject;
   readonly minReplicas: number;
   readonly maxReplicas: number;
 

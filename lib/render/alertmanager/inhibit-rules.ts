@@ -1,3 +1,4 @@
+import type { Signal } from '../../core/alert.js';
 import type { ServiceStack } from '../../core/stack.js';
 
 /** An Alertmanager `inhibit_rules` entry (matchers syntax of Alertmanager >= 0.22). */
@@ -9,9 +10,11 @@ export interface InhibitRule {
 
 /**
  * The inhibit rules a service needs, to paste (or merge) into the Alertmanager configuration:
- * the critical level of a two-level threshold mutes its warning level, and a paging burn-rate alert
- * mutes the tickets of the same SLO. All matchers include `service`, so rules of different services
- * never touch each other.
+ * - the critical level of a two-level threshold (and any alert's declared `inhibitedBy`) mutes the alert;
+ * - a paging burn-rate alert mutes the tickets of the same SLO;
+ * - while a workload is down (its critical target-down alert), the latency and error alerts over the same
+ *   job, and the burn-rate alerts of SLOs over that job, say nothing new and are muted.
+ * All matchers include `service`, so rules of different services never touch each other.
  */
 export function inhibitRulesFor(stack: ServiceStack): InhibitRule[] {
   const service = `service="${stack.service.name}"`;
@@ -25,5 +28,31 @@ export function inhibitRulesFor(stack: ServiceStack): InhibitRule[] {
   if ((stack.slos ?? []).length > 0) {
     rules.push({ source_matchers: ['notify="page"', service], target_matchers: ['notify="ticket"', service], equal: ['service', 'slo'] });
   }
-  return rules;
+  return [...rules, ...outageRules(stack, service)];
+}
+
+/** Signals that describe how a job answers (slow, failing), and so are implied by it not answering at all. */
+const ANSWER_SIGNALS: ReadonlySet<Signal['kind']> = new Set(['errorRatio', 'latencyQuantile']);
+
+function outageRules(stack: ServiceStack, service: string): InhibitRule[] {
+  const downAlerts = stack.alerts.filter((a) => a.signal.kind === 'targetDown' && a.level.severity === 'critical');
+  return downAlerts.flatMap((down) => {
+    const job = jobOf(down.signal);
+    const source = [`alertname="${down.name}"`, service];
+    const alerts = stack.alerts.filter((a) => ANSWER_SIGNALS.has(a.signal.kind) && jobOf(a.signal) === job).map((a) => a.name);
+    const slos = (stack.slos ?? []).filter((s) => s.sli.job === job).map((s) => s.name);
+    const rules: InhibitRule[] = [];
+    if (alerts.length > 0) rules.push({ source_matchers: source, target_matchers: [service, `alertname=~"${anyOf(alerts)}"`], equal: ['service'] });
+    if (slos.length > 0) rules.push({ source_matchers: source, target_matchers: [service, `slo=~"${anyOf(slos)}"`], equal: ['service'] });
+    return rules;
+  });
+}
+
+function jobOf(signal: Signal): string | undefined {
+  return 'job' in signal ? signal.job : undefined;
+}
+
+/** Alert and SLO names are identifiers and kebab-case names; escaped anyway, as regex alternatives. */
+function anyOf(names: readonly string[]): string {
+  return names.map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\\\$&')).join('|');
 }

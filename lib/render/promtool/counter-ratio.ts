@@ -151,7 +151,7 @@ export const counterRatioScenarios: ScenarioBuilder<'counterRatio'> = (signal, c
 
 const percent = (value: number): string => `${Number((value * 100).toPrecision(4))}%`;
 
-interface RatioSeries {
+export interface RatioSeries {
   /** Labels of the numerator's series. */
   readonly numerator: Labels;
   /** Labels of the denominator's series that the numerator does not select. */
@@ -162,7 +162,7 @@ interface RatioSeries {
   readonly other?: { readonly metric: string; readonly labels: Labels };
 }
 
-function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSeries {
+export function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSeries {
   const { numerator: num, denominator: den } = signal;
   const name = ctx.alert.name;
   const sameMetric = num.metric === den.metric;

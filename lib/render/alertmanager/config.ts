@@ -1,0 +1,87 @@
+import type { PlatformConfig } from '../../core/platform.js';
+import type { ServiceStack } from '../../core/stack.js';
+import { inhibitRulesFor, type InhibitRule } from './inhibit-rules.js';
+import {
+  NOTIFICATION_KINDS, NOTIFICATION_TIMING, UNROUTED_RECEIVER, receiverName, type NotificationKind,
+} from './notification.js';
+
+/** The subset of Alertmanager 0.25's configuration that synth writes (`dist/alertmanager/alertmanager.yaml`). */
+export interface AlertmanagerConfig {
+  readonly route: Route;
+  readonly receivers: readonly Receiver[];
+  readonly inhibit_rules: readonly InhibitRule[];
+}
+
+export interface Route {
+  readonly receiver: string;
+  readonly matchers?: readonly string[];
+  readonly group_by?: readonly string[];
+  readonly group_wait?: string;
+  readonly group_interval?: string;
+  readonly repeat_interval?: string;
+  readonly routes?: readonly Route[];
+}
+
+export interface Receiver {
+  readonly name: string;
+  readonly webhook_configs?: readonly { readonly url: string; readonly send_resolved: boolean }[];
+}
+
+/**
+ * Placeholder receivers until the platform sets real ones: `.invalid` is a reserved top-level domain
+ * (RFC 2606), so nothing is ever delivered to a guessed address.
+ */
+export const PLACEHOLDER_WEBHOOK_URL = 'https://alert-receiver.invalid/{team}/{kind}';
+
+/**
+ * One threshold problem is one notification: an alert's pods and instances are grouped together. SLO
+ * alerts group by SLO instead, so the fast and slow tiers of one burn arrive as one notification.
+ */
+const ALERT_GROUP_BY = ['alertname', 'service'];
+const SLO_GROUP_BY = ['service', 'slo'];
+
+/**
+ * The platform-wide Alertmanager configuration: a route per team (every team any service declares), in
+ * which `notify` (SLO alerts) and then `severity` choose the team's page, ticket or info receiver
+ * (notification.ts is the model this tree agrees with), timing per kind, and every service's inhibit rules.
+ * Receivers are webhooks at `platform.alertmanager` URLs (placeholders by default): no secret lives here.
+ */
+export function alertmanagerConfig(stacks: readonly ServiceStack[], platform: PlatformConfig): AlertmanagerConfig {
+  const teams = [...new Set(stacks.map((s) => s.service.team))].sort();
+  return {
+    route: {
+      receiver: UNROUTED_RECEIVER,
+      group_by: ALERT_GROUP_BY,
+      ...NOTIFICATION_TIMING.ticket,
+      routes: teams.map(teamRoute),
+    },
+    receivers: [
+      ...teams.flatMap((team) => NOTIFICATION_KINDS.map((kind) => webhookReceiver(platform, team, kind))),
+      webhookReceiver(platform, UNROUTED_RECEIVER, 'ticket', UNROUTED_RECEIVER),
+    ],
+    inhibit_rules: stacks.flatMap(inhibitRulesFor),
+  };
+}
+
+function teamRoute(team: string): Route {
+  const to = (kind: NotificationKind, matcher: string, groupBy: readonly string[]): Route => ({
+    receiver: receiverName(team, kind), matchers: [matcher], group_by: groupBy, ...NOTIFICATION_TIMING[kind],
+  });
+  return {
+    receiver: receiverName(team, 'ticket'),
+    matchers: [`team="${team}"`],
+    routes: [
+      to('page', 'notify="page"', SLO_GROUP_BY),
+      to('ticket', 'notify="ticket"', SLO_GROUP_BY),
+      to('page', 'severity="critical"', ALERT_GROUP_BY),
+      to('info', 'severity="info"', ALERT_GROUP_BY),
+    ],
+  };
+}
+
+function webhookReceiver(platform: PlatformConfig, team: string, kind: NotificationKind, name = receiverName(team, kind)): Receiver {
+  const settings = platform.alertmanager;
+  const url = settings?.receivers?.[team]?.[kind]
+    ?? (settings?.webhookUrl ?? PLACEHOLDER_WEBHOOK_URL).replaceAll('{team}', team).replaceAll('{kind}', kind);
+  return { name, webhook_configs: [{ url, send_resolved: true }] };
+}
