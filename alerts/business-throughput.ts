@@ -17,7 +17,17 @@ export interface LowThroughputOptions extends CommonAlertOptions {
   readonly runbook: RunbookEntry;
 }
 
-/** A business counter that stalls while the API keeps receiving requests. */
+/**
+ * Paths that answer kubelet probes and scrapes on any FastAPI/Starlette service here, whatever the
+ * workload declares: liveness/readiness conventions (`/health`, `/healthz`, `/ready`, `/readyz`,
+ * `/live`, `/livez`) and `/metrics`. They keep arriving on an idle service, so they are not traffic.
+ */
+export const PROBE_HANDLERS: readonly string[] = ['/health', '/healthz', '/ready', '/readyz', '/live', '/livez', '/metrics'];
+
+/**
+ * A business counter that stalls while the API keeps receiving requests: user requests, not the probes
+ * and scrapes (the workload's health and metrics paths and PROBE_HANDLERS), which never stop.
+ */
 export function lowThroughputAlert(service: Service, options: LowThroughputOptions): AlertSpec {
   const { issues } = service;
   const name = alertName(service, options.name, 'LowThroughput');
@@ -32,9 +42,10 @@ export function lowThroughputAlert(service: Service, options: LowThroughputOptio
     signal: {
       kind: 'lowThroughput', metric: options.metric, job: workload.job, minPerHour,
       window: issues.duration(`alerts.${name}.window`, options.window ?? '1h'),
+      excludeHandlers: [...new Set([workload.healthPath, workload.metricsPath, ...PROBE_HANDLERS])],
     },
     summary: `${service.title}: fewer than ${minPerHour} ${what} per hour`,
-    description: `${service.title} produced {{ printf "%.2f" $value }} ${what} per hour while receiving requests (minimum ${minPerHour}/h).`,
+    description: `${service.title} produced {{ printf "%.2f" $value }} ${what} per hour while receiving requests other than probes (minimum ${minPerHour}/h).`,
     runbook: options.runbook,
   });
 }

@@ -77,6 +77,27 @@ export interface GrowingBacklogOptions extends CommonAlertOptions {
   readonly window?: DurationText;
 }
 
+export interface FailedJobsOptions extends CommonAlertOptions {
+  /**
+   * Application counter of jobs ended by the workers, with a `status` label (RQ's names: `finished`,
+   * `failed`), e.g. `shop_jobs_processed_total`. Its failed events are counted over `window`, so the
+   * alert resolves by itself once jobs stop failing. (rq-exporter's `rq_jobs{status="failed"}` is the
+   * failed-job registry, which RQ keeps for a year: an alert on it would never resolve without triage.)
+   */
+  readonly processed: string;
+  /** Fires when more jobs than this failed within the window (an integer, 0 for "any"). */
+  readonly above: number;
+  /** @default '30m' */
+  readonly window?: DurationText;
+}
+
+export interface ProcessingStoppedOptions extends CommonAlertOptions {
+  /** Application counter of jobs ended by the workers (any status), e.g. `shop_jobs_processed_total`. */
+  readonly processed: string;
+  /** Jobs waiting and none ended within this window. @default '15m' */
+  readonly window?: DurationText;
+}
+
 export interface WorkerQueuesOptions {
   /** Scrape job of the rq-exporter reading this service's Redis, e.g. `shop-rq-exporter`. */
   readonly exporterJob: string;
@@ -97,8 +118,14 @@ export interface WorkerQueuesOptions {
   readonly backlog?: JobCountOptions;
   /** Jobs processed over jobs enqueued below a ratio. @default name '<Prefix>QueueGrowing' */
   readonly growing?: GrowingBacklogOptions;
-  /** `max by (queue) (rq_jobs{status="failed"}) > above`. @default name '<Prefix>FailedJobs' */
-  readonly failed?: JobCountOptions;
+  /**
+   * Processing stopped: jobs queued and none processed within the window, whatever the worker pods
+   * report (a dead worker process behind a live metrics endpoint, a hung worker, no worker at all).
+   * @default name '<Prefix>ProcessingStopped'
+   */
+  readonly processingStopped?: ProcessingStoppedOptions;
+  /** `sum [by (queue)] (increase(<processed>{status="failed"}[window])) > above`. @default name '<Prefix>FailedJobs' */
+  readonly failed?: FailedJobsOptions;
 }
 
 const MAX_JOBS = 1_000_000;
@@ -119,9 +146,10 @@ export function workerQueuesAlerts(service: Service, options: WorkerQueuesOption
   if (options.exporterDown) alerts.push(exporterDownAlert(ctx, options.exporterDown));
   if (options.workerDown) alerts.push(workerDownAlert(ctx, options.workerDown));
   if (options.fewWorkers) alerts.push(fewWorkersAlert(ctx, options.fewWorkers));
+  if (options.processingStopped) alerts.push(processingStoppedAlert(ctx, options.processingStopped));
   if (options.backlog) alerts.push(jobCountAlert(ctx, 'queued', options.backlog));
   if (options.growing) alerts.push(growingAlert(ctx, options.growing));
-  if (options.failed) alerts.push(jobCountAlert(ctx, 'failed', options.failed));
+  if (options.failed) alerts.push(failedJobsAlert(ctx, options.failed));
   return alerts;
 }
 
@@ -242,9 +270,9 @@ function fewWorkersAlert(ctx: PackContext, options: FewWorkersOptions): AlertSpe
   });
 }
 
-function jobCountAlert(ctx: PackContext, status: 'queued' | 'failed', options: JobCountOptions): AlertSpec {
+function jobCountAlert(ctx: PackContext, status: 'queued', options: JobCountOptions): AlertSpec {
   const { service, job, queues } = ctx;
-  const name = alertName(service, options.name, status === 'queued' ? 'QueueBacklog' : 'FailedJobs');
+  const name = alertName(service, options.name, 'QueueBacklog');
   requireMetric(ctx, name, 'rq_jobs');
   const above = service.issues.integer(`alerts.${name}.above`, options.above, 0, MAX_JOBS);
   const signal = {
@@ -253,37 +281,89 @@ function jobCountAlert(ctx: PackContext, status: 'queued' | 'failed', options: J
     aggregation: 'max' as const, by: ['queue'], threshold: above, comparator: '>' as const, unit: 'none' as const,
   };
   const selectorText = renderSelector(signal.series);
-  if (status === 'queued') {
-    return buildAlert(service, options, {
-      name,
-      group: 'queues',
-      signal,
-      summary: `${service.title}: more than ${above} jobs waiting in queue {{ $labels.queue }}`,
-      description: `Queue {{ $labels.queue }} of ${service.title} holds {{ $value }} jobs waiting for a worker (threshold ${above}).`,
-      runbook: {
-        meaning: 'Jobs wait in the queue longer than usual: the workers do not keep up with what arrives, are stuck, or are gone. Asynchronous results arrive late.',
-        why: `A backlog above ${above} that lasts the whole \`for\` is not a burst being absorbed: the queue is not draining. (The slope of the gauge cannot be alerted on with increase(): every drain would read as a counter reset.)`,
-        diagnose: [
-          `Watch the backlog and the workers together: \`${selectorText}\` and \`sum(rq_workers{job="${job}"})\``,
-          rqInfo(ctx),
-          `Look for stuck jobs: many \`started\` jobs that never finish point at a hanging dependency (\`rq_jobs{job="${job}",status="started"}\`).`,
-        ],
-        act: [
-          'If workers are missing or stuck, restart them; if they are all busy, add workers (scale the worker Deployment up).',
-          'If a dependency of the jobs is down or slow, fix it first: more workers would only pile up on it.',
-        ],
-      },
-    });
-  }
   return buildAlert(service, options, {
     name,
     group: 'queues',
     signal,
-    summary: `${service.title}: more than ${above} failed jobs in queue {{ $labels.queue }}`,
-    description: `The failed-job registry of queue {{ $labels.queue }} of ${service.title} holds {{ $value }} jobs (threshold ${above}).`,
+    summary: `${service.title}: more than ${above} jobs waiting in queue {{ $labels.queue }}`,
+    description: `Queue {{ $labels.queue }} of ${service.title} holds {{ $value }} jobs waiting for a worker (threshold ${above}).`,
+    runbook: {
+      meaning: 'Jobs wait in the queue longer than usual: the workers do not keep up with what arrives, are stuck, or are gone. Asynchronous results arrive late.',
+      why: `A backlog above ${above} that lasts the whole \`for\` is not a burst being absorbed: the queue is not draining. (The slope of the gauge cannot be alerted on with increase(): every drain would read as a counter reset.)`,
+      diagnose: [
+        `Watch the backlog and the workers together: \`${selectorText}\` and \`sum(rq_workers{job="${job}"})\``,
+        rqInfo(ctx),
+        `Look for stuck jobs: many \`started\` jobs that never finish point at a hanging dependency (\`rq_jobs{job="${job}",status="started"}\`).`,
+      ],
+      act: [
+        'If workers are missing or stuck, restart them; if they are all busy, add workers (raise the worker HPA\'s maxReplicas when it sits at its maximum: a manual scale is reverted by the HPA).',
+        'If a dependency of the jobs is down or slow, fix it first: more workers would only pile up on it.',
+      ],
+    },
+  });
+}
+
+function processingStoppedAlert(ctx: PackContext, options: ProcessingStoppedOptions): AlertSpec {
+  const { service, job, queues } = ctx;
+  const { issues } = service;
+  const name = alertName(service, options.name, 'ProcessingStopped');
+  requireMetric(ctx, name, 'rq_jobs');
+  const counter = service.metrics.find(options.processed);
+  issues.check(counter?.type === 'counter', `alerts.${name}.processed`, options.processed,
+    "a counter in the service's metric catalog of jobs ended by the workers, such as 'shop_jobs_processed_total'");
+  const window = issues.duration(`alerts.${name}.window`, options.window ?? '15m');
+  const byQueue = counter?.labels.includes('queue') ?? false;
+  const where = byQueue ? ' {{ $labels.queue }}' : '';
+  return buildAlert(service, options, {
+    name,
+    group: 'queues',
+    signal: {
+      kind: 'queueStalled',
+      backlog: { metric: 'rq_jobs', matchers: [eq('job', job), ...queueMatchers(queues), eq('status', 'queued')] },
+      processed: { metric: options.processed, matchers: byQueue ? queueMatchers(queues) : [] },
+      window,
+      by: byQueue ? ['queue'] : [],
+    },
+    summary: `${service.title}: processing stopped, jobs wait in queue${where} and none was processed for ${window.text}`,
+    description: `Queue${where} of ${service.title} holds {{ $value }} jobs and no job ended (finished or failed) over the last ${window.text}: nothing consumes the queue, whatever the worker pods report.`,
+    runbook: {
+      meaning: 'Jobs are queued but no worker takes them: batch processing has stopped. The worker pods may look healthy (the metrics endpoint answers while the `rq worker` process is dead or hung), or there is no worker at all.',
+      why: `Read from the queue itself (rq-exporter) and the jobs ended (${options.processed}), not from the worker pods: a flat or vanished counter while jobs wait means nothing consumes them. ${window.text} without a single job ended while jobs wait is longer than any normal job. With Redis down the exporter cannot read the queue: the Redis-down alert pages for that half.`,
+      diagnose: [
+        rqInfo(ctx),
+        `Are worker processes registered? \`rq_workers{job="${job}"}\` (a dead worker disappears within its heartbeat, about 7 minutes).`,
+        `Are the worker pods running, and is \`rq worker\` alive inside them? \`kubectl get pods -n ${service.namespace}\`, \`kubectl logs -n ${service.namespace} <worker-pod> --tail=200\``,
+        'Is Redis reachable from the workers (the broker)?',
+      ],
+      act: [
+        'If Redis is down, bring it back first.',
+        `Restart the workers: \`kubectl rollout restart deployment/<worker> -n ${service.namespace}\`; roll back a release that broke them.`,
+      ],
+    },
+  });
+}
+
+function failedJobsAlert(ctx: PackContext, options: FailedJobsOptions): AlertSpec {
+  const { service, queues } = ctx;
+  const { issues } = service;
+  const name = alertName(service, options.name, 'FailedJobs');
+  const counter = service.metrics.find(options.processed);
+  issues.check(counter?.type === 'counter' && counter.labels.includes('status'), `alerts.${name}.processed`, options.processed,
+    "a counter in the service's metric catalog with a `status` label (finished / failed), such as 'shop_jobs_processed_total'");
+  const above = issues.integer(`alerts.${name}.above`, options.above, 0, MAX_JOBS);
+  const window = issues.duration(`alerts.${name}.window`, options.window ?? '30m');
+  const byQueue = counter?.labels.includes('queue') ?? false;
+  const series = { metric: options.processed, matchers: [...(byQueue ? queueMatchers(queues) : []), eq('status', 'failed')] };
+  const where = byQueue ? ' in queue {{ $labels.queue }}' : '';
+  return buildAlert(service, options, {
+    name,
+    group: 'queues',
+    signal: { kind: 'counterIncrease', series, window, threshold: above, by: byQueue ? ['queue'] : [] },
+    summary: `${service.title}: more than ${above} jobs failed${where} within ${window.text}`,
+    description: `{{ printf "%.0f" $value }} jobs of ${service.title} failed${where} over the last ${window.text} (threshold ${above}).`,
     runbook: {
       meaning: 'Jobs raised an exception (or timed out) and were moved to the failed-job registry; their work was not done.',
-      why: `The gauge counts the failed-job registry, where RQ keeps failed jobs (one year by default) until someone requeues or deletes them, so it only resolves after triage; the threshold is how many failures may wait for triage.`,
+      why: `Failures counted over ${window.text} (${renderSelector(series)}), not the size of the failed-job registry: RQ keeps failed jobs there for a year, so an alert on the registry would never resolve by itself. This one resolves ${window.text} after the last failure; the registry still holds the jobs for triage.`,
       diagnose: [
         rqInfo(ctx),
         'Read the exception of a failed job: in Python, `Job.fetch(<id>, connection=redis).exc_info` (ids from `FailedJobRegistry(queue=...).get_job_ids()`), or in rq-dashboard.',

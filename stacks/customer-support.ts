@@ -54,7 +54,7 @@ const responseTimeRunbook = (threshold: string): RunbookEntry => ({
     'The slowest endpoints: `histogram_quantile(0.95, sum by (le, handler) (rate(http_request_duration_seconds_bucket{job="customer-support-api"}[5m])))`.',
   ],
   act: [
-    `CPU above 80%: scale out (\`kubectl scale deployment ${API} --replicas=4 -n ${NS}\`; the HPA already goes to 4 on its own, raise its maxReplicas in the stack if 4 is not enough).`,
+    `CPU above 80%: the HPA goes to 4 on its own (\`kubectl get hpa ${API} -n ${NS}\`); at 4, raise maxReplicas in stacks/customer-support.service.ts (\`kubectl scale\` would be reverted by the HPA).`,
     'Memory above 85%: raise the memory limit in stacks/customer-support.service.ts (the runbook\'s 1 GiB -> 2 GiB step is already the limit) and redeploy.',
     'MongoDB slow: check the indexes (`python scripts/setup_indexes.py`).',
     'OpenAI slow: nothing to fix on our side; answers cached per question would help (not implemented yet).',
@@ -224,6 +224,8 @@ const alerts: AlertSpec[] = [
   }),
   ...availabilityAlerts(service, {
     workload: API, name: 'CustomerSupportApiTargetDown', for: '1m', level: P1,
+    // One of the 2-4 API pods down past its start-up window (300s) while the others serve: a ticket.
+    instanceDown: { name: 'CustomerSupportApiInstanceDown', for: '10m', level: P3 },
     runbook: {
       meaning: 'Prometheus cannot scrape the API: no pod is running or answering. This is the runbook\'s "API Down" seen from outside: the 5xx ratio cannot be measured when nothing answers.',
       diagnose: [
@@ -268,7 +270,7 @@ const alerts: AlertSpec[] = [
       name: `CustomerSupportApiCpu${level === 'warning' ? 'Warning' : 'Critical'}`, above, for: '5m', level: level === 'warning' ? P3 : P2_CRITICAL,
       runbook: {
         act: [
-          `The HPA scales from 2 to 4 pods at 80% of the CPU request; at 4 (\`kubectl get hpa ${API} -n ${NS}\`) raise maxReplicas in the stack, or scale by hand: \`kubectl scale deployment ${API} --replicas=4 -n ${NS}\`.`,
+          `The HPA scales from 2 to 4 pods at 80% of the CPU request; at 4 (\`kubectl get hpa ${API} -n ${NS}\`) raise maxReplicas in the stack (a \`kubectl scale\` would be reverted by the HPA).`,
           'Look for a hot endpoint or a loop in the agents (the same ticket processed again and again) in the logs.',
         ],
       },
@@ -380,6 +382,8 @@ const alerts: AlertSpec[] = [
   // The operators' dashboard (MEDIUM in the runbook): a ticket when it is down; its SLO pages on fast burns.
   ...availabilityAlerts(service, {
     workload: DASHBOARD, name: 'CustomerSupportDashboardDown', for: '5m', level: P3,
+    // Its second pod (under load) down past its start-up window: a ticket like the dashboard itself.
+    instanceDown: { name: 'CustomerSupportDashboardInstanceDown', for: '10m', level: P3 },
     runbook: {
       meaning: 'Prometheus cannot scrape the Streamlit dashboard: operators cannot see or answer escalated tickets.',
       why: 'The dashboard is of medium criticality (99.0%); 5 minutes rides out a restart, and a ticket is enough unless escalations pile up.',

@@ -39,6 +39,8 @@ const apiAlerts: AlertSpec[] = [
   // SEV-1 "API unavailable": the target down (the runbook's first symptom, `curl /health` fails) ...
   ...availabilityAlerts(service, {
     workload: WEB, name: 'EquivalenceEngineApiDown', for: '1m', level: SEV1,
+    // One API replica down past its start-up window (300s) while the other serves: a ticket.
+    instanceDown: { name: 'EquivalenceEngineApiInstanceDown', for: '10m', level: SEV3 },
     runbook: {
       meaning: 'Prometheus cannot scrape the Equivalence Engine API (`equivalence-web`): its pods are down, crash-looping or not answering on port 8000. Evaluations fail; batch submissions cannot be enqueued.',
       diagnose: [
@@ -101,7 +103,7 @@ const apiAlerts: AlertSpec[] = [
           'Slow admin or key lookups point at PostgreSQL: connections and deadlocks on the dashboard.',
         ],
         act: [
-          `Scale out if CPU-bound: \`kubectl scale deployment ${WEB} --replicas=<n> -n ${NS}\` (the HPA takes over again later).`,
+          `If CPU-bound, check the HPA: \`kubectl get hpa ${WEB} -n ${NS}\`; at its maximum (6), raise maxReplicas in stacks/equivalence-engine.service.ts (\`kubectl scale\` would be reverted by the HPA).`,
           'If a mapper is slow, check EMBED_URL / LLM_URL and the provider; the fallback mapper should take over on timeouts.',
         ],
       },
@@ -112,9 +114,10 @@ const apiAlerts: AlertSpec[] = [
 const workerAlerts: AlertSpec[] = workerQueuesAlerts(service, {
   exporterJob: JOBS.rq,
   rqInfo: RQ_INFO,
-  // SEV-2 "worker down". Any worker target down or all of them missing: one crash-looping worker halves
-  // the capacity at the minimum of 2, and the usual causes (a bad release, Redis or PostgreSQL) hit
-  // every worker within minutes; 5m lets a rescheduled pod come back first.
+  // SEV-2 "worker down": no worker target healthy, or none left. One crash-looping worker among several
+  // is capacity lost, not processing stopped: FewRqWorkers and the backlog alerts see it, and
+  // EquivalenceEngineProcessingStopped pages when the queue is not consumed at all, whatever the pods
+  // report; 5m lets a rescheduled pod come back first.
   workerDown: {
     workload: WORKER, name: 'EquivalenceEngineWorkerDown', for: '5m', level: SEV2_CRITICAL,
     runbook: {
@@ -127,6 +130,24 @@ const workerAlerts: AlertSpec[] = workerQueuesAlerts(service, {
       act: [
         'If Redis is down, bring Redis up first (EquivalenceEngineRedisDown).',
         `Restart the workers: \`kubectl rollout restart deployment/${WORKER} -n ${NS}\` (docker compose: \`docker compose restart worker\`).`,
+      ],
+    },
+  },
+  // SEV-2 "processing stopped" (runbook incident 2): jobs wait and none ended for 15 minutes, read from
+  // the queue and the jobs-processed counter, so it pages even while the worker pods look healthy (the
+  // metrics server answers with `rq worker` dead). Redis down, the other half, is EquivalenceEngineRedisDown.
+  processingStopped: {
+    name: 'EquivalenceEngineProcessingStopped', processed: 'equivalence_jobs_processed_total', window: '15m', for: '5m', level: SEV2_CRITICAL,
+    runbook: {
+      diagnose: [
+        `Jobs queued and workers: ${RQ_INFO}`,
+        `Is Redis up? ${REDIS_PING}`,
+        `Is \`rq worker\` alive in the worker pods? \`kubectl get pods -n ${NS} -l app.kubernetes.io/name=${WORKER}\`, \`kubectl logs -n ${NS} deployment/${WORKER} --tail=200\``,
+      ],
+      act: [
+        'If Redis is down, bring Redis up first (EquivalenceEngineRedisDown).',
+        `Restart the workers: \`kubectl rollout restart deployment/${WORKER} -n ${NS}\` (docker compose: \`docker compose restart worker\`).`,
+        'Check the fallback mapper: jobs stuck on a mapper that never answers look like a stopped queue.',
       ],
     },
   },
@@ -146,7 +167,7 @@ const workerAlerts: AlertSpec[] = workerQueuesAlerts(service, {
       ],
       act: [
         `Restart stuck workers: \`kubectl rollout restart deployment/${WORKER} -n ${NS}\`.`,
-        `Add workers if all are busy: \`kubectl scale deployment ${WORKER} --replicas=<n> -n ${NS}\` (raise the HPA maximum in this stack if it happens often).`,
+        `Add workers if all are busy: the worker HPA goes up to 8 (\`kubectl get hpa ${WORKER} -n ${NS}\`); at 8, raise maxReplicas in stacks/equivalence-engine.service.ts (\`kubectl scale\` would be reverted by the HPA).`,
       ],
     },
   },
@@ -154,9 +175,10 @@ const workerAlerts: AlertSpec[] = workerQueuesAlerts(service, {
     name: 'EquivalenceEngineQueueGrowing', enqueued: 'equivalence_jobs_enqueued_total', processed: 'equivalence_jobs_processed_total',
     below: '90%', window: '30m', for: '15m', level: SEV3,
   },
-  // SEV-3 failed jobs: the failed-job registry (`rq info` in the daily checklist) above 10 jobs.
+  // SEV-3 failed jobs: more than 10 jobs of a queue failed within 30 minutes (the counter, not RQ's
+  // failed-job registry, which keeps them a year: the alert resolves 30 minutes after the last failure).
   failed: {
-    name: 'EquivalenceEngineFailedJobs', above: 10, for: '5m', level: SEV3,
+    name: 'EquivalenceEngineFailedJobs', processed: 'equivalence_jobs_processed_total', above: 10, window: '30m', for: '5m', level: SEV3,
     runbook: {
       act: [
         'Fix the cause first (a mapper down, a bad release: roll it back).',
@@ -240,6 +262,9 @@ const resourceAlerts: AlertSpec[] = [
   }),
 ];
 
+/** Fallback answers in 10 minutes that still do not notify: one failed mapper call (or a few) is not an incident. */
+const FALLBACK_FLOOR = 5;
+
 /** SEV-4 application alerts on the metrics the service defines (stacks/equivalence-engine.service.ts). */
 function applicationAlerts(): AlertSpec[] {
   const { issues } = service;
@@ -278,6 +303,9 @@ function applicationAlerts(): AlertSpec[] {
         ],
       },
     }),
+    // More than 5 fallback answers in 10 minutes: the runbook says one failed call must not notify, and
+    // an increase over a window stays above 0 for the whole window after a single event (`for` alone
+    // cannot filter it), so the floor is a count: a provider failing, not one call.
     buildAlert(service, { for: '5m', level: SEV4 }, {
       name: fallback,
       group: 'mappers',
@@ -285,14 +313,14 @@ function applicationAlerts(): AlertSpec[] {
         kind: 'counterIncrease',
         series: { metric: 'equivalence_mapper_fallback_total', matchers: [] },
         window: issues.duration(`alerts.${fallback}.window`, '10m'),
-        threshold: 0,
+        threshold: FALLBACK_FLOOR,
         by: ['mapper'],
       },
       summary: 'Equivalence Engine answers with the fallback mapper instead of {{ $labels.mapper }}',
-      description: '{{ printf "%.0f" $value }} evaluations used the fallback (degraded) mapper instead of {{ $labels.mapper }} over the last 10m.',
+      description: `{{ printf "%.0f" $value }} evaluations used the fallback (degraded) mapper instead of {{ $labels.mapper }} over the last 10m (threshold ${FALLBACK_FLOOR}).`,
       runbook: {
         meaning: 'The external mapper failed and evaluations are answered by the fallback mapper: the service works in degraded mode and results may be less precise.',
-        why: 'Any fallback use is worth knowing (degraded results are audited as such); held for 5 minutes so one failed call does not notify.',
+        why: `More than ${FALLBACK_FLOOR} fallback answers within 10 minutes: a single failed call must not notify, and an increase over a window reads a single event for the whole window, so the floor is a count of events; held 5 minutes more.`,
         diagnose: mapperDiagnose,
         act: [
           'Nothing to switch: the fallback activates by itself. Restore the external mapper (credentials, network, provider).',
@@ -352,7 +380,8 @@ const dashboard = performanceDashboard({
     { title: 'Jobs processed / enqueued', description: 'Jobs ended by the workers over jobs enqueued by the API; below 100% the backlog grows.', expr: valueQuery(signalOf('EquivalenceEngineQueueGrowing')), legend: 'processed / enqueued', unit: 'percentunit' },
     { title: 'Jobs enqueued per second', description: 'Batch jobs put on the queues by the API (equivalence_jobs_enqueued_total).', expr: 'sum by (queue) (rate(equivalence_jobs_enqueued_total[5m]))', legend: '{{queue}}', unit: 'ops' },
     { title: 'Jobs processed per second by status', description: 'Batch jobs ended by the workers, finished or failed (equivalence_jobs_processed_total).', expr: 'sum by (status) (rate(equivalence_jobs_processed_total[5m]))', legend: '{{status}}', unit: 'ops' },
-    { title: 'Failed jobs per queue', description: 'Size of the failed-job registry per queue (until requeued or deleted).', expr: valueQuery(signalOf('EquivalenceEngineFailedJobs')), legend: '{{queue}}', unit: 'none' },
+    { title: 'Jobs failed per queue (30m)', description: 'Jobs that failed within the last 30 minutes, per queue (what EquivalenceEngineFailedJobs counts).', expr: valueQuery(signalOf('EquivalenceEngineFailedJobs')), legend: '{{queue}}', unit: 'none', thresholds: [{ alert: 'EquivalenceEngineFailedJobs' }] },
+    { title: 'Failed-job registry per queue', description: 'Failed jobs RQ keeps for triage (a year by default, until requeued or deleted): rq_jobs{status="failed"}.', expr: `max by (queue) (rq_jobs{${rq},status="failed"})`, legend: '{{queue}}', unit: 'none' },
     { title: 'RQ workers by state', description: 'Workers registered in Redis (rq-exporter), by state.', expr: `sum by (state) (rq_workers{${rq}})`, legend: '{{state}}', unit: 'none', thresholds: [{ alert: 'EquivalenceEngineFewRqWorkers' }] },
     { title: 'Worker CPU per pod (of limit)', description: 'CPU of each equivalence-worker pod over its CPU limit; the worker HPA aims at 70% of the request.', expr: valueQuery(workerCpu), legend: '{{pod}}', unit: 'percentunit' },
     { title: 'Worker memory per pod (of limit)', description: 'Working set of each equivalence-worker pod over its memory limit; OOM-killed at 100%.', expr: valueQuery(workerMemory), legend: '{{pod}}', unit: 'percentunit' },
@@ -409,7 +438,7 @@ const slos: Slo[] = [
         'Find the slow handlers: `histogram_quantile(0.95, sum by (le, handler) (rate(http_request_duration_seconds_bucket{job="equivalence-web"}[5m])))`',
         'Compare with mapper timeouts and fallback use (Dependencies row of the performance dashboard).',
       ],
-      act: [`Scale out if CPU-bound: \`kubectl scale deployment ${WEB} --replicas=<n> -n ${NS}\`; if a mapper is slow, restore it.`],
+      act: [`If CPU-bound and the HPA is at its maximum (\`kubectl get hpa ${WEB} -n ${NS}\`), raise maxReplicas in the stack; if a mapper is slow, restore it.`],
     },
   }),
   defineSlo(service, {

@@ -43,6 +43,8 @@ const alerts: AlertSpec[] = [
   // Not in SERVICES.md's fixed list: without it a stopped backend would be silent (no traffic, no 5xx ratio).
   ...availabilityAlerts(service, {
     workload: 'harven-backend', name: 'HarvenBackendDown', for: '1m', level: SEV1,
+    // The runbook runs 2-3 backend containers (`--scale backend=3`): one of them down for 10 minutes is a ticket.
+    instanceDown: { name: 'HarvenBackendInstanceDown', for: '10m', level: SEV3 },
     runbook: {
       meaning: 'Prometheus cannot scrape `harven-backend` on port 8000: the container is stopped, restarting or hung. Users get errors from the proxy or time out.',
       diagnose: [

@@ -18,7 +18,8 @@ export const harveyBackendSpec: ServiceSpec = {
       image: { repository: 'ghcr.io/example-org/harvey-backend', tag: 'v1.2.3' },
       replicas: 3,
       resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '4Gi' } },
-      autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: '70%', memoryUtilization: '80%' },
+      // No memory target (the stacks' one rule): a Python process keeps its memory when load drops, so a memory target only ever scales up; memory is watched by the memory alert.
+      autoscaling: { minReplicas: 2, maxReplicas: 10, cpuUtilization: '70%' },
       // The image's Dockerfile creates the non-root user `harvey`; uid 1000 is its first regular uid.
       runAs: { user: 1000, group: 1000, userName: 'harvey' },
     },

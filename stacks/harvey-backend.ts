@@ -15,6 +15,8 @@ const CONFIG_PATCH = (data: string): string => `\`kubectl patch configmap harvey
 const alerts: AlertSpec[] = [
   ...availabilityAlerts(service, {
     workload: 'harvey-backend', name: 'HarveyBackendDown', for: '1m', level: SEV1,
+    // One replica down longer than its start-up window (startup probe: 30 x 10s = 300s) is a ticket, not a page.
+    instanceDown: { name: 'HarveyBackendInstanceDown', for: '10m', level: SEV3 },
     runbook: {
       diagnose: [
         `Check the pods: \`kubectl get pods -n ${NS} -l app.kubernetes.io/name=harvey-backend\` and the rollout: \`kubectl rollout status deployment/harvey-backend -n ${NS}\``,
@@ -40,7 +42,7 @@ const alerts: AlertSpec[] = [
           `Follow the agent traces (LangGraph): \`kubectl logs -n ${NS} deployment/harvey-backend | grep langgraph\``,
         ],
         act: [
-          `Scale out: \`kubectl scale deployment harvey-backend --replicas=5 -n ${NS}\``,
+          `The HPA scales out by itself (2 to 10 pods at 70% CPU): check it with \`kubectl get hpa harvey-backend -n ${NS}\`; at 10 already, raise maxReplicas in stacks/harvey-backend.service.ts and redeploy (\`kubectl scale\` would be reverted by the HPA).`,
           `Turn on the LLM fallback: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
           `Raise the API timeout for now: ${CONFIG_PATCH('{"API_TIMEOUT":"30"}')}`,
           'Afterwards: shorten prompts, retrieve fewer RAG documents (top_k), cache embeddings in Redis.',
@@ -169,7 +171,7 @@ const slos: Slo[] = [
         `Check pod CPU and memory: \`kubectl top pods -n ${NS}\``,
       ],
       act: [
-        `Scale out: \`kubectl scale deployment harvey-backend --replicas=5 -n ${NS}\``,
+        `The HPA scales out by itself (2 to 10 pods at 70% CPU): check it with \`kubectl get hpa harvey-backend -n ${NS}\`; at 10 already, raise maxReplicas in stacks/harvey-backend.service.ts and redeploy (\`kubectl scale\` would be reverted by the HPA).`,
         `If an LLM provider is slow, turn on the fallback: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
       ],
     },

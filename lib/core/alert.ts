@@ -8,8 +8,8 @@ import type { Workload } from './service.js';
  * are all derived from the signal, so they cannot drift apart. New kinds of alert add a variant here.
  */
 export type Signal =
-  | TargetDownSignal | ErrorRatioSignal | LatencyQuantileSignal | ResourceUtilisationSignal | LowThroughputSignal
-  | CounterRatioSignal | GaugeThresholdSignal | CounterIncreaseSignal;
+  | TargetDownSignal | InstanceDownSignal | ErrorRatioSignal | LatencyQuantileSignal | ResourceUtilisationSignal | LowThroughputSignal
+  | CounterRatioSignal | GaugeThresholdSignal | CounterIncreaseSignal | QueueStalledSignal;
 
 /** One label matcher of a PromQL selector; values are escaped when rendered (lib/promql/selector.ts). */
 export interface LabelMatcher {
@@ -24,9 +24,22 @@ export interface SeriesSelector {
   readonly matchers: readonly LabelMatcher[];
 }
 
-/** `up == 0` or the target missing altogether (SERVICES.md: a missing target counts as down). */
+/**
+ * The job has no healthy target: every target reports `up == 0`, or there is none at all (a missing
+ * target counts as down). One replica out of several missing a scrape (a pod still starting, not ready
+ * yet) is not this: see {@link InstanceDownSignal}.
+ */
 export interface TargetDownSignal {
   readonly kind: 'targetDown';
+  readonly job: string;
+}
+
+/**
+ * One target of the job reports `up == 0` (per instance, so the alert names it). Without `up` series
+ * nothing fires: a job with no target at all is {@link TargetDownSignal}'s case.
+ */
+export interface InstanceDownSignal {
+  readonly kind: 'instanceDown';
   readonly job: string;
 }
 
@@ -74,6 +87,12 @@ export interface LowThroughputSignal {
   readonly job: string;
   readonly minPerHour: number;
   readonly window: Duration;
+  /**
+   * Handlers that are not traffic: kubelet probes (`/health`, `/ready`, ...) and the `/metrics` scrape
+   * answer every few seconds on an idle service, so counting them as "serving requests" would make the
+   * alert fire every quiet hour. Left out of the traffic guard with `handler!~"..."`. @default []
+   */
+  readonly excludeHandlers?: readonly string[];
 }
 
 /**
@@ -128,6 +147,23 @@ export interface CounterIncreaseSignal {
   /** Fires when the increase is strictly above this; 0 means "any event". */
   readonly threshold: number;
   /** Labels kept by the `sum` (they become alert labels). @default [] */
+  readonly by: readonly string[];
+}
+
+/**
+ * Jobs wait in a queue and none was processed within the window: the queue is not consumed, whatever
+ * the worker pods report (a worker process dead behind a live metrics endpoint, a worker hung, all
+ * workers gone). `max by (<by>) (<backlog>) > 0 unless on(<by>) sum by (<by>) (increase(<processed>[w])) > 0`:
+ * a processed counter that is flat *or absent* (its process gone) counts as nothing processed.
+ */
+export interface QueueStalledSignal {
+  readonly kind: 'queueStalled';
+  /** Gauge of jobs waiting, e.g. `rq_jobs{job="x-rq-exporter",status="queued"}`. */
+  readonly backlog: SeriesSelector;
+  /** Counter of jobs ended by the workers (any status), e.g. `x_jobs_processed_total`. */
+  readonly processed: SeriesSelector;
+  readonly window: Duration;
+  /** Labels both sides share and the alert keeps, `['queue']` when the counter has a queue label. @default [] */
   readonly by: readonly string[];
 }
 

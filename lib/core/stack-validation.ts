@@ -98,6 +98,7 @@ const optional = (check: Check): Check => (f, field, v) => {
 /** Every field each signal kind needs, with its run-time check. */
 const SIGNAL_FIELDS: { readonly [K in Signal['kind']]: Readonly<Record<string, Check>> } = {
   targetDown: { job },
+  instanceDown: { job },
   errorRatio: { job, threshold: ratio, window },
   latencyQuantile: {
     metric, job, threshold: latency, window,
@@ -120,6 +121,7 @@ const SIGNAL_FIELDS: { readonly [K in Signal['kind']]: Readonly<Record<string, C
     aggregation: (f, field, v) => void f.oneOf(field, v, ['max', 'min', 'sum'] as const),
     unit: (f, field, v) => void f.oneOf(field, v, ['none', 'bytes', 'percentunit', 's'] as const),
   },
+  queueStalled: { backlog: selector, processed: selector, window, by: labelList },
   counterIncrease: {
     series: selector, window, by: labelList,
     threshold: (f, field, v) => void f.check(typeof v === 'number' && Number.isFinite(v) && v >= 0, field, v, 'a number of events, 0 or more'),

@@ -38,11 +38,19 @@ export interface WorkloadAutoscalerProps {
 
 const MAX_REPLICAS = 1000;
 
+/** Scale-down stabilization and rate limit shared by every HPA; scale-up keeps the Kubernetes default (at once). */
+export const HPA_BEHAVIOR: k8s.HorizontalPodAutoscalerBehaviorV2 = {
+  scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
+  scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
+};
+
 /**
  * An `autoscaling/v2` HorizontalPodAutoscaler for one workload, scaling on CPU and/or memory utilisation.
  * It only sets bounds: nothing we render pins `replicas` (no Deployment is rendered here, and the Helm
  * chart drops `replicas` while autoscaling is enabled), so the HPA is the only owner of the replica count.
- * Scaling behaviour keeps the Kubernetes defaults (scale up at once, scale down after a 5-minute window).
+ * `behavior` is explicit (HPA_BEHAVIOR): scale up at once, scale down only after the recommendation has
+ * stayed lower for 5 minutes, and by at most half the pods per minute, so a dip between two bursts does
+ * not remove the capacity the next burst needs (flapping).
  */
 export class WorkloadAutoscaler extends Construct {
   // Typed as cdk8s' ApiObject so the public declarations never load cdk8s-plus-28's (which fail under exactOptionalPropertyTypes).
@@ -77,6 +85,7 @@ export class WorkloadAutoscaler extends Construct {
         minReplicas: props.minReplicas,
         maxReplicas: props.maxReplicas,
         metrics,
+        behavior: HPA_BEHAVIOR,
       },
     });
   }

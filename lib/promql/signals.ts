@@ -1,5 +1,5 @@
 import type { Signal } from '../core/alert.js';
-import { byClause, eq, ne, num, re, renderSelector, selector } from './selector.js';
+import { byClause, eq, ne, num, re, renderSelector, selector, type Matcher } from './selector.js';
 
 /**
  * The PromQL of each signal kind, following SERVICES.md's conventions. `valueQuery` is what dashboards
@@ -8,6 +8,7 @@ import { byClause, eq, ne, num, re, renderSelector, selector } from './selector.
 export function valueQuery(signal: Signal): string {
   switch (signal.kind) {
     case 'targetDown':
+    case 'instanceDown':
       return selector('up', eq('job', signal.job));
     case 'errorRatio': {
       const w = signal.window.text;
@@ -43,19 +44,27 @@ export function valueQuery(signal: Signal): string {
     }
     case 'counterIncrease':
       return `sum ${byClause(signal.by)}(increase(${renderSelector(signal.series)}[${signal.window.text}]))`;
+    case 'queueStalled':
+      return `max ${byClause(signal.by)}(${renderSelector(signal.backlog)})`;
   }
 }
 
 export function alertExpression(signal: Signal): string {
   switch (signal.kind) {
     case 'targetDown': {
+      // No healthy target: the best target is down (max), or none is scraped at all (absent). Both keep `job` only.
       const up = selector('up', eq('job', signal.job));
-      return `${up} == 0 or absent(${up})`;
+      return `max by (job) (${up}) == 0 or absent(${up})`;
     }
     case 'lowThroughput': {
       // Only while the API is serving requests: an idle service producing nothing is not an incident.
-      const traffic = `sum(rate(${selector('http_requests_total', eq('job', signal.job))}[${signal.window.text}])) > 0`;
+      const traffic = `sum(rate(${selector('http_requests_total', ...trafficMatchers(signal))}[${signal.window.text}])) > 0`;
       return `${valueQuery(signal)} < ${num(signal.minPerHour)} and on() ${traffic}`;
+    }
+    case 'queueStalled': {
+      // `unless`: a processed counter that grew hides the queue; one that is flat or gone (no series) does not.
+      const processed = `sum ${byClause(signal.by)}(increase(${renderSelector(signal.processed)}[${signal.window.text}])) > 0`;
+      return `${valueQuery(signal)} > 0 unless on(${signal.by.join(', ')}) ${processed}`;
     }
     case 'counterRatio': {
       const ratio = `${valueQuery(signal)} ${signal.comparator} ${num(signal.threshold.value)}`;
@@ -68,6 +77,17 @@ export function alertExpression(signal: Signal): string {
       return `${valueQuery(signal)} ${t.comparator} ${num(t.value)}`;
     }
   }
+}
+
+/**
+ * The requests a low-throughput guard counts as traffic: the job's, without probe and scrape handlers.
+ * Regex metacharacters in the paths are escaped, and PromQL regexes are anchored, so `/health` does not
+ * also drop `/health-report`.
+ */
+export function trafficMatchers(signal: Extract<Signal, { kind: 'lowThroughput' }>): Matcher[] {
+  const excluded = signal.excludeHandlers ?? [];
+  if (excluded.length === 0) return [eq('job', signal.job)];
+  return [eq('job', signal.job), { label: 'handler', op: '!~', value: excluded.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') }];
 }
 
 /** `sum(increase(<denominator>[w])) >= minEvents`: the volume condition of a counter ratio with `minEvents`. */
@@ -89,6 +109,8 @@ export function threshold(signal: Signal): SignalThreshold {
   switch (signal.kind) {
     case 'targetDown':
       return { value: 0, comparator: '==', display: '0 (or absent)', unit: 'none' };
+    case 'instanceDown':
+      return { value: 0, comparator: '==', display: '0', unit: 'none' };
     case 'errorRatio':
       return { value: signal.threshold.value, comparator: '>', display: signal.threshold.toString(), unit: 'percentunit' };
     case 'latencyQuantile':
@@ -103,6 +125,8 @@ export function threshold(signal: Signal): SignalThreshold {
       return { value: signal.threshold, comparator: signal.comparator, display: num(signal.threshold), unit: signal.unit };
     case 'counterIncrease':
       return { value: signal.threshold, comparator: '>', display: `${num(signal.threshold)} in ${signal.window.text}`, unit: 'none' };
+    case 'queueStalled':
+      return { value: 0, comparator: '>', display: `0 queued, none processed in ${signal.window.text}`, unit: 'none' };
   }
 }
 
@@ -113,9 +137,12 @@ export function outputLabels(signal: Signal): readonly string[] {
       return ['namespace', 'pod'];
     case 'gaugeThreshold':
     case 'counterIncrease':
+    case 'queueStalled':
       return signal.by;
     case 'targetDown':
       return ['job'];
+    case 'instanceDown':
+      return ['job', 'instance'];
     default:
       return [];
   }

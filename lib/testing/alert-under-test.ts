@@ -91,6 +91,10 @@ function ownAlert(stack: ServiceStack, alert: AlertSpec, platform: PlatformConfi
         case 'counterRatio': return key === 'ratio' ? counterRatioValue(signal, vctx, v) : wrongKey();
         case 'gaugeThreshold': return key === 'value' ? gaugeThresholdValue(signal, vctx, v) : wrongKey();
         case 'counterIncrease': return key === 'increase' ? counterIncreaseValue(signal, vctx, v) : wrongKey();
+        // One target with that `up`: the per-instance alert reads each target alone.
+        case 'instanceDown': return key === 'up' ? targetDownValue({ kind: 'targetDown', job: signal.job }, vctx, v) : wrongKey();
+        case 'queueStalled':
+          throw new Error(`${alert.name} compares a backlog with the jobs processed: value scenarios are not supported for it yet; use its generated promtool tests`);
       }
     },
     emulate: (store) => (t) => evaluate(store, t),
@@ -141,6 +145,8 @@ function measures(alert: AlertSpec): string {
     case 'counterRatio': return 'a ratio of two counters';
     case 'gaugeThreshold': return `the ${signal.aggregation} of ${signal.series.metric}`;
     case 'counterIncrease': return `the increase of ${signal.series.metric}`;
+    case 'instanceDown': return `whether each target of job ${signal.job} is up`;
+    case 'queueStalled': return `jobs waiting in ${signal.backlog.metric} while ${signal.processed.metric} does not grow`;
   }
 }
 
@@ -156,5 +162,7 @@ function valueShapeOf(alert: AlertSpec): string {
     case 'counterRatio': return "{ ratio: '<percentage>' }";
     case 'gaugeThreshold': return '{ value: <number> }';
     case 'counterIncrease': return '{ increase: <events within the window> }';
+    case 'instanceDown': return '{ up: 0 } or { up: 1 }';
+    case 'queueStalled': return '(none: see its promtool tests)';
   }
 }

@@ -25,27 +25,31 @@ const every = {
   fewWorkers: { below: 2, for: '10m', level: SEV3 },
   backlog: { above: 100, for: '15m', level: SEV3 },
   growing: { enqueued: 'shop_jobs_enqueued_total', processed: 'shop_jobs_processed_total', below: '90%', for: '15m', level: SEV3 },
-  failed: { above: 10, for: '5m', level: SEV3 },
+  processingStopped: { processed: 'shop_jobs_processed_total', window: '15m', for: '5m', level: SEV2_CRITICAL },
+  failed: { processed: 'shop_jobs_processed_total', above: 10, window: '30m', for: '5m', level: SEV3 },
 } as const;
 
 describe('workerQueuesAlerts', () => {
-  it('watches the exporter, the worker target, the worker count, the backlog, its growth and the failed registry', () => {
+  it('watches the exporter, the worker target, the worker count, processing stopped, the backlog, its growth and failed jobs', () => {
     const service = queueService();
     const alerts = workerQueuesAlerts(service, every);
     expect(service.issues.issues).toEqual([]);
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal)])).toEqual([
-      ['ShopRqExporterDown', 'queues', 'up{job="shop-rq-exporter"} == 0 or absent(up{job="shop-rq-exporter"})'],
-      ['ShopWorkerDown', 'queues', 'up{job="worker"} == 0 or absent(up{job="worker"})'],
+      ['ShopRqExporterDown', 'queues', 'max by (job) (up{job=\"shop-rq-exporter\"}) == 0 or absent(up{job=\"shop-rq-exporter\"})'],
+      ['ShopWorkerDown', 'queues', 'max by (job) (up{job=\"worker\"}) == 0 or absent(up{job=\"worker\"})'],
       ['ShopFewRqWorkers', 'queues', '(sum (rq_workers{job="shop-rq-exporter"}) or on() vector(0)) < 2'],
+      ['ShopProcessingStopped', 'queues', 'max by (queue) (rq_jobs{job="shop-rq-exporter",status="queued"}) > 0 ' +
+        'unless on(queue) sum by (queue) (increase(shop_jobs_processed_total[15m])) > 0'],
       ['ShopQueueBacklog', 'queues', 'max by (queue) (rq_jobs{job="shop-rq-exporter",status="queued"}) > 100'],
       ['ShopQueueGrowing', 'queues', '(sum(rate(shop_jobs_processed_total[30m])) or 0 * sum(rate(shop_jobs_enqueued_total[30m]))) / sum(rate(shop_jobs_enqueued_total[30m])) < 0.9'],
-      ['ShopFailedJobs', 'queues', 'max by (queue) (rq_jobs{job="shop-rq-exporter",status="failed"}) > 10'],
+      // Failures within the window, not RQ's failed-job registry (kept a year): it resolves by itself.
+      ['ShopFailedJobs', 'queues', 'sum by (queue) (increase(shop_jobs_processed_total{status="failed"}[30m])) > 10'],
     ]);
   });
 
   it('labels backlog and failed-job alerts with their queue', () => {
     const alerts = workerQueuesAlerts(queueService(), every);
-    expect(alerts.filter((a) => outputLabels(a.signal).includes('queue')).map((a) => a.name)).toEqual(['ShopQueueBacklog', 'ShopFailedJobs']);
+    expect(alerts.filter((a) => outputLabels(a.signal).includes('queue')).map((a) => a.name)).toEqual(['ShopProcessingStopped', 'ShopQueueBacklog', 'ShopFailedJobs']);
   });
 
   it('selects one queue by name, several by an escaped regex, and workers listening on any of them', () => {
@@ -76,7 +80,7 @@ describe('workerQueuesAlerts', () => {
     workerQueuesAlerts(service, {
       exporterJob: '', queues: [],
       backlog: { above: -1, for: '15m', level: SEV3 },
-      failed: { above: 2.5, for: '5m', level: SEV3 },
+      failed: { processed: 'shop_jobs_enqueued_total', above: 2.5, for: '5m', level: SEV3 },
       growing: { enqueued: 'shop_jobs_enqueued', processed: 'shop_jobs_processed_total', below: '0%', for: '15m', level: SEV3 },
     });
     expect(issueMessages(service)).toEqual([
@@ -86,7 +90,7 @@ describe('workerQueuesAlerts', () => {
       'alerts.ShopQueueBacklog.above: -1 — an integer from 0 to 1000000',
       'alerts.ShopQueueGrowing.enqueued: "shop_jobs_enqueued" — a counter in the service\'s metric catalog',
       'alerts.ShopQueueGrowing.below: "0%" — a ratio between 0 and 1, written as a percentage such as \'5%\'',
-      'alerts.ShopFailedJobs.metric: "rq_jobs" — a gauge in the service\'s metric catalog: add RQ_EXPORTER_METRICS (alerts/worker-queues.ts) to the service\'s metrics',
+      'alerts.ShopFailedJobs.processed: "shop_jobs_enqueued_total" — a counter in the service\'s metric catalog with a `status` label (finished / failed), such as \'shop_jobs_processed_total\'',
       'alerts.ShopFailedJobs.above: 2.5 — an integer from 0 to 1000000',
     ]);
   });

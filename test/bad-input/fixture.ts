@@ -148,6 +148,7 @@ export function supportStack(breakage: PackBreakage = {}): ServiceStack {
       ...llmMetrics(), ...RQ_EXPORTER_METRICS, ...POSTGRES_EXPORTER_METRICS, ...REDIS_METRICS, ...MONGODB_METRICS, ...QDRANT_METRICS, ...chromadbMetrics(),
       { name: 'tickets_created_total', type: 'counter', help: 'Tickets opened.', labels: ['job', 'channel'], source: 'application' },
       { name: 'tickets_escalated_total', type: 'counter', help: 'Tickets handed to a person.', labels: ['job', 'channel'], source: 'application' },
+      { name: 'support_jobs_processed_total', type: 'counter', help: 'Jobs ended by the workers, by queue and status.', labels: ['job', 'queue', 'status'], source: 'application' },
     ],
     ...breakage.service,
   } as ServiceSpec);
@@ -171,7 +172,7 @@ export function supportStack(breakage: PackBreakage = {}): ServiceStack {
     }, breakage.ratio)),
     ...workerQueuesAlerts(service, o({
       exporterJob: 'rq-exporter', exporterDown: { for: '5m', level: SEV3 },
-      backlog: { above: 100, for: '10m', level: SEV3 }, failed: { above: 0, for: '5m', level: SEV3 },
+      backlog: { above: 100, for: '10m', level: SEV3 }, failed: { processed: 'support_jobs_processed_total', above: 0, for: '5m', level: SEV3 },
     }, breakage.queues)),
     ...postgresqlAlerts(service, o({
       exporterJob: 'postgres-exporter', database: 'support', down: { for: '1m', level: SEV1 }, connections: { above: 80, for: '5m', level: SEV2_WARNING },

@@ -50,7 +50,7 @@ describe('Customer Support stack', () => {
     it('CustomerSupportApiTargetDown carries the "or API target down" half at the same level', () => {
       expect(row('CustomerSupportApiTargetDown')).toEqual({
         alert: 'CustomerSupportApiTargetDown',
-        expr: 'up{job="customer-support-api"} == 0 or absent(up{job="customer-support-api"})',
+        expr: 'max by (job) (up{job=\"customer-support-api\"}) == 0 or absent(up{job=\"customer-support-api\"})',
         threshold: '== 0 (or absent)', for: '1m', severity: 'critical', sev: 'P1',
       });
     });
@@ -84,7 +84,7 @@ describe('Customer Support stack', () => {
     it('the Telegram bot pages at P1 when it is down or has not polled successfully for 2 minutes', () => {
       expect(row('CustomerSupportTelegramBotDown')).toEqual({
         alert: 'CustomerSupportTelegramBotDown',
-        expr: 'up{job="customer-support-telegram-bot"} == 0 or absent(up{job="customer-support-telegram-bot"})',
+        expr: 'max by (job) (up{job=\"customer-support-telegram-bot\"}) == 0 or absent(up{job=\"customer-support-telegram-bot\"})',
         threshold: '== 0 (or absent)', for: '2m', severity: 'critical', sev: 'P1',
       });
       expect(row('CustomerSupportTelegramBotNotResponding')).toEqual({

@@ -54,20 +54,20 @@ describe('Equivalence Engine stack', () => {
     expect(peers('equivalence-worker')).toEqual([['monitoring', 8001]]);
   });
 
-  it('scales the API on CPU and memory and the worker on CPU only', () => {
+  it('scales the API and the worker on CPU only (no memory target anywhere)', () => {
     const hpa = (workload: string) => {
       const doc = parse(file(`k8s/horizontalpodautoscaler-${workload}.yaml`)) as {
         spec: { minReplicas: number; maxReplicas: number; metrics: { resource: { name: string; target: { averageUtilization: number } } }[] };
       };
       return [doc.spec.minReplicas, doc.spec.maxReplicas, doc.spec.metrics.map((m) => [m.resource.name, m.resource.target.averageUtilization])];
     };
-    expect(hpa('equivalence-web')).toEqual([2, 6, [['cpu', 70], ['memory', 80]]]);
+    expect(hpa('equivalence-web')).toEqual([2, 6, [['cpu', 70]]]);
     expect(hpa('equivalence-worker')).toEqual([2, 8, [['cpu', 70]]]);
   });
 
   it('EquivalenceEngineApiDown fires when the API target is down or missing for 1m, critical SEV-1', () => {
     expect(row('EquivalenceEngineApiDown')).toEqual({
-      alert: 'EquivalenceEngineApiDown', expr: 'up{job="equivalence-web"} == 0 or absent(up{job="equivalence-web"})',
+      alert: 'EquivalenceEngineApiDown', expr: 'max by (job) (up{job=\"equivalence-web\"}) == 0 or absent(up{job=\"equivalence-web\"})',
       threshold: '== 0 (or absent)', for: '1m', severity: 'critical', sev: 'SEV-1',
     });
   });
@@ -85,9 +85,17 @@ describe('Equivalence Engine stack', () => {
     });
   });
 
+  it('pages SEV-2 when processing stops, read from the queue whatever the worker pods report: jobs queued and none ended for 15m', () => {
+    expect(row('EquivalenceEngineProcessingStopped')).toMatchObject({
+      expr: 'max by (queue) (rq_jobs{job="equivalence-rq-exporter",status="queued"}) > 0 ' +
+        'unless on(queue) sum by (queue) (increase(equivalence_jobs_processed_total[15m])) > 0',
+      for: '5m', severity: 'critical', sev: 'SEV-2',
+    });
+  });
+
   it('pages SEV-2 when processing stops: the worker target down for 5m or Redis down for 1m', () => {
     expect(row('EquivalenceEngineWorkerDown')).toMatchObject({
-      expr: 'up{job="equivalence-worker"} == 0 or absent(up{job="equivalence-worker"})', for: '5m', severity: 'critical', sev: 'SEV-2',
+      expr: 'max by (job) (up{job=\"equivalence-worker\"}) == 0 or absent(up{job=\"equivalence-worker\"})', for: '5m', severity: 'critical', sev: 'SEV-2',
     });
     expect(row('EquivalenceEngineRedisDown')).toMatchObject({
       expr: 'min (redis_up{job="equivalence-redis-exporter"}) < 1', for: '1m', severity: 'critical', sev: 'SEV-2',
@@ -108,18 +116,20 @@ describe('Equivalence Engine stack', () => {
       expr: 'sum(rate(equivalence_jobs_processed_total[30m])) / sum(rate(equivalence_jobs_enqueued_total[30m])) < 0.9',
       for: '15m', severity: 'warning', sev: 'SEV-3',
     });
+    // Jobs failed within 30m, not RQ's failed-job registry (kept a year): it resolves by itself.
     expect(row('EquivalenceEngineFailedJobs')).toMatchObject({
-      expr: 'max by (queue) (rq_jobs{job="equivalence-rq-exporter",status="failed"}) > 10', for: '5m', severity: 'warning', sev: 'SEV-3',
+      expr: 'sum by (queue) (increase(equivalence_jobs_processed_total{status="failed"}[30m])) > 10', for: '5m', severity: 'warning', sev: 'SEV-3',
     });
   });
 
-  it('informs (SEV-4) on mapper timeouts above 5%, any fallback mapper use and a schema that does not match the code', () => {
+  it('informs (SEV-4) on mapper timeouts above 5%, more than 5 fallback answers in 10m and a schema that does not match the code', () => {
     expect(row('EquivalenceEngineMapperTimeouts')).toMatchObject({
       expr: 'sum(rate(equivalence_mapper_timeouts_total[10m])) / sum(rate(equivalence_mapper_requests_total[10m])) > 0.05',
       for: '10m', severity: 'info', sev: 'SEV-4',
     });
     expect(row('EquivalenceEngineFallbackMapperInUse')).toMatchObject({
-      expr: 'sum by (mapper) (increase(equivalence_mapper_fallback_total[10m])) > 0', for: '5m', severity: 'info', sev: 'SEV-4',
+      // Not on a single fallback: an increase over 10m stays above 0 for 10m after one event.
+      expr: 'sum by (mapper) (increase(equivalence_mapper_fallback_total[10m])) > 5', for: '5m', severity: 'info', sev: 'SEV-4',
     });
     expect(row('EquivalenceEngineSchemaMigrationFailed')).toMatchObject({
       expr: 'max by (job) (equivalence_schema_revision_mismatch) > 0', for: '5m', severity: 'info', sev: 'SEV-4',
@@ -132,8 +142,8 @@ describe('Equivalence Engine stack', () => {
     expect(new Set(equivalenceEngine.alerts.map((a) => `${a.level.sev} ${a.level.severity}`))).toEqual(
       new Set(['SEV-1 critical', 'SEV-2 critical', 'SEV-3 warning', 'SEV-4 info']));
     expect(names).toEqual([
-      'EquivalenceEngineApiDown', 'EquivalenceEngineApiErrors', 'EquivalenceEngineApiHighErrorRate', 'EquivalenceEngineHighLatency',
-      'EquivalenceEngineRqExporterDown', 'EquivalenceEngineWorkerDown', 'EquivalenceEngineFewRqWorkers', 'EquivalenceEngineQueueBacklog',
+      'EquivalenceEngineApiInstanceDown', 'EquivalenceEngineApiDown', 'EquivalenceEngineApiErrors', 'EquivalenceEngineApiHighErrorRate', 'EquivalenceEngineHighLatency',
+      'EquivalenceEngineRqExporterDown', 'EquivalenceEngineWorkerDown', 'EquivalenceEngineFewRqWorkers', 'EquivalenceEngineProcessingStopped', 'EquivalenceEngineQueueBacklog',
       'EquivalenceEngineQueueGrowing', 'EquivalenceEngineFailedJobs',
       'EquivalenceEngineRedisDown', 'EquivalenceEngineRedisExporterDown', 'EquivalenceEngineRedisEvictingKeys', 'EquivalenceEngineRedisRejectingConnections',
       'EquivalenceEnginePostgresqlDown', 'EquivalenceEnginePostgresqlExporterDown', 'EquivalenceEnginePostgresqlTooManyConnections',

@@ -35,6 +35,7 @@ describe('Harven.AI stack', () => {
 
   it('also watches the backend target, mass 401/403, OpenAI and Redis, as the runbook asks', () => {
     expect(thresholdTable(harvenAi).map((r) => [r.alert, r.threshold, r.for, r.severity, r.sev])).toEqual([
+      ['HarvenBackendInstanceDown', '== 0', '10m', 'warning', 'SEV-3'],
       ['HarvenBackendDown', '== 0 (or absent)', '1m', 'critical', 'SEV-1'],
       ['HarvenHighLatency', '> 3s', '5m', 'warning', 'SEV-2'],
       ['HarvenHighErrorRate', '> 5%', '5m', 'critical', 'SEV-1'],

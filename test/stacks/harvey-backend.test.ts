@@ -12,9 +12,16 @@ describe('Harvey Backend stack', () => {
     expect(harveyBackend.service.issues.issues).toEqual([]);
   });
 
-  it('HarveyBackendDown fires when the target is down or missing for 1m, critical SEV-1', () => {
+  it('HarveyBackendInstanceDown opens a SEV-3 ticket, naming the instance, when one replica is down past its 300s start-up window', () => {
+    expect(row('HarveyBackendInstanceDown')).toMatchObject({ expr: 'up{job="harvey-backend"} == 0', for: '10m', severity: 'warning', sev: 'SEV-3' });
+    const instance = harveyBackend.alerts.find((a) => a.name === 'HarveyBackendInstanceDown')!;
+    expect(instance.summary).toContain('{{ $labels.instance }}');
+    expect(instance.inhibitedBy).toEqual({ alert: 'HarveyBackendDown', equal: ['service', 'job'] });
+  });
+
+  it('HarveyBackendDown fires when no target is healthy (all down or missing) for 1m, critical SEV-1', () => {
     expect(row('HarveyBackendDown')).toMatchObject({
-      expr: 'up{job="harvey-backend"} == 0 or absent(up{job="harvey-backend"})', for: '1m', severity: 'critical', sev: 'SEV-1',
+      expr: 'max by (job) (up{job=\"harvey-backend\"}) == 0 or absent(up{job=\"harvey-backend\"})', for: '1m', severity: 'critical', sev: 'SEV-1',
     });
   });
 
@@ -34,12 +41,19 @@ describe('Harvey Backend stack', () => {
     const workload = harveyBackend.service.workload('harvey-backend');
     expect(workload.autoscaling).toMatchObject({ minReplicas: 2, maxReplicas: 10 });
     expect(workload.autoscaling?.cpuUtilization?.value).toBe(70);
-    expect(workload.autoscaling?.memoryUtilization?.value).toBe(80);
+    // No memory target: a Python process keeps its memory when load drops, so it would only ever scale up.
+    expect(workload.autoscaling?.memoryUtilization).toBeUndefined();
+  });
+
+  it('HarveyLowDocumentGeneration counts user requests only: kubelet probes and scrapes are not "serving requests"', () => {
+    expect(row('HarveyLowDocumentGeneration')?.expr).toBe(
+      '(sum(rate(documents_generated_total{job="harvey-backend"}[1h])) or vector(0)) * 3600 < 1 and on() ' +
+      'sum(rate(http_requests_total{job="harvey-backend",handler!~"/health|/metrics|/healthz|/ready|/readyz|/live|/livez"}[1h])) > 0');
   });
 
   it('also watches memory, document generation and LLM latency from the runbooks', () => {
     expect(thresholdTable(harveyBackend).map((r) => r.alert)).toEqual([
-      'HarveyBackendDown', 'HarveyHighLatency', 'HarveyHighErrorRate', 'HarveyHighCPU', 'HarveyHighMemory',
+      'HarveyBackendInstanceDown', 'HarveyBackendDown', 'HarveyHighLatency', 'HarveyHighErrorRate', 'HarveyHighCPU', 'HarveyHighMemory',
       'HarveyLowDocumentGeneration', 'HarveyLLMHighLatency',
     ]);
   });

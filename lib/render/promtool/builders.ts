@@ -3,8 +3,10 @@ import { counterIncreaseScenarios } from './counter-increase.js';
 import { counterRatioScenarios } from './counter-ratio.js';
 import { errorRatioScenarios } from './error-ratio.js';
 import { gaugeThresholdScenarios } from './gauge-threshold.js';
+import { instanceDownScenarios } from './instance-down.js';
 import { latencyQuantileScenarios } from './latency-quantile.js';
 import { lowThroughputScenarios } from './low-throughput.js';
+import { queueStalledScenarios } from './queue-stalled.js';
 import { resourceUtilisationScenarios } from './resource-utilisation.js';
 import type { Scenario, ScenarioBuilder, ScenarioContext } from './scenario.js';
 import { targetDownScenarios } from './target-down.js';
@@ -15,6 +17,7 @@ import { targetDownScenarios } from './target-down.js';
  */
 export const SCENARIO_BUILDERS: { readonly [K in Signal['kind']]: ScenarioBuilder<K> } = {
   targetDown: targetDownScenarios,
+  instanceDown: instanceDownScenarios,
   errorRatio: errorRatioScenarios,
   latencyQuantile: latencyQuantileScenarios,
   resourceUtilisation: resourceUtilisationScenarios,
@@ -22,6 +25,7 @@ export const SCENARIO_BUILDERS: { readonly [K in Signal['kind']]: ScenarioBuilde
   counterRatio: counterRatioScenarios,
   gaugeThreshold: gaugeThresholdScenarios,
   counterIncrease: counterIncreaseScenarios,
+  queueStalled: queueStalledScenarios,
 };
 
 export function scenariosFor<K extends Signal['kind']>(signal: Extract<Signal, { kind: K }>, ctx: ScenarioContext): Scenario[] {

@@ -1,5 +1,5 @@
 import type { LowThroughputSignal } from '../../core/alert.js';
-import { eq } from '../../promql/selector.js';
+import { trafficMatchers } from '../../promql/signals.js';
 import { exactly, mapPossible, sum, type SeriesStore } from './prom-eval.js';
 import { piecewise, type InputSeriesModel } from './series.js';
 import {
@@ -8,7 +8,7 @@ import {
 } from './scenario.js';
 
 /**
- * `(sum(rate(<counter>[w])) or vector(0)) * 3600 < min and on() sum(rate(http_requests_total[w])) > 0`.
+ * `(sum(rate(<counter>[w])) or vector(0)) * 3600 < min and on() sum(rate(http_requests_total{handler!~"<probes>"}[w])) > 0`.
  *
  * This alert fires on a rate being *low*, and rate() under-reads while its window is not yet full of
  * data (Prometheus extrapolates a young range by half an interval only): started at t=0 with a rate just
@@ -40,8 +40,8 @@ export const lowThroughputScenarios: ScenarioBuilder<'lowThroughput'> = (signal,
   const startedWith = normalPerInterval * Math.ceil(windowMs / intervalMs) * 10;
   const port = ctx.stack.service.workloads.find((w) => w.job === signal.job)?.port ?? 80;
   const instance = { job: signal.job, instance: `10.0.0.12:${port}` };
-  const requests = (perInterval: number): InputSeriesModel =>
-    piecewise('http_requests_total', { ...instance, handler: '/api/v1/example', method: 'POST', status: '200' }, perInterval === 0 ? 5000 : 0, [{ perInterval, intervals }]);
+  const requests = (perInterval: number, handler = '/api/v1/example'): InputSeriesModel =>
+    piecewise('http_requests_total', { ...instance, handler, method: handler === '/api/v1/example' ? 'POST' : 'GET', status: '200' }, perInterval === 0 ? 5000 : 0, [{ perInterval, intervals }]);
   const documents = (perHour: number): InputSeriesModel =>
     piecewise(signal.metric, instance, startedWith, [
       { perInterval: normalPerInterval, intervals: normalIntervals },
@@ -69,6 +69,13 @@ export const lowThroughputScenarios: ScenarioBuilder<'lowThroughput'> = (signal,
       evaluate,
       expectation: { kind: 'silent', checkAt: checks },
     },
+    // Kubelet probes and scrapes keep arriving on an idle service: they are not "serving requests".
+    ...(signal.excludeHandlers ?? []).slice(0, 2).map((handler) => ({
+      name: `${alert.name} stays silent when only ${handler} is called and no ${signal.metric} increase`,
+      series: [requests(100, handler), piecewise(signal.metric, instance, startedWith, [{ perInterval: 0, intervals }])],
+      evaluate,
+      expectation: { kind: 'silent' as const, checkAt: checks },
+    })),
     {
       // `or vector(0)`: a counter that is not exported at all counts as nothing produced. rate() of the
       // requests needs two samples, so the condition holds from t=interval.
@@ -82,10 +89,10 @@ export const lowThroughputScenarios: ScenarioBuilder<'lowThroughput'> = (signal,
 
 function evaluateLowThroughput(store: SeriesStore, at: number, signal: LowThroughputSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
-  const rates = (metric: string): number[] =>
-    store.select(metric, eq('job', signal.job)).map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
-  const produced = mapPossible(sum(rates(signal.metric)) ?? exactly(0), (v) => v * 3600);
-  const traffic = sum(rates('http_requests_total'));
+  const rates = (metric: string, matchers: ReturnType<typeof trafficMatchers>): number[] =>
+    store.select(metric, ...matchers).map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
+  const produced = mapPossible(sum(rates(signal.metric, [{ label: 'job', op: '=', value: signal.job }])) ?? exactly(0), (v) => v * 3600);
+  const traffic = sum(rates('http_requests_total', trafficMatchers(signal)));
   if (!traffic || !compare(traffic, '>', 0, ctx.alert.name)) return [];
   return compare(produced, '<', signal.minPerHour, ctx.alert.name) ? [{ labels: {}, value: produced }] : [];
 }

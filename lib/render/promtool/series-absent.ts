@@ -57,8 +57,12 @@ type DraftBuilder<K extends Signal['kind']> = (signal: Extract<Signal, { kind: K
 const none = (): Draft[] => [];
 
 export const SERIES_ABSENT_BUILDERS: { readonly [K in Signal['kind']]: DraftBuilder<K> } = {
+  // Their own scenarios are already about absent series: no `up` left, no business counter yet, no
+  // processed-jobs counter yet (queueStalled fires on it) and no exporter series at all.
   targetDown: none,
+  instanceDown: none,
   lowThroughput: none,
+  queueStalled: none,
   errorRatio: errorRatioDrafts,
   latencyQuantile: latencyDrafts,
   resourceUtilisation: resourceDrafts,

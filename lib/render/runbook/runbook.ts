@@ -87,7 +87,9 @@ export function describeThreshold(alert: AlertSpec): string {
   const t = threshold(s);
   switch (s.kind) {
     case 'targetDown':
-      return `target \`${s.job}\` down or missing`;
+      return `no healthy target of \`${s.job}\` (all down or missing)`;
+    case 'instanceDown':
+      return `a target of \`${s.job}\` down`;
     case 'errorRatio':
       return `5xx ratio > ${t.display}`;
     case 'latencyQuantile':
@@ -103,6 +105,8 @@ export function describeThreshold(alert: AlertSpec): string {
       return `${s.aggregation} of \`${s.series.metric}\` ${t.comparator} ${t.display}`;
     case 'counterIncrease':
       return `\`${s.series.metric}\` grew by more than ${t.display}`;
+    case 'queueStalled':
+      return `jobs waiting in \`${s.backlog.metric}\` and \`${s.processed.metric}\` flat or missing for ${s.window.text}`;
   }
 }
 

@@ -23,7 +23,7 @@ describe('mongodbAlerts', () => {
     });
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal)])).toEqual([
       ['ShopMongoDBDown', 'mongodb', 'min (mongodb_up{job="mongodb-exporter"}) < 1'],
-      ['ShopMongoDBExporterDown', 'mongodb', 'up{job="mongodb-exporter"} == 0 or absent(up{job="mongodb-exporter"})'],
+      ['ShopMongoDBExporterDown', 'mongodb', 'max by (job) (up{job=\"mongodb-exporter\"}) == 0 or absent(up{job=\"mongodb-exporter\"})'],
       ['ShopMongoDBTooManyConnections', 'mongodb', 'max (mongodb_connections{job="mongodb-exporter",state="current"}) > 500'],
       ['ShopMongoDBPoolExhausted', 'mongodb', 'max (mongodb_pool_pending_checkouts{job="api"}) > 0'],
     ]);

@@ -25,7 +25,7 @@ describe('postgresqlAlerts', () => {
     expect(issueMessages(service)).toEqual([]);
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal)])).toEqual([
       ['ShopPostgresqlDown', 'postgresql', 'min (pg_up{job="shop-postgres-exporter"}) < 1'],
-      ['ShopPostgresqlExporterDown', 'postgresql', 'up{job="shop-postgres-exporter"} == 0 or absent(up{job="shop-postgres-exporter"})'],
+      ['ShopPostgresqlExporterDown', 'postgresql', 'max by (job) (up{job=\"shop-postgres-exporter\"}) == 0 or absent(up{job=\"shop-postgres-exporter\"})'],
       ['ShopPostgresqlTooManyConnections', 'postgresql', 'sum (pg_stat_database_numbackends{job="shop-postgres-exporter"}) > 80'],
       ['ShopPostgresqlDeadlocks', 'postgresql', 'sum by (datname) (increase(pg_stat_database_deadlocks{job="shop-postgres-exporter"}[10m])) > 0'],
     ]);

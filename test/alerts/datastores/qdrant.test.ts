@@ -21,7 +21,7 @@ describe('qdrantAlerts', () => {
       deadReplicas: { for: '10m', level: SEV3 },
     });
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal)])).toEqual([
-      ['ShopQdrantDown', 'qdrant', 'up{job="qdrant"} == 0 or absent(up{job="qdrant"})'],
+      ['ShopQdrantDown', 'qdrant', 'max by (job) (up{job=\"qdrant\"}) == 0 or absent(up{job=\"qdrant\"})'],
       ['ShopQdrantHighErrorRate', 'qdrant', '(sum(rate(rest_responses_total{job="qdrant",status=~"5.."}[5m])) or 0 * sum(rate(rest_responses_total{job="qdrant"}[5m]))) / sum(rate(rest_responses_total{job="qdrant"}[5m])) > 0.05'],
       ['ShopQdrantRecoveryMode', 'qdrant', 'max (app_status_recovery_mode{job="qdrant"}) > 0'],
       ['ShopQdrantDeadReplicas', 'qdrant', 'max (collection_dead_replicas{job="qdrant"}) > 0'],

@@ -23,7 +23,7 @@ describe('redisAlerts', () => {
     });
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal)])).toEqual([
       ['ShopRedisDown', 'redis', 'min (redis_up{job="redis-exporter"}) < 1'],
-      ['ShopRedisExporterDown', 'redis', 'up{job="redis-exporter"} == 0 or absent(up{job="redis-exporter"})'],
+      ['ShopRedisExporterDown', 'redis', 'max by (job) (up{job=\"redis-exporter\"}) == 0 or absent(up{job=\"redis-exporter\"})'],
       ['ShopRedisEvictingKeys', 'redis', 'sum (increase(redis_evicted_keys_total{job="redis-exporter"}[10m])) > 0'],
       ['ShopRedisRejectingConnections', 'redis', 'sum (increase(redis_rejected_connections_total{job="redis-exporter"}[15m])) > 5'],
       // 90% of 512Mi = 483183820.8 bytes, rounded down to whole bytes.

@@ -33,6 +33,13 @@ describe('WorkloadAutoscaler', () => {
     expect(manifestProblems(hpa)).toEqual([]);
   });
 
+  it('scales up at once and down only after 5 minutes of lower recommendations, by at most half the pods a minute', () => {
+    const hpa = render(good);
+    expect(hpa.spec.behavior.scaleDown).toEqual({ stabilizationWindowSeconds: 300, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] });
+    expect(hpa.spec.behavior.scaleUp.stabilizationWindowSeconds).toBe(0);
+    expect(manifestProblems(hpa)).toEqual([]);
+  });
+
   it('targets a StatefulSet as apps/v1 StatefulSet', () => {
     expect(render({ ...good, workloadKind: 'StatefulSet' }).spec.scaleTargetRef).toEqual({ apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'api' });
   });

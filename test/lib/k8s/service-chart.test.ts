@@ -1,3 +1,4 @@
+import { HPA_BEHAVIOR } from '../../../lib/k8s/hpa.js';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLATFORM, defineService, type DashboardModel, type PlatformConfig, type ServiceStack } from '../../../lib/core/index.js';
 import { ApiObject, App } from 'cdk8s';
@@ -82,7 +83,7 @@ describe('kubernetesManifests for Harvey Backend', () => {
     expect(build().map((m) => `# ${m.file}\n${toYaml(m.object)}`).join('---\n')).toMatchSnapshot();
   });
 
-  it('scales the harvey-backend Deployment between 2 and 10 replicas on 70% CPU and 80% memory', () => {
+  it('scales the harvey-backend Deployment between 2 and 10 replicas on 70% CPU, with scale-down stabilization', () => {
     const hpa = find(build(), 'horizontalpodautoscaler-harvey-backend.yaml');
     expect(hpa.apiVersion).toBe('autoscaling/v2');
     expect(hpa.metadata).toMatchObject({ name: 'harvey-backend', namespace: 'production' });
@@ -92,8 +93,8 @@ describe('kubernetesManifests for Harvey Backend', () => {
       maxReplicas: 10,
       metrics: [
         { type: 'Resource', resource: { name: 'cpu', target: { type: 'Utilization', averageUtilization: 70 } } },
-        { type: 'Resource', resource: { name: 'memory', target: { type: 'Utilization', averageUtilization: 80 } } },
       ],
+      behavior: HPA_BEHAVIOR,
     });
   });
 

@@ -197,6 +197,8 @@ export function withThresholdsScaled(stack: ServiceStack, kind: Signal['kind'], 
       case 'counterIncrease':
         return { ...signal, threshold: signal.threshold * factor };
       case 'targetDown':
+      case 'instanceDown':
+      case 'queueStalled':
         return signal;
     }
   };

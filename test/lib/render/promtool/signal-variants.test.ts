@@ -48,6 +48,15 @@ const stack: ServiceStack = {
       series: { metric: 'timeouts_total', matchers: [eq('job', 'x')] } }, '15m'),
     alert('ManyErrors', { kind: 'counterIncrease', window: duration('30m'), threshold: 100, by: [],
       series: { metric: 'errs_total', matchers: [] } }, '1m'),
+    // One replica down (per instance), past a 5-minute start-up window.
+    alert('ReplicaDown', { kind: 'instanceDown', job: 'harvey-backend' }, '10m'),
+    // Jobs queued and none processed, per queue (the counter has a queue label) and for the whole service.
+    alert('QueueStalled', { kind: 'queueStalled', window: duration('15m'), by: ['queue'],
+      backlog: { metric: 'rq_jobs', matchers: [eq('job', 'rq'), eq('status', 'queued')] },
+      processed: { metric: 'jobs_processed_total', matchers: [] } }),
+    alert('AnythingStalled', { kind: 'queueStalled', window: duration('10m'), by: [],
+      backlog: { metric: 'rq_jobs', matchers: [eq('job', 'rq'), eq('status', 'queued')] },
+      processed: { metric: 'jobs_processed_total', matchers: [eq('job', 'worker')] } }, '2m'),
   ],
 };
 
@@ -110,6 +119,36 @@ describe('scenario builders of counter ratios, gauges and counter increases, bey
       'Timeouts stays silent when timeouts_total{job="x"} grows by exactly 2 within 10m',
       'Timeouts stays silent while timeouts_total{job="x"} does not grow, across a restart that resets it to 0',
     ]);
+  });
+
+  it('proves a per-instance down alert against a replica down for less than its `for` (a start-up window)', () => {
+    expect(file.tests.map((t) => t.name).filter((n) => n.startsWith('ReplicaDown'))).toEqual([
+      'ReplicaDown fires when target 10.0.0.12:8000 of job harvey-backend has up 0 for 10m while another is up',
+      'ReplicaDown stays silent while every target is up',
+      'ReplicaDown stays silent when a target is down for less than 10m and then comes up',
+      'ReplicaDown stays silent without any up series of job harvey-backend (no target: the no-healthy-target alert\'s case)',
+    ]);
+    expect(series('ReplicaDown stays silent when a target is down for less')).toEqual([
+      'up{instance="10.0.0.12:8000",job="harvey-backend"} 0x8 1 1x10', 'up{instance="10.0.0.13:8000",job="harvey-backend"} 1x20',
+    ]);
+  });
+
+  it('proves "processing stopped" with a flat and a missing processed counter, while another queue is consumed', () => {
+    expect(file.tests.map((t) => t.name).filter((n) => n.startsWith('QueueStalled'))).toEqual([
+      'QueueStalled fires when rq_jobs{job="rq",status="queued"} is 7 and jobs_processed_total does not grow for 5m',
+      'QueueStalled fires when rq_jobs{job="rq",status="queued"} is 7 and jobs_processed_total is missing (no worker process) for 5m',
+      'QueueStalled stays silent while jobs wait and jobs_processed_total grows',
+      'QueueStalled stays silent while nothing is queued and nothing is processed',
+      'QueueStalled stays silent without any rq_jobs series (the exporter\'s own alert)',
+    ]);
+    expect(series('QueueStalled fires when rq_jobs{job="rq",status="queued"} is 7 and jobs_processed_total does not grow')).toEqual([
+      'rq_jobs{instance="10.0.0.12:9100",job="rq",queue="default",status="queued"} 7x20',
+      'jobs_processed_total{instance="10.0.0.12:9100",queue="default",status="finished"} 40x20',
+      'rq_jobs{instance="10.0.0.12:9100",job="rq",queue="other",status="queued"} 7x20',
+      'jobs_processed_total{instance="10.0.0.12:9100",queue="other",status="finished"} 40+1x20',
+    ]);
+    const fires = file.tests.find((t) => t.name.startsWith('QueueStalled fires when rq_jobs{job="rq",status="queued"} is 7 and jobs_processed_total does not grow'))!;
+    expect(fires.alert_rule_test.at(-1)!.exp_alerts.map((a) => a.exp_labels.queue)).toEqual(['default']);
   });
 
   it('passes the real promtool', async () => {

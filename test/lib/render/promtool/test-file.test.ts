@@ -53,8 +53,9 @@ describe('promtoolTestsFor', () => {
 
   it('proves every alert with breaching, healthy and idle scenarios named as sentences', () => {
     expect(file.tests.map((t) => t.name)).toEqual([
-      'HarveyBackendDown fires when up is 0 for 1m',
+      'HarveyBackendDown fires when every target has up 0 for 1m',
       'HarveyBackendDown stays silent while up is 1',
+      'HarveyBackendDown stays silent while one of two targets is down and the other is up',
       'HarveyBackendDown fires when the up series of job harvey-backend is missing for 1m',
       'HarveyHighErrorRate fires when the 5xx ratio is just above 5% for 5m',
       'HarveyHighErrorRate stays silent when the 5xx ratio is just below 5%',
@@ -103,7 +104,7 @@ describe('promtoolTestsFor', () => {
       .map((r) => [r.scenario.name, r.conditionTrueAt! / 60_000, r.firesAt! / 60_000]));
     expect(timings).toEqual([
       // Instant selectors: true from the first sample.
-      ['HarveyBackendDown fires when up is 0 for 1m', 0, 1],
+      ['HarveyBackendDown fires when every target has up 0 for 1m', 0, 1],
       ['HarveyBackendDown fires when the up series of job harvey-backend is missing for 1m', 0, 1],
       // rate() needs two samples; counters starting at zero make the ratio exact from then on.
       ['HarveyHighErrorRate fires when the 5xx ratio is just above 5% for 5m', 1, 6],
@@ -406,7 +407,13 @@ describe('the generated tests fail under promtool when a threshold moves past th
   it('targetDown: comparing up with something other than 0 breaks the "up is 0" scenario', async () => {
     const result = await runAgainst(rulesWithExpr(stack, 'HarveyBackendDown', (e) => e.replace('== 0', '< 0')));
     expect(result.ok).toBe(false);
-    expect(failedGroups(result.output)).toEqual(['HarveyBackendDown fires when up is 0 for 1m']);
+    expect(failedGroups(result.output)).toEqual(['HarveyBackendDown fires when every target has up 0 for 1m']);
+  });
+
+  it('targetDown: paging when any target is down (min instead of max) breaks the "one of two targets is down" scenario', async () => {
+    const result = await runAgainst(rulesWithExpr(stack, 'HarveyBackendDown', (e) => e.replace('max by (job)', 'min by (job)')));
+    expect(result.ok).toBe(false);
+    expect(failedGroups(result.output)).toEqual(['HarveyBackendDown stays silent while one of two targets is down and the other is up']);
   });
 
   it('targetDown: dropping the absent() branch breaks the missing-target scenario', async () => {
