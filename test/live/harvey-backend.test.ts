@@ -23,6 +23,11 @@ import { WebhookReceiver } from './support/webhook.js';
  */
 const stack = harveyBackend;
 const JOB = 'harvey-backend';
+/**
+ * 1m → 1s: a 5m window over 30s scrapes becomes 5s over 500ms scrapes (the same 10 samples). 120x was tried:
+ * a 250ms scrape timeout on a loaded 2-core machine lets single slow scrapes fire HarveyBackendDown (for 1m → 500ms).
+ */
+const TIME_SCALE = 60;
 let webhook: WebhookReceiver;
 let demo: DemoService;
 let exporter: SyntheticExporter;
@@ -40,7 +45,7 @@ const testMs = (text: string, slack: number): number => ((Duration.parse(text) a
 beforeAll(async () => {
   tempDir('live-harvey');
   webhook = await WebhookReceiver.start();
-  profile = testProfile({ ...platform, alertmanager: { webhookUrl: webhook.url('/{team}/{kind}') } });
+  profile = testProfile({ ...platform, alertmanager: { webhookUrl: webhook.url('/{team}/{kind}') } }, { timeScale: TIME_SCALE });
   rules = new Map(profile.ruleGroups(stack).flatMap((g) => g.rules.filter(isAlertingRule)).map((r) => [r.alert, r]));
   demo = await DemoService.start(stack);
   // Traffic before the first scrape: every counter the service has already exists when Prometheus starts.
@@ -68,6 +73,7 @@ const active = async (): Promise<PromAlert[]> => (await prometheus.alerts()).fil
 
 /** The alert goes pending, then fires in Prometheus, then reaches the webhook through the receiver the model says, with the rule's labels. */
 async function expectFires(alertname: string): Promise<void> {
+  const since = Date.now();
   const rule = rules.get(alertname)!;
   const states = new Set<string>();
   await eventually(`${alertname} firing in Prometheus`, async () => {
@@ -77,7 +83,7 @@ async function expectFires(alertname: string): Promise<void> {
   }, testMs(rule.for, 40), 100);
   expect([...states].sort(), `${alertname} is pending before it fires`).toEqual(['firing', 'pending']);
   const receiver = receiverFor(rule.labels, new Set([stack.service.team]));
-  const notification = await eventually(`${alertname} at the webhook`, async () => webhook.about(alertname, 'firing')[0], 20_000);
+  const notification = await eventually(`${alertname} at the webhook`, async () => webhook.about(alertname, 'firing', since)[0], 20_000);
   expect(notification.receiver).toBe(receiver);
   expect(notification.path).toBe(`/${receiver.replace(/-(page|ticket|info)$/, '/$1')}`);
   expect(notification.alerts.find((a) => a.labels.alertname === alertname)?.labels).toMatchObject({ alertname, ...rule.labels });
@@ -85,10 +91,11 @@ async function expectFires(alertname: string): Promise<void> {
 
 /** Gone from Prometheus and Alertmanager, and a resolved notification reached the webhook. */
 async function expectResolves(alertname: string): Promise<void> {
+  const since = Date.now();
   await eventually(`${alertname} resolved`, async () => {
     const inPrometheus = (await active()).some((a) => a.labels.alertname === alertname);
     const inAlertmanager = (await alertmanager.alerts()).some((a) => a.labels.alertname === alertname);
-    return !inPrometheus && !inAlertmanager && webhook.about(alertname, 'resolved').length > 0 ? true : undefined;
+    return !inPrometheus && !inAlertmanager && webhook.about(alertname, 'resolved', since).length > 0 ? true : undefined;
   }, 45_000);
 }
 

@@ -49,8 +49,13 @@ export class SyntheticExporter {
   private constructor(private readonly server: Server, private readonly registries: ReadonlyMap<string, Registry>) {}
 
   static async start(stacks: readonly ServiceStack[], platform: PlatformConfig, options: SyntheticExporterOptions = {}): Promise<SyntheticExporter> {
-    const plans = stacks.flatMap((stack) => plannedSeries(stack, platform)).filter((p) => !(options.exceptJobs ?? []).includes(p.job));
+    const except = new Set(options.exceptJobs ?? []);
+    const plans = stacks.flatMap((stack) => plannedSeries(stack, platform)).filter((p) => !except.has(p.job));
     const registries = buildRegistries(plans);
+    // Jobs the rules only watch with `up` (a worker without metrics of its own) are scraped all the same.
+    for (const job of stacks.flatMap((stack) => upJobs(stack, platform))) {
+      if (!except.has(job) && !registries.has(`/metrics/${job}`)) registries.set(`/metrics/${job}`, new Registry());
+    }
     const server = createServer((req, res) => {
       const registry = registries.get(req.url ?? '');
       if (!registry) return void res.writeHead(404).end();
@@ -79,6 +84,12 @@ export class SyntheticExporter {
       this.server.close(() => resolve());
     });
   }
+}
+
+/** Jobs whose `up` the rules watch. */
+function upJobs(stack: ServiceStack, platform: PlatformConfig): string[] {
+  return ruleGroupsFor(stack, platform).flatMap((g) => g.rules.flatMap((r) => vectorSelectors(r.expr)))
+    .filter((s) => s.metric === 'up').flatMap((s) => s.matchers.filter((m) => m.label === 'job' && m.op === '=').map((m) => m.value));
 }
 
 /** The series one service needs, from the selectors of its rendered rules and its dashboards. */
