@@ -9,6 +9,7 @@ import { platform } from '../../stacks/index.js';
 import { Alertmanager } from './support/alertmanager.js';
 import { catalogDifferences, type ExposedFamily } from './support/catalog-conformance.js';
 import { DemoService } from './support/demo-service.js';
+import { LIVE_TIME_SCALE } from './support/live-profile.js';
 import { describePanel, runPanelQueries } from './support/panels.js';
 import { eventually, sleep, stopAll, tempDir } from './support/processes.js';
 import { Prometheus, type PromAlert } from './support/prometheus.js';
@@ -16,18 +17,13 @@ import { SyntheticExporter } from './support/synthetic-exporter.js';
 import { WebhookReceiver } from './support/webhook.js';
 
 /**
- * The whole loop, live, for Harvey Backend in the test profile (60x: 1m → 1s): a demo service
+ * The whole loop, live, for Harvey Backend in the test profile (60x: 1m → 1s, support/live-profile.ts): a demo service
  * instrumented with the kit, scraped by Debian's Prometheus running the generated rules, alerts routed
  * by Debian's Alertmanager running the generated configuration to a webhook receiver. Faults are
  * injected in turn; every wait is a bounded poll.
  */
 const stack = harveyBackend;
 const JOB = 'harvey-backend';
-/**
- * 1m → 1s: a 5m window over 30s scrapes becomes 5s over 500ms scrapes (the same 10 samples). 120x was tried:
- * a 250ms scrape timeout on a loaded 2-core machine lets single slow scrapes fire HarveyBackendDown (for 1m → 500ms).
- */
-const TIME_SCALE = 60;
 let webhook: WebhookReceiver;
 let demo: DemoService;
 let exporter: SyntheticExporter;
@@ -43,9 +39,9 @@ const ms = (production: string, slack = 20): number => scaled(production) * 1000
 const testMs = (text: string, slack: number): number => ((Duration.parse(text) as { value?: Duration }).value?.seconds ?? 0) * 1000 + slack * 1000;
 
 beforeAll(async () => {
-  tempDir('live-harvey');
+    tempDir('live-harvey');
   webhook = await WebhookReceiver.start();
-  profile = testProfile({ ...platform, alertmanager: { webhookUrl: webhook.url('/{team}/{kind}') } }, { timeScale: TIME_SCALE });
+  profile = testProfile({ ...platform, alertmanager: { webhookUrl: webhook.url('/{team}/{kind}') } }, { timeScale: LIVE_TIME_SCALE });
   rules = new Map(profile.ruleGroups(stack).flatMap((g) => g.rules.filter(isAlertingRule)).map((r) => [r.alert, r]));
   demo = await DemoService.start(stack);
   // Traffic before the first scrape: every counter the service has already exists when Prometheus starts.
@@ -175,7 +171,7 @@ describe('Harvey Backend live, in the test profile', () => {
   });
 
   it('latency above 5s: HarveyHighLatency opens a ticket and resolves when requests are fast again', async () => {
-    demo.fault = { kind: 'latency', seconds: 6 };
+    demo.fault = { kind: 'latency', seconds: 5.5 };
     await expectFires('HarveyHighLatency');
     demo.fault = { kind: 'none' };
     await expectResolves('HarveyHighLatency');
