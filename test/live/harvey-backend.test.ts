@@ -129,7 +129,7 @@ describe('Harvey Backend live, in the test profile', () => {
   });
 
   it('healthy: every panel query of every dashboard parses and returns series', async () => {
-    const results = await runPanelQueries(prometheus, stack.dashboards, scaled('30s'));
+    const results = await runPanelQueries(prometheus, stack.dashboards, scaled('30s'), scaled('10m'));
     expect(results.length).toBeGreaterThan(30);
     expect(results.filter((r) => r.series === 0).map(describePanel)).toEqual([]);
   });

@@ -16,9 +16,11 @@ export interface PanelResult {
 /**
  * Runs every panel query of the dashboards against a live Prometheus the way Grafana would: template
  * variables resolved (query variables through Prometheus' label values), built-ins substituted for the
- * dashboard's time range, then an instant query at "now".
+ * dashboard's time range, then a range query over the last `windowSeconds` of the test timeline (the
+ * dashboard's range compressed like everything else) at the scrape interval's resolution: a panel has
+ * data when any series comes back, as in Grafana.
  */
-export async function runPanelQueries(prometheus: Prometheus, dashboards: readonly DashboardModel[], scrapeIntervalSeconds: number): Promise<PanelResult[]> {
+export async function runPanelQueries(prometheus: Prometheus, dashboards: readonly DashboardModel[], scrapeIntervalSeconds: number, windowSeconds: number): Promise<PanelResult[]> {
   const results: PanelResult[] = [];
   for (const dashboard of dashboards) {
     const variables = await templateVariableValues(dashboard.json, async (label, match) =>
@@ -27,7 +29,7 @@ export async function runPanelQueries(prometheus: Prometheus, dashboards: readon
     for (const q of dashboardQueries(dashboard)) {
       const query = substituteGrafanaVariables(q.expr, { scrapeIntervalSeconds, rangeSeconds: range, maxDataPoints: 1000, variables });
       try {
-        results.push({ ...q, query, series: (await prometheus.query(query)).length });
+        results.push({ ...q, query, series: (await prometheus.queryRange(query, windowSeconds, scrapeIntervalSeconds)).length });
       } catch (error) {
         results.push({ ...q, query, series: 0, error: String(error) });
       }

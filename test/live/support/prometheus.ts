@@ -103,6 +103,15 @@ export class Prometheus {
     return data.result as PromSeries[];
   }
 
+  /** A range query over the last `seconds`, as a Grafana panel runs it; throws with Prometheus' error. */
+  async queryRange(expr: string, seconds: number, stepSeconds: number): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
+    const end = Date.now() / 1000;
+    const data = await this.api<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>('/api/v1/query_range', {
+      query: expr, start: String(end - seconds), end: String(end), step: String(stepSeconds),
+    });
+    return data.result;
+  }
+
   async alerts(): Promise<PromAlert[]> {
     return (await this.api<{ alerts: PromAlert[] }>('/api/v1/alerts')).alerts;
   }
