@@ -19,9 +19,10 @@ const EXPORTER: MetricSource = 'prometheus';
  *
  * - gauge `rq_workers{name,queues,state}`: 1 per worker registered in Redis; `state` is idle, busy or
  *   suspended, `queues` the comma-separated queues the worker listens on. While **no** worker is
- *   registered the exporter writes no `rq_workers` sample at all, so `sum(rq_workers) < 1` is an empty
- *   vector and never fires: "no worker alive" is detected by the worker's own scrape target
- *   (`workerDown`) and by the queue not draining (`backlog`, `growing`), never by this gauge.
+ *   registered the exporter writes no `rq_workers` sample at all, so a plain `sum(rq_workers) < 2` is an
+ *   empty vector then and never fires; the fewWorkers alert reads no series as 0 workers
+ *   (`or on() vector(0)`, the signal's `absentAs`), so it also fires when every worker is gone while
+ *   their pods still answer scrapes (the worker's own target-down alert does not see that).
  * - gauge `rq_jobs{queue,status}`: jobs per queue and status. `queued` is the backlog waiting for a
  *   worker; `failed` is the size of the failed-job registry (RQ keeps failed jobs there for a year by
  *   default, so the gauge only drops when someone requeues or deletes them); also `started`,
@@ -39,6 +40,7 @@ export const RQ_EXPORTER_METRICS: readonly MetricDefinition[] = [
   {
     name: 'rq_workers', type: 'gauge', labels: ['name', 'queues', 'state'], source: EXPORTER,
     help: 'RQ workers registered in Redis, 1 per worker (rq-exporter); state idle, busy or suspended; queues comma-separated. No sample while no worker is registered.',
+    exposition: { presence: 'per-entity', entity: 'registered RQ worker' },
   },
   {
     name: 'rq_jobs', type: 'gauge', labels: ['queue', 'status'], source: EXPORTER,
@@ -53,8 +55,8 @@ export interface WorkerDownOptions extends CommonAlertOptions {
 
 export interface FewWorkersOptions extends CommonAlertOptions {
   /**
-   * Fires when fewer workers than this are registered, but at least one still is: rq-exporter writes
-   * no sample without workers, so this is "capacity lost", not "all gone". At least 2.
+   * Fires when fewer workers than this are registered, none included: rq-exporter writes no sample
+   * without workers, which the alert reads as 0 workers. At least 1.
    */
   readonly below: number;
 }
@@ -214,9 +216,8 @@ function fewWorkersAlert(ctx: PackContext, options: FewWorkersOptions): AlertSpe
   const { service, job, queues } = ctx;
   const name = alertName(service, options.name, 'FewRqWorkers');
   requireMetric(ctx, name, 'rq_workers');
-  const ok = Number.isInteger(options.below) && options.below >= 2 && options.below <= MAX_WORKERS;
-  service.issues.check(ok, `alerts.${name}.below`, options.below,
-    `an integer from 2 to ${MAX_WORKERS}: rq-exporter writes no rq_workers sample while no worker is registered, so fewer than 1 can never fire (use workerDown for "no worker alive")`);
+  const ok = Number.isInteger(options.below) && options.below >= 1 && options.below <= MAX_WORKERS;
+  service.issues.check(ok, `alerts.${name}.below`, options.below, `an integer from 1 to ${MAX_WORKERS}`);
   const below = ok ? options.below : 2;
   return buildAlert(service, options, {
     name,
@@ -225,12 +226,14 @@ function fewWorkersAlert(ctx: PackContext, options: FewWorkersOptions): AlertSpe
       kind: 'gaugeThreshold',
       series: { metric: 'rq_workers', matchers: [eq('job', job), ...workerQueueMatchers(queues)] },
       aggregation: 'sum', by: [], threshold: below, comparator: '<', unit: 'none',
+      // rq-exporter writes one series per registered worker and none without workers: no series is 0 workers.
+      absentAs: 0,
     },
     summary: `${service.title}: fewer than ${below} RQ workers registered`,
     description: `Only {{ $value }} RQ workers of ${service.title} are registered in Redis (expected at least ${below}); jobs are processed more slowly.`,
     runbook: {
       meaning: `Fewer RQ workers than expected are registered in Redis: some workers died, hang before registering or lost Redis, so the queues drain more slowly.`,
-      why: `rq-exporter writes one sample per registered worker and none at all without workers, so this alert sees a partial loss; losing every worker is caught by the worker target-down and backlog alerts. A dead worker stays registered until its heartbeat expires (about 7 minutes by default), so short restarts do not fire.`,
+      why: `rq-exporter writes one sample per registered worker and none at all without workers, which the expression reads as 0 workers (\`or on() vector(0)\`): it fires on a partial loss and when every worker is gone, even while the worker pods still answer scrapes. A dead worker stays registered until its heartbeat expires (about 7 minutes by default), so short restarts do not fire.`,
       diagnose: [
         `See which workers are registered: \`rq_workers{job="${job}"}\` (name, state, queues), or ${ctx.rqInfo}`,
         `Compare with the worker pods: \`kubectl get pods -n ${service.namespace}\` (restarts, OOMKilled)`,

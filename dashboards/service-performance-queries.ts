@@ -129,6 +129,14 @@ export function errorQueries(workload: Workload, alerts: readonly AlertSpec[]): 
 }
 
 /**
+ * Share of non-5xx responses over all handlers: 1 minus the error-rate alert's own query, which reads no
+ * 5xx series (none before the first 5xx) as 0% errors, so the panel shows 100% instead of "No data".
+ */
+export function successRatioQuery(workload: Workload, window: Duration = DEFAULT_WINDOW): string {
+  return `1 - (${valueQuery({ kind: 'errorRatio', job: workload.job, threshold: PLOT_ONLY_RATIO, window })})`;
+}
+
+/**
  * The System row of a service outside Kubernetes (`system: 'process'`): the process metrics of
  * PROCESS_METRICS, which every Prometheus client library exports, selected by `job` only and shown per
  * scrape target (`instance`). gunicorn/uvicorn with several workers report per worker process: each

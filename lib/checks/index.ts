@@ -15,6 +15,8 @@ import { ruleGroupNameIssues } from './rule-group-names.js';
 import { scrapeReachabilityIssues } from './scrape-reachability.js';
 import { secretIssues } from './secrets.js';
 import { secureDefaultIssues } from './secure-defaults.js';
+import { seriesAbsentAlertIssues } from './series-absent.js';
+import { seriesAbsentPanelIssues } from './series-absent-panels.js';
 
 export * from './alert-for-duration.js';
 export * from './alert-templates.js';
@@ -38,6 +40,8 @@ export * from './rule-group-names.js';
 export * from './scrape-reachability.js';
 export * from './secrets.js';
 export * from './secure-defaults.js';
+export * from './series-absent.js';
+export * from './series-absent-panels.js';
 
 /**
  * The checks synth runs on every service's rendered artifacts, in report order. Each is pure and
@@ -58,6 +62,8 @@ export const SERVICE_CHECKS: readonly ServiceCheck[] = [
   dnsEgressIssues,
   secureDefaultIssues,
   secretIssues,
+  seriesAbsentAlertIssues,
+  seriesAbsentPanelIssues,
 ];
 
 /** The checks across all services. */

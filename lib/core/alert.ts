@@ -112,6 +112,12 @@ export interface GaugeThresholdSignal {
   readonly comparator: '>' | '<';
   /** Grafana unit of the value, for dashboards: 'none', 'bytes', 'percentunit', 's'. */
   readonly unit: 'none' | 'bytes' | 'percentunit' | 's';
+  /**
+   * The aggregate's value while no series matches (`… or on() vector(absentAs)`), for gauges written per
+   * entity and not at all without entities: rq-exporter's `rq_workers` with no registered worker is 0
+   * workers. @default undefined (no series, no value: the alert cannot fire)
+   */
+  readonly absentAs?: number;
 }
 
 /** A counter that grew by more than `threshold` events within the window (failed jobs, timeouts, failed migrations). */

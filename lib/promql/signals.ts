@@ -11,8 +11,10 @@ export function valueQuery(signal: Signal): string {
       return selector('up', eq('job', signal.job));
     case 'errorRatio': {
       const w = signal.window.text;
-      return `sum(rate(${selector('http_requests_total', eq('job', signal.job), re('status', '5..'))}[${w}]))` +
-        ` / sum(rate(${selector('http_requests_total', eq('job', signal.job))}[${w}]))`;
+      // `or 0 * <all>`: labelled counters appear with their first increment, so before the first 5xx
+      // there is no 5xx series, and traffic without one is 0% errors, not "no data".
+      const all = `sum(rate(${selector('http_requests_total', eq('job', signal.job))}[${w}]))`;
+      return `(sum(rate(${selector('http_requests_total', eq('job', signal.job), re('status', '5..'))}[${w}])) or 0 * ${all}) / ${all}`;
     }
     case 'latencyQuantile':
       // `le` must survive the aggregation, or histogram_quantile has no buckets to work with.
@@ -30,10 +32,15 @@ export function valueQuery(signal: Signal): string {
       return `(sum(rate(${selector(signal.metric, eq('job', signal.job))}[${signal.window.text}])) or vector(0)) * 3600`;
     case 'counterRatio': {
       const w = signal.window.text;
-      return `sum(rate(${renderSelector(signal.numerator)}[${w}])) / sum(rate(${renderSelector(signal.denominator)}[${w}]))`;
+      // As for errorRatio: a numerator never incremented has no series, and is a ratio of 0 while the denominator counts.
+      const denominator = `sum(rate(${renderSelector(signal.denominator)}[${w}]))`;
+      return `(sum(rate(${renderSelector(signal.numerator)}[${w}])) or 0 * ${denominator}) / ${denominator}`;
     }
-    case 'gaugeThreshold':
-      return `${signal.aggregation} ${byClause(signal.by)}(${renderSelector(signal.series)})`;
+    case 'gaugeThreshold': {
+      const aggregate = `${signal.aggregation} ${byClause(signal.by)}(${renderSelector(signal.series)})`;
+      // A per-entity gauge without entities has no series: `absentAs` is what that means (0 workers).
+      return signal.absentAs === undefined ? aggregate : `(${aggregate} or on() vector(${num(signal.absentAs)}))`;
+    }
     case 'counterIncrease':
       return `sum ${byClause(signal.by)}(increase(${renderSelector(signal.series)}[${signal.window.text}]))`;
   }

@@ -16,6 +16,7 @@ import { HELM_VALUES_SCHEMA, helmValuesFor, helmValuesProblems, type HelmValues 
 import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
 import type { RuleGroup } from '../render/prometheus/rule-types.js';
 import { promtoolTestsFor } from '../render/promtool/test-file.js';
+import { metricsContractFor } from '../render/contract/metrics-contract.js';
 import { renderRunbook } from '../render/runbook/runbook.js';
 import { toYaml } from '../render/yaml.js';
 import { promqlIssues } from './promql-check.js';
@@ -110,6 +111,8 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig):
   const inhibitRules = render('alertmanager', () => inhibitRulesFor(stack));
   if (inhibitRules) put('alertmanager/inhibit-rules.yaml', header + toYaml({ inhibit_rules: inhibitRules }));
 
+  const contract = render('metrics-contract.yaml', () => toYaml(metricsContractFor(stack, platform)));
+  if (contract !== undefined) put('metrics-contract.yaml', header + contract);
   const runbook = render('RUNBOOK.md', () => renderRunbook(stack, platform));
   if (runbook !== undefined) put('RUNBOOK.md', runbook);
 

@@ -36,9 +36,9 @@ describe('workerQueuesAlerts', () => {
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal)])).toEqual([
       ['ShopRqExporterDown', 'queues', 'up{job="shop-rq-exporter"} == 0 or absent(up{job="shop-rq-exporter"})'],
       ['ShopWorkerDown', 'queues', 'up{job="worker"} == 0 or absent(up{job="worker"})'],
-      ['ShopFewRqWorkers', 'queues', 'sum (rq_workers{job="shop-rq-exporter"}) < 2'],
+      ['ShopFewRqWorkers', 'queues', '(sum (rq_workers{job="shop-rq-exporter"}) or on() vector(0)) < 2'],
       ['ShopQueueBacklog', 'queues', 'max by (queue) (rq_jobs{job="shop-rq-exporter",status="queued"}) > 100'],
-      ['ShopQueueGrowing', 'queues', 'sum(rate(shop_jobs_processed_total[30m])) / sum(rate(shop_jobs_enqueued_total[30m])) < 0.9'],
+      ['ShopQueueGrowing', 'queues', '(sum(rate(shop_jobs_processed_total[30m])) or 0 * sum(rate(shop_jobs_enqueued_total[30m]))) / sum(rate(shop_jobs_enqueued_total[30m])) < 0.9'],
       ['ShopFailedJobs', 'queues', 'max by (queue) (rq_jobs{job="shop-rq-exporter",status="failed"}) > 10'],
     ]);
   });
@@ -57,18 +57,18 @@ describe('workerQueuesAlerts', () => {
       backlog: { above: 5, for: '15m', level: SEV3 }, fewWorkers: { below: 3, for: '10m', level: SEV3 },
     });
     expect(several.map((a) => alertExpression(a.signal))).toEqual([
-      'sum (rq_workers{job="rq",queues=~"(.*,)?(batch|high\\\\.prio)(,.*)?"}) < 3',
+      '(sum (rq_workers{job="rq",queues=~"(.*,)?(batch|high\\\\.prio)(,.*)?"}) or on() vector(0)) < 3',
       'max by (queue) (rq_jobs{job="rq",queue=~"batch|high\\\\.prio",status="queued"}) > 5',
     ]);
   });
 
-  it('rejects a worker minimum of 1, which rq-exporter can never report', () => {
-    const service = queueService();
-    workerQueuesAlerts(service, { exporterJob: 'rq', fewWorkers: { below: 1, for: '10m', level: SEV3 } });
-    expect(issueMessages(service)).toEqual([
-      'alerts.ShopFewRqWorkers.below: 1 — an integer from 2 to 1000: rq-exporter writes no rq_workers sample while no worker is registered, ' +
-      'so fewer than 1 can never fire (use workerDown for "no worker alive")',
-    ]);
+  it('accepts a worker minimum of 1 (no series reads as 0 workers) and rejects 0, which nothing is below', () => {
+    const one = queueService();
+    workerQueuesAlerts(one, { exporterJob: 'rq', fewWorkers: { below: 1, for: '10m', level: SEV3 } });
+    expect(issueMessages(one)).toEqual([]);
+    const zero = queueService();
+    workerQueuesAlerts(zero, { exporterJob: 'rq', fewWorkers: { below: 0, for: '10m', level: SEV3 } });
+    expect(issueMessages(zero)).toEqual(['alerts.ShopFewRqWorkers.below: 0 — an integer from 1 to 1000']);
   });
 
   it('reports a missing exporter job, bad counts and queues, and metrics missing from the catalog', () => {

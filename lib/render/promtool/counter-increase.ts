@@ -144,7 +144,7 @@ function increaseLayout(signal: CounterIncreaseSignal, ctx: ScenarioContext): In
   return { groups: [first, second], instances, ...(other && { other }) };
 }
 
-function evaluateIncrease(store: SeriesStore, at: number, signal: CounterIncreaseSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateIncrease(store: SeriesStore, at: number, signal: CounterIncreaseSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
   const groups = new Map<string, { labels: Labels; values: number[] }>();
   for (const series of store.select(signal.series.metric, ...signal.series.matchers)) {

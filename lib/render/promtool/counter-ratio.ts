@@ -1,6 +1,6 @@
 import type { CounterRatioSignal } from '../../core/alert.js';
 import { renderSelector } from '../../promql/selector.js';
-import { combine, matchesAll, sum, type SeriesStore } from './prom-eval.js';
+import { combine, mapPossible, matchesAll, sum, type SeriesStore } from './prom-eval.js';
 import { piecewise, type InputSeriesModel, type Labels, type Phase } from './series.js';
 import {
   compare, intervalsUntil, perIntervalTotal, SCENARIO_MARGIN, silentCheckTimes,
@@ -9,7 +9,7 @@ import {
 import { labelsExcludedBy, labelsSelectedBy, otherJobLabels, requireLabelsSelectedBy, withInstance } from './selector-labels.js';
 
 /**
- * `sum(rate(<numerator>[w])) / sum(rate(<denominator>[w])) > threshold` (or `<`), for any two counter
+ * `(sum(rate(<numerator>[w])) or 0 * sum(rate(<denominator>[w]))) / sum(rate(<denominator>[w])) > threshold` (or `<`), for any two counter
  * selectors: two metrics (`tickets_escalated_total{job}` over `tickets_created_total{job}`) or one metric
  * with different matchers (`http_requests_total{job,status=~"401|403"}` over `http_requests_total{job}`).
  *
@@ -51,8 +51,8 @@ import { labelsExcludedBy, labelsSelectedBy, otherJobLabels, requireLabelsSelect
  * stays silent. (With m = 1, fewer events means none: that is the idle scenario.)
  *
  * Idle: every counter flat (no events in the denominator): 0/0 is NaN, which no comparison matches, so
- * neither `>` nor `<` fires. (A numerator series that does not exist at all also returns nothing: `<`
- * alerts never fire on a numerator that is not exported.)
+ * neither `>` nor `<` fires. A numerator without any series (never incremented) counts as 0 events
+ * (`or 0 * <denominator>`), so a `<` alert fires on it; series-absent.ts tests that shape.
  */
 export const counterRatioScenarios: ScenarioBuilder<'counterRatio'> = (signal, ctx) => {
   const { alert, intervalMs, holdMs } = ctx;
@@ -162,7 +162,7 @@ interface RatioSeries {
   readonly other?: { readonly metric: string; readonly labels: Labels };
 }
 
-function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSeries {
+export function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSeries {
   const { numerator: num, denominator: den } = signal;
   const name = ctx.alert.name;
   const sameMetric = num.metric === den.metric;
@@ -191,12 +191,13 @@ function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): RatioSer
   return { numerator, denominator, numeratorCounted, ...(otherLabels && { other: { metric, labels: otherLabels } }) };
 }
 
-function evaluateCounterRatio(store: SeriesStore, at: number, signal: CounterRatioSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateCounterRatio(store: SeriesStore, at: number, signal: CounterRatioSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
   const rates = (series: ReturnType<SeriesStore['select']>): number[] =>
     series.map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
-  const numerator = sum(rates(store.select(signal.numerator.metric, ...signal.numerator.matchers)));
   const denominator = sum(rates(store.select(signal.denominator.metric, ...signal.denominator.matchers)));
+  // `or 0 * <denominator>`: a numerator without series counts as 0 events while the denominator has a rate.
+  const numerator = sum(rates(store.select(signal.numerator.metric, ...signal.numerator.matchers))) ?? (denominator && mapPossible(denominator, (v) => 0 * v));
   if (!numerator || !denominator) return [];
   const ratio = combine(numerator, denominator, (a, b) => a / b);
   if (!compare(ratio, signal.comparator, signal.threshold.value, ctx.alert.name)) return [];

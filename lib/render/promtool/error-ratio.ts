@@ -1,6 +1,6 @@
 import type { ErrorRatioSignal } from '../../core/alert.js';
 import { eq, re } from '../../promql/selector.js';
-import { combine, sum, type SeriesStore } from './prom-eval.js';
+import { combine, mapPossible, sum, type SeriesStore } from './prom-eval.js';
 import { piecewise, type InputSeriesModel } from './series.js';
 import {
   compare, intervalsUntil, perIntervalTotal, SCENARIO_MARGIN, silentCheckTimes,
@@ -8,7 +8,7 @@ import {
 } from './scenario.js';
 
 /**
- * `sum(rate(5xx[w])) / sum(rate(all[w])) > threshold`.
+ * `(sum(rate(5xx[w])) or 0 * sum(rate(all[w]))) / sum(rate(all[w])) > threshold`.
  *
  * Data: one handler receiving N requests per interval (N a power of ten large enough that 2% of the
  * threshold is at least 10 requests), split into 200s, 404s (client errors, which must not count), 500s
@@ -80,12 +80,13 @@ function requestCounters(job: string, ctx: ScenarioContext, n: number, errors: n
   ];
 }
 
-function evaluateErrorRatio(store: SeriesStore, at: number, signal: ErrorRatioSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateErrorRatio(store: SeriesStore, at: number, signal: ErrorRatioSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
   const rates = (series: ReturnType<SeriesStore['select']>): number[] =>
     series.map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
-  const errors = sum(rates(store.select('http_requests_total', eq('job', signal.job), re('status', '5..'))));
   const all = sum(rates(store.select('http_requests_total', eq('job', signal.job))));
+  // `or 0 * <all>`: no 5xx series yet is 0 errors.
+  const errors = sum(rates(store.select('http_requests_total', eq('job', signal.job), re('status', '5..')))) ?? (all && mapPossible(all, (v) => 0 * v));
   if (!errors || !all) return [];
   const ratio = combine(errors, all, (a, b) => a / b);
   return compare(ratio, '>', signal.threshold.value, ctx.alert.name) ? [{ labels: {}, value: ratio }] : [];

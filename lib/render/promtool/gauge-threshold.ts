@@ -78,12 +78,13 @@ export const gaugeThresholdScenarios: ScenarioBuilder<'gaugeThreshold'> = (signa
       evaluate,
       expectation: { kind: 'silent', checkAt: checks },
     },
-    {
+    // With `absentAs`, no series is a value like any other; series-absent.ts tests it.
+    ...(signal.absentAs !== undefined ? [] : [{
       name: `${alert.name} stays silent without ${signal.series.metric} series (a missing gauge does not fire; a target-down alert covers it)`,
       series: absentSeries,
       evaluate,
-      expectation: { kind: 'silent', checkAt: checks },
-    },
+      expectation: { kind: 'silent' as const, checkAt: checks },
+    }]),
   ];
 };
 
@@ -138,7 +139,7 @@ function gaugeLayout(signal: GaugeThresholdSignal, ctx: ScenarioContext): GaugeL
   return { groups: [first, secondGroup], ...(free && { free }), ...(other && { other }) };
 }
 
-function evaluateGauge(store: SeriesStore, at: number, signal: GaugeThresholdSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateGauge(store: SeriesStore, at: number, signal: GaugeThresholdSignal, ctx: ScenarioContext): ResultSample[] {
   const groups = new Map<string, { labels: Labels; values: number[] }>();
   for (const series of store.select(signal.series.metric, ...signal.series.matchers)) {
     const value = store.instant(series, at);
@@ -152,6 +153,11 @@ function evaluateGauge(store: SeriesStore, at: number, signal: GaugeThresholdSig
     groups.set(key, entry);
   }
   const out: ResultSample[] = [];
+  // `or on() vector(absentAs)`: a sample without labels, only when the aggregation returned nothing.
+  if (groups.size === 0 && signal.absentAs !== undefined) {
+    const value = exactly(signal.absentAs);
+    return compare(value, signal.comparator, signal.threshold, ctx.alert.name) ? [{ labels: {}, value }] : [];
+  }
   for (const { labels, values } of groups.values()) {
     const value: Possible = signal.aggregation === 'sum' ? sum(values)! : exactly(signal.aggregation === 'max' ? Math.max(...values) : Math.min(...values));
     if (compare(value, signal.comparator, signal.threshold, ctx.alert.name)) out.push({ labels, value });

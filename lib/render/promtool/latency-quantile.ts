@@ -84,7 +84,7 @@ function leText(bound: number): string {
   return Number.isInteger(bound) ? bound.toFixed(1) : String(bound);
 }
 
-function evaluateQuantile(store: SeriesStore, at: number, signal: LatencyQuantileSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateQuantile(store: SeriesStore, at: number, signal: LatencyQuantileSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
   const byLe = new Map<string, number[]>();
   for (const series of store.select(`${signal.metric}_bucket`, eq('job', signal.job))) {

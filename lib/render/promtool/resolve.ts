@@ -49,10 +49,10 @@ export function scenarioContext(stack: ServiceStack, alert: AlertSpec, platform:
 /** Builds, emulates and checks every scenario of one alert. Throws when the worked-out timing and the emulation disagree. */
 export function resolveScenarios(stack: ServiceStack, alert: AlertSpec, platform: PlatformConfig): ResolvedScenario[] {
   const ctx = scenarioContext(stack, alert, platform);
-  return scenariosFor(alert.signal, ctx).map((scenario) => resolve(scenario, ctx));
+  return scenariosFor(alert.signal, ctx).map((scenario) => resolveScenario(scenario, ctx));
 }
 
-function resolve(scenario: Scenario, ctx: ScenarioContext): ResolvedScenario {
+export function resolveScenario(scenario: Scenario, ctx: ScenarioContext): ResolvedScenario {
   const { alert, intervalMs } = ctx;
   const store = new SeriesStore(scenario.series, intervalMs);
   const where = `${alert.name}: scenario "${scenario.name}"`;

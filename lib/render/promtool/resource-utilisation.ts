@@ -150,7 +150,7 @@ function memoryScenarios(signal: ResourceUtilisationSignal, ctx: ScenarioContext
 }
 
 /** `sum by (namespace, pod) (usage) / sum by (namespace, pod) (limit) > threshold` */
-function evaluateUtilisation(store: SeriesStore, at: number, signal: ResourceUtilisationSignal, ctx: ScenarioContext): ResultSample[] {
+export function evaluateUtilisation(store: SeriesStore, at: number, signal: ResourceUtilisationSignal, ctx: ScenarioContext): ResultSample[] {
   const pods = [eq('namespace', signal.namespace), re('pod', signal.workload.podRegex)];
   const windowMs = signal.window.seconds * 1000;
   const usage = store.select(signal.resource === 'cpu' ? 'container_cpu_usage_seconds_total' : 'container_memory_working_set_bytes', ...pods, ne('container', ''))

@@ -2,6 +2,7 @@ import type { PlatformConfig } from '../../core/platform.js';
 import type { ServiceStack } from '../../core/stack.js';
 import { ruleGroupsFor } from '../prometheus/rule-groups.js';
 import { parseInterval, resolveScenarios } from './resolve.js';
+import { resolveSeriesAbsent } from './series-absent.js';
 import { sloTestGroups } from './slo-scenarios.js';
 
 /**
@@ -87,6 +88,8 @@ export function promtoolTestsFor(stack: ServiceStack, platform: PlatformConfig, 
   };
   for (const alert of stack.alerts) {
     for (const { group } of resolveScenarios(stack, alert, platform)) add(group);
+    // Series-absent shapes (series-absent.ts); one that cannot be tested is reported by lib/checks/series-absent.ts.
+    for (const { resolved } of resolveSeriesAbsent(stack, alert, platform)) if (resolved) add(resolved.group);
   }
   // SLO burn-rate alerts, the error-budget recordings and the meta-alert (slo-scenarios.ts).
   for (const group of sloTestGroups(stack, platform)) add(group);

@@ -1,3 +1,4 @@
+import { metricsContractFor, metricsContractMarkdown } from '../contract/metrics-contract.js';
 import type { AlertSpec } from '../../core/alert.js';
 import type { PlatformConfig } from '../../core/platform.js';
 import type { ServiceStack } from '../../core/stack.js';
@@ -33,6 +34,7 @@ export function renderRunbook(stack: ServiceStack, platform: PlatformConfig): st
   for (const alert of stack.alerts) lines.push(...alertSection(stack, alert, platform), '');
   // SLOs: an overview, a section per SLO, per burn-rate alert and for the meta-alert (slo-runbook.ts).
   lines.push(...sloRunbookSections(stack, platform));
+  lines.push('', ...metricsContractMarkdown(metricsContractFor(stack, platform)));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -1,0 +1,211 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { LabelMatcher } from '../core/alert.js';
+import type { ValidationIssue } from '../core/issues.js';
+import { expositionOf, type MetricDefinition } from '../core/metric-catalog.js';
+import { Duration } from '../core/units.js';
+import { isAlertingRule } from '../render/prometheus/rule-types.js';
+import { matchesAll } from '../render/promtool/prom-eval.js';
+import { labelsSelectedBy, labelValues } from '../render/promtool/selector-labels.js';
+import { seriesSelectorText, type Labels } from '../render/promtool/series.js';
+import { toYaml } from '../render/yaml.js';
+import { issueFactory, promqlSources, type PromqlSource, type RenderedService } from './rendered-service.js';
+import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
+
+/**
+ * Every dashboard panel query, evaluated by the real promtool on a healthy service as real exporters
+ * write it before anything rare happened: labelled counters only for the label values already seen (no
+ * 4xx/5xx series yet: `rareValues` in the catalog; no series at all for counters whose every event is
+ * rare), every other series present, and one of two pods replaced half-way (its cAdvisor and
+ * kube-state-metrics series vanish with it). A query that returns nothing there shows "No data" on a
+ * healthy service and is reported by panel:
+ *
+ *   dashboards.shop-performance.panels["Request success rate"].expr: '1 - (sum(rate(...5..)) / ...)' is invalid;
+ *     allowed: a query that returns data on a healthy service whose rare series do not exist yet (...)
+ *
+ * The service's rule file is loaded too, so panels over recording rules (SLO ratios) see what the rules
+ * record from the same series. Grafana variables are substituted first (`$__rate_interval` = 4 × the
+ * evaluation interval, `$__interval` = the interval, `$__range` = 1h). Each query runs as
+ * `label_replace(absent(<query>), "panel", "<n>", "", "")` expecting no sample; a failing one names its
+ * panel through the label. Needs promtool (PROMTOOL or PATH); without it the check is skipped, as
+ * `promtool check rules` is, and the generated promtool tests still prove every alert.
+ */
+export function seriesAbsentPanelIssues(rendered: RenderedService): ValidationIssue[] {
+  const { stack, platform } = rendered;
+  const issue = issueFactory(stack.service.name);
+  const ruleText = rendered.files.get(rendered.ruleFile);
+  if (ruleText === undefined) return [];
+  const intervalMs = Duration.parse(platform.evaluationInterval);
+  if (!intervalMs.ok) return [];
+  const interval = intervalMs.value.seconds;
+  const checked = panelQueriesCheckedForAbsence(rendered);
+  const queries = checked.map((p) => substituteGrafanaVariables(p.expr, interval));
+  const recordings = rendered.ruleGroups.flatMap((g) => g.rules).filter((r) => !isAlertingRule(r)).map((r) => r.expr);
+  const samples = 60;
+  const input = healthySeries([...queries, ...recordings], rendered, samples);
+  const testFile = {
+    rule_files: [rendered.ruleFile],
+    evaluation_interval: platform.evaluationInterval,
+    group_eval_order: rendered.ruleGroups.map((g) => g.name),
+    tests: [{
+      name: `${stack.service.name}: every panel shows data on a healthy service before its first rare event`,
+      interval: platform.evaluationInterval,
+      input_series: input,
+      alert_rule_test: [],
+      promql_expr_test: queries.map((expr, i) => ({
+        expr: `label_replace(absent(${expr}), "panel", "${i}", "", "")`,
+        eval_time: `${samples * interval}s`,
+        exp_samples: [],
+      })),
+    }],
+  };
+  if (queries.length === 0) return [];
+  const result = runPromtool({ [rendered.ruleFile]: ruleText, 'panels.test.yaml': toYaml(testFile) }, 'panels.test.yaml');
+  if (result === undefined || result.ok) return [];
+  const failed = new Set([...result.output.matchAll(/got:.*panel="(\d+)"/g)].map((m) => Number(m[1])));
+  if (failed.size === 0) {
+    return [issue('dashboards', stack.service.name, `panel queries promtool can evaluate (${result.output.trim().split('\n').slice(0, 6).join(' ')})`)];
+  }
+  return [...failed].sort((a, b) => a - b).map((i) => issue(checked[i]!.field, checked[i]!.expr,
+    'a query that returns data on a healthy service whose rare series do not exist yet (no 4xx/5xx series before the first one; ' +
+    'labelled counters appear with their first increment): give the missing side a value, e.g. `(sum(rate(<errors>[5m])) or 0 * sum(rate(<all>[5m]))) / sum(rate(<all>[5m]))`'));
+}
+
+/**
+ * The panel queries the check evaluates: those with a series the healthy shape has. A query over rare
+ * series only (401/403 per handler) rightly shows nothing before the first one; the defect is a query
+ * that has healthy series to show and loses them to a missing rare side.
+ */
+export function panelQueriesCheckedForAbsence(rendered: RenderedService): PromqlSource[] {
+  return promqlSources(rendered.ruleGroups, rendered.stack.dashboards)
+    .filter((p) => p.field.startsWith('dashboards.'))
+    .filter((p) => vectorSelectors(p.expr).some((s) => presentWhileHealthy(rendered, s)));
+}
+
+/** Grafana's built-in interval variables as values promtool accepts. */
+export function substituteGrafanaVariables(expr: string, intervalSeconds: number): string {
+  return expr
+    .replace(/\$__rate_interval|\$\{__rate_interval\}/g, `${4 * intervalSeconds}s`)
+    .replace(/\$__interval|\$\{__interval\}/g, `${intervalSeconds}s`)
+    .replace(/\$__range|\$\{__range\}/g, '1h');
+}
+
+interface InputSeries {
+  readonly series: string;
+  readonly values: string;
+}
+
+/** Series a healthy, just-started service exports for these queries' selectors (see above). */
+function healthySeries(exprs: readonly string[], rendered: RenderedService, samples: number): InputSeries[] {
+  const { service } = rendered.stack;
+  const out = new Map<string, InputSeries>();
+  const add = (metric: string, labels: Labels, values: string): void => {
+    const series = seriesSelectorText(metric, labels);
+    if (!out.has(series)) out.set(series, { series, values });
+  };
+  for (const selector of exprs.flatMap((e) => vectorSelectors(e))) {
+    const found = catalogMetric(rendered, selector);
+    if (!found) continue;
+    const { metric, suffix } = found;
+    const matchers = selector.matchers.filter((m) => m.label !== '__name__' && m.label !== 'le') as LabelMatcher[];
+    if (rareOnly(metric, matchers)) continue;
+    const base = labelsSelectedBy({ metric: metric.name, matchers });
+    if (!base) continue;
+    const labels = fillLabels(metric, base, matchers, service.workloads);
+    const exposition = expositionOf(metric);
+    // A per-pod series set: the second pod is replaced half-way and its series end there (staleness).
+    const pods = exposition.presence === 'per-entity' && metric.labels.includes('pod')
+      ? labelValues('pod', matchers).filter((v) => v !== '').slice(0, 2) : [];
+    const variants: { labels: Labels; values: (v: string) => string }[] = pods.length === 2
+      ? [{ labels: { ...labels, pod: pods[0]! }, values: (v) => v }, { labels: { ...labels, pod: pods[1]! }, values: (v) => halfThenGone(v, samples) }]
+      : [{ labels, values: (v) => v }];
+    for (const variant of variants) {
+      const counter = variant.values(`0+10x${samples}`);
+      if (metric.type === 'histogram') {
+        if (suffix === '_bucket' || suffix === '') {
+          for (const le of [...(metric.buckets ?? []).map(String), '+Inf']) add(`${metric.name}_bucket`, { ...variant.labels, le }, counter);
+        }
+        add(`${metric.name}_count`, variant.labels, counter);
+        add(`${metric.name}_sum`, variant.labels, variant.values(`0+1x${samples}`));
+      } else {
+        add(metric.name, variant.labels, metric.type === 'counter' ? counter : variant.values(`1x${samples}`));
+      }
+    }
+  }
+  return [...out.values()];
+}
+
+/** A recording, or a catalog series the healthy shape has. */
+function presentWhileHealthy(rendered: RenderedService, selector: VectorSelectorRef): boolean {
+  if (selector.metric?.includes(':')) return true;
+  const found = catalogMetric(rendered, selector);
+  return found !== undefined && !rareOnly(found.metric, selector.matchers.filter((m) => m.label !== '__name__' && m.label !== 'le') as LabelMatcher[]);
+}
+
+function halfThenGone(values: string, samples: number): string {
+  const half = Math.floor(samples / 2);
+  return values.replace(/x\d+$/, `x${half}`);
+}
+
+function catalogMetric(rendered: RenderedService, selector: VectorSelectorRef): { metric: MetricDefinition; suffix: string } | undefined {
+  const name = selector.metric;
+  if (name === undefined || name.includes(':') || name === 'ALERTS' || name === 'ALERTS_FOR_STATE') return undefined;
+  const catalog = rendered.stack.service.metrics;
+  const direct = catalog.find(name);
+  if (direct) return { metric: direct, suffix: '' };
+  for (const suffix of ['_bucket', '_count', '_sum']) {
+    const metric = name.endsWith(suffix) ? catalog.find(name.slice(0, -suffix.length)) : undefined;
+    if (metric?.type === 'histogram') return { metric, suffix };
+  }
+  return undefined;
+}
+
+/** The selector only selects series a healthy service may not have yet: rare label values, or a counter of rare events only. */
+function rareOnly(metric: MetricDefinition, matchers: readonly LabelMatcher[]): boolean {
+  const exposition = expositionOf(metric);
+  const rare = exposition.rareValues ?? {};
+  return Object.entries(rare).some(([label, pattern]) => {
+    const values = labelValues(label, matchers).filter((v) => v !== '');
+    return matchers.some((m) => m.label === label) && values.length > 0 &&
+      values.every((value) => matchesAll({ [label]: value }, [{ label, op: '=~', value: pattern }]));
+  });
+}
+
+/** Every catalog label the selector leaves open gets a plausible value, so `by (handler)` has something to group. */
+function fillLabels(metric: MetricDefinition, base: Labels, matchers: readonly LabelMatcher[], workloads: readonly { readonly job: string; readonly port: number }[]): Labels {
+  const labels: Record<string, string> = { ...base };
+  const examples: Record<string, string> = { handler: '/api/v1/example', method: 'GET', status: '200', code: '200', container: 'app', namespace: 'default' };
+  for (const label of metric.labels) {
+    if (labels[label] !== undefined || label === 'job') continue;
+    const candidates = [examples[label], ...labelValues(label, matchers)].filter((v): v is string => v !== undefined && v !== '');
+    const value = candidates.find((v) => matchesAll({ ...labels, [label]: v }, matchers.filter((m) => m.label === label)));
+    if (value !== undefined) labels[label] = value;
+  }
+  if (labels.job !== undefined && labels.instance === undefined) {
+    labels.instance = `10.0.0.12:${workloads.find((w) => w.job === labels.job)?.port ?? 9100}`;
+  }
+  return labels;
+}
+
+interface PromtoolOutput {
+  readonly ok: boolean;
+  readonly output: string;
+}
+
+/** `promtool test rules` synchronously (checks are synchronous); undefined when promtool is not installed. */
+function runPromtool(files: Readonly<Record<string, string>>, testFile: string): PromtoolOutput | undefined {
+  const dir = mkdtempSync(join(tmpdir(), 'oac-panels-'));
+  try {
+    for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content, 'utf8');
+    const output = execFileSync(process.env.PROMTOOL ?? 'promtool', ['test', 'rules', testFile], { cwd: dir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 120_000 });
+    return { ok: true, output };
+  } catch (error) {
+    const e = error as NodeJS.ErrnoException & { stdout?: string; stderr?: string };
+    if (e.code === 'ENOENT') return undefined;
+    return { ok: false, output: `${e.stdout ?? ''}${e.stderr ?? ''}` };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,1 @@
+export { verifyExposition, verifyMetrics, readExposition, type MetricsFinding, type FindingKind, type VerifyOptions } from './verify-metrics.js';
