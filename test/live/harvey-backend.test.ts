@@ -3,6 +3,8 @@ import { isAlertingRule, type AlertingRule } from '../../lib/render/prometheus/r
 import { receiverFor } from '../../lib/render/alertmanager/notification.js';
 import { requiredBucketBounds } from '../../lib/instrument/index.js';
 import { testProfile } from '../../lib/profile/index.js';
+import { metricsContractFor } from '../../lib/render/contract/metrics-contract.js';
+import { verifyMetrics } from '../../lib/verify/index.js';
 import { Duration } from '../../lib/core/units.js';
 import { harveyBackend } from '../../stacks/harvey-backend.js';
 import { platform } from '../../stacks/index.js';
@@ -109,7 +111,9 @@ describe('Harvey Backend live, in the test profile', () => {
       exposed.push({ name: metric, type, labels, ...(type === 'histogram' && { buckets }) });
     }
     const declared = stack.service.metrics.metrics;
+    // Both ways: nothing undeclared was scraped, and everything declared was, with its type, labels and buckets.
     expect(catalogDifferences(declared, exposed, requiredBucketBounds(stack))).toEqual([]);
+    expect(await verifyMetrics(metricsContractFor(stack, platform), `http://${demo.target}/metrics`)).toEqual([]);
   });
 
   it('healthy: every rule group evaluates and no alert is pending or firing', async () => {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Signal } from '../../../lib/core/alert.js';
-import type { MetricDefinition } from '../../../lib/core/metric-catalog.js';
+import { expositionOf, type MetricDefinition } from '../../../lib/core/metric-catalog.js';
 import type { PlatformConfig } from '../../../lib/core/platform.js';
 import type { ServiceStack } from '../../../lib/core/stack.js';
 import { vectorSelectors, type LabelMatcherRef } from '../../../lib/checks/promql-tree.js';
@@ -19,8 +19,9 @@ import { matcherAccepts, regexExample } from './regex-example.js';
  *   with that job, one series per distinct selector, label values chosen so the selector matches
  *   (`status=~"5.."` gets `500`);
  * - counters grow at 1/s, except the bad side of an error ratio, the numerator of a ratio alerting
- *   above its threshold, a counter whose increase alerts, and an SLO's bad events: those were counted
- *   once (series exist, as after an old incident) and stay flat;
+ *   above its threshold, a counter whose increase alerts, and an SLO's bad events: a just-started
+ *   healthy service has counted none, so (catalog `exposition`) a labelled one has no series at all and
+ *   an unlabelled one sits at 0;
  * - gauges sit at half the lowest threshold they alert above, or at the highest one they alert below
  *   (`redis_up < 1` → 1); histograms observe fast requests;
  * - cAdvisor (`job="kubelet"`, `/metrics/cadvisor`) and kube-state-metrics v2 (`job="kube-state-metrics"`)
@@ -118,9 +119,12 @@ export function plannedSeries(stack: ServiceStack, platform: PlatformConfig): Pl
       const job = selector.matchers.find((m) => m.label === 'job' && m.op === '=')?.value ?? defaultJob;
       const labels = labelsFor(metric, selector.matchers);
       const isQuiet = metric.type === 'counter' && quiet.some((q) => q.metric === metric.name && q.matchers.every((m) => m.label === 'job' ? m.value === job : matcherAccepts(m.op, m.value, labels[m.label] ?? '')));
+      // A healthy service that just started has counted no bad event: a labelled counter has no series
+      // before its first increment (client libraries create them then); an unlabelled one sits at 0.
+      if (isQuiet && expositionOf(metric).presence === 'first-event') continue;
       const behaviour: Behaviour = metric.type === 'gauge'
         ? { kind: 'flat', value: gaugeValues.get(metric.name) ?? 1 }
-        : isQuiet ? { kind: 'flat', value: 3 } : { kind: 'grow', perSecond: 1 };
+        : isQuiet ? { kind: 'flat', value: 0 } : { kind: 'grow', perSecond: 1 };
       const key = `${job} ${metric.name} ${JSON.stringify(labels)}`;
       const existing = plans.get(key);
       // A series one query needs flat and another growing stays flat: healthy wins.
