@@ -9,3 +9,5 @@ export * from './units.js';
 export * from './stack.js';
 export * from './burn-rate-policy.js';
 export * from './slo.js';
+export * from './platform-placeholders.js';
+export * from './provenance.js';

@@ -52,6 +52,11 @@ export interface PlatformConfig {
     /** Per team and kind, overriding `webhookUrl`. */
     readonly receivers?: Readonly<Record<string, Partial<Record<'page' | 'ticket' | 'info', string>>>>;
   };
+  /**
+   * Accept DEFAULT_PLATFORM's placeholder URLs (`example.com`, `example-org`) in `runbookBaseUrl` and
+   * `grafanaUrl`; without it synth refuses them, naming the field to set. For demos and tests. @default false
+   */
+  readonly allowPlaceholders?: boolean;
 }
 
 /** kube-prometheus-stack and ingress-nginx with their chart defaults. */

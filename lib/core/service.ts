@@ -1,6 +1,7 @@
 import { FieldParser } from './fields.js';
 import { DEFAULT_LATENCY_BUCKETS, httpMetrics, MetricCatalog, PLATFORM_METRICS, type MetricDefinition } from './metric-catalog.js';
 import type { CpuQuantity, CpuText, MemoryQuantity, MemoryText, Percent, PercentText } from './units.js';
+import { callerFile } from './caller-file.js';
 
 /** How a service is described by its team. Plain data with unit-typed strings; `defineService` validates it. */
 export interface ServiceSpec {
@@ -123,12 +124,18 @@ export interface Service {
   readonly metrics: MetricCatalog;
   /** Collector shared by everything derived from this service; synth refuses to write if it is not empty. */
   readonly issues: FieldParser;
+  /**
+   * Absolute path of the file that called `defineService` (from the call stack), named in the headers of
+   * generated files relative to the project root. Undefined when no user file called it.
+   */
+  readonly sourceFile?: string;
   workload(name: string): Workload;
 }
 
 const MAX_REPLICAS = 1000;
 
 export function defineService(spec: ServiceSpec): Service {
+  const sourceFile = callerFile();
   const f = new FieldParser(typeof spec.name === 'string' && spec.name ? spec.name : '<unnamed service>');
   const name = f.dnsLabel('name', spec.name);
   const namespace = f.dnsLabel('namespace', spec.namespace ?? 'production');
@@ -157,6 +164,7 @@ export function defineService(spec: ServiceSpec): Service {
     dependencies,
     metrics: new MetricCatalog([...PLATFORM_METRICS, ...httpMetrics(latencyBuckets), ...(spec.metrics ?? [])]),
     issues: f,
+    ...(sourceFile !== undefined && { sourceFile }),
     workload(workloadName: string): Workload {
       const found = workloads.find((w) => w.name === workloadName);
       if (found) return found;

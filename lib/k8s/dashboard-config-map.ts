@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { DashboardModel } from '../core/index.js';
 import { requireDnsLabel, requireDnsSubdomain } from './labels.js';
@@ -36,7 +37,8 @@ export interface DashboardConfigMapProps {
  * sidecar (kube-prometheus-stack) through its label and filed into the folder named by the annotation.
  */
 export class DashboardConfigMap extends Construct {
-  readonly apiObject: k8s.KubeConfigMap;
+  // ApiObject, not k8s.KubeConfigMap: the public declarations never load cdk8s-plus-28's (see hpa.ts).
+  readonly apiObject: ApiObject;
   /** Size of the serialized ConfigMap in bytes (what `last-applied-configuration` would hold). */
   readonly sizeBytes: number;
 

@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Percent } from '../core/index.js';
 import { requireDnsLabel, requireInteger } from './labels.js';
@@ -44,8 +45,9 @@ const MAX_REPLICAS = 1000;
  * Scaling behaviour keeps the Kubernetes defaults (scale up at once, scale down after a 5-minute window).
  */
 export class WorkloadAutoscaler extends Construct {
+  // Typed as cdk8s' ApiObject so the public declarations never load cdk8s-plus-28's (which fail under exactOptionalPropertyTypes).
   /** The generated API object. */
-  readonly apiObject: k8s.KubeHorizontalPodAutoscalerV2;
+  readonly apiObject: ApiObject;
   readonly minReplicas: number;
   readonly maxReplicas: number;
 

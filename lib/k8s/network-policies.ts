@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Dependency, PodPeer } from '../core/index.js';
 import { NAMESPACE_NAME_LABEL, requireDnsLabel, requireInteger, WORKLOAD_NAME_LABEL } from './labels.js';
@@ -48,9 +49,10 @@ export interface WorkloadNetworkPoliciesProps {
  * elements would mean "any pod in that namespace OR those pods in our own namespace".
  */
 export class WorkloadNetworkPolicies extends Construct {
-  readonly defaultDeny: k8s.KubeNetworkPolicy;
-  readonly allowIngress: k8s.KubeNetworkPolicy;
-  readonly allowEgress: k8s.KubeNetworkPolicy;
+  // ApiObjects, not k8s.KubeNetworkPolicy: the public declarations never load cdk8s-plus-28's (see hpa.ts).
+  readonly defaultDeny: ApiObject;
+  readonly allowIngress: ApiObject;
+  readonly allowEgress: ApiObject;
   /** The container port Prometheus is admitted on. */
   readonly metricsPort: number;
 

@@ -1,6 +1,7 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import type { Construct } from 'constructs';
+import { Construct } from 'constructs';
 import type { PlatformConfig, ServiceStack } from '../core/index.js';
+import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
 import type { RuleGroup } from '../render/prometheus/rule-types.js';
 import { DashboardConfigMap } from './dashboard-config-map.js';
 import { WorkloadAutoscaler } from './hpa.js';
@@ -16,26 +17,41 @@ export interface Manifest {
   readonly object: Record<string, unknown>;
 }
 
-/** Properties of a {@link ServiceChart}. */
-export interface ServiceChartProps {
+/** Properties of a {@link ServiceObservability} construct. */
+export interface ServiceObservabilityProps {
   /** The service, its alerts and its dashboards. */
   readonly stack: ServiceStack;
   /** Cluster-wide facts: Prometheus, Grafana, ingress controller, DNS and their labels. */
   readonly platform: PlatformConfig;
-  /** The service's rule groups, exactly as in its plain rule file. */
+  /**
+   * The service's rule groups, exactly as in its plain rule file.
+   * @default ruleGroupsFor(stack, platform)
+   */
+  readonly ruleGroups?: readonly RuleGroup[];
+}
+
+/** Properties of a {@link ServiceChart}. */
+export interface ServiceChartProps extends ServiceObservabilityProps {
   readonly ruleGroups: readonly RuleGroup[];
 }
 
 /**
- * All Kubernetes objects of one service: per workload an HPA (when it autoscales), NetworkPolicies and a
- * ServiceMonitor; one PrometheusRule; one ConfigMap per dashboard. Every object has an explicit name,
- * so no cdk8s hash suffix can appear (an object without one is an error, not a generated name).
+ * All Kubernetes objects of one service, as a construct to place in any chart (a cdk8s user's own
+ * `Chart` included): per workload an HPA (when it autoscales), NetworkPolicies and a ServiceMonitor;
+ * one PrometheusRule; one ConfigMap per dashboard. Every object has an explicit name.
+ *
+ *   const chart = new Chart(app, 'platform');
+ *   new ServiceObservability(chart, 'payments-api', { stack: paymentsApi, platform });
+ *
+ * The stack should be free of validation issues (`stack.service.issues`); synth refuses to write
+ * otherwise, while this construct renders whatever it is given.
  */
-export class ServiceChart extends Chart {
-  constructor(scope: Construct, id: string, props: ServiceChartProps) {
+export class ServiceObservability extends Construct {
+  constructor(scope: Construct, id: string, props: ServiceObservabilityProps) {
     super(scope, id);
     const { stack, platform } = props;
     const { service } = stack;
+    const ruleGroups = props.ruleGroups ?? ruleGroupsFor(stack, platform);
 
     for (const workload of service.workloads) {
       const labels = ownershipLabels(service.name, workload.name);
@@ -77,7 +93,7 @@ export class ServiceChart extends Chart {
       name: service.name,
       namespace: service.namespace,
       labels: platform.prometheusSelectorLabels,
-      groups: props.ruleGroups,
+      groups: ruleGroups,
     });
 
     // Indexed ids, so two dashboards sharing a uid reach the duplicate-file check below with a clear message.
@@ -92,13 +108,26 @@ export class ServiceChart extends Chart {
       });
     });
 
-    // Cross-object check, reported with every other validation error when the chart is rendered.
-    this.node.addValidation({ validate: () => duplicateFiles(this.allApiObjects().map((o) => manifestFile(o.kind, o.name))) });
+    // Cross-object check, reported with every other validation error when the chart is rendered
+    // (by the chart itself when it is a ServiceChart, so the message names the service's path).
+    if (!(scope instanceof ServiceChart)) addDuplicateFileValidation(this);
+  }
+}
+
+/**
+ * A chart holding one {@link ServiceObservability}: what synth renders to `dist/<service>/k8s/`. It
+ * refuses cdk8s' generated names, so no hash suffix can appear (an object without a name is an error).
+ */
+export class ServiceChart extends Chart {
+  constructor(scope: Construct, id: string, props: ServiceChartProps) {
+    super(scope, id);
+    new ServiceObservability(this, 'objects', props);
+    addDuplicateFileValidation(this);
   }
 
   /** All API objects of the chart, however deeply nested in constructs (`apiObjects` lists direct children only). */
   allApiObjects(): ApiObject[] {
-    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
+    return allApiObjects(this);
   }
 
   /** Refuses cdk8s' generated `<path>-<hash>` names: every object must be named on purpose. */
@@ -124,6 +153,14 @@ export function kubernetesManifests(input: ServiceChartProps): Manifest[] {
 /** `<kind-lowercase>-<metadata.name>.yaml`. */
 export function manifestFile(kind: string, name: string): string {
   return `${kind.toLowerCase()}-${name}.yaml`;
+}
+
+function addDuplicateFileValidation(scope: Construct): void {
+  scope.node.addValidation({ validate: () => duplicateFiles(allApiObjects(scope).map((o) => manifestFile(o.kind, o.name))) });
+}
+
+function allApiObjects(scope: Construct): ApiObject[] {
+  return scope.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
 }
 
 function sortKeys(value: unknown): unknown {

@@ -6,6 +6,8 @@ import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
 import { alertmanagerConfig } from '../render/alertmanager/config.js';
 import { toYaml } from '../render/yaml.js';
+import type { Provenance } from '../core/provenance.js';
+import { projectProvenance } from './project-provenance.js';
 import { serviceArtifacts } from './service-artifacts.js';
 
 export interface Synthesis {
@@ -20,14 +22,14 @@ export interface Synthesis {
 }
 
 /** Renders all services and runs the checks that span services (names other repos rely on). */
-export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig): Synthesis {
+export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig, provenance: Provenance = projectProvenance()): Synthesis {
   const files = new Map<string, string>();
   const issues: ValidationIssue[] = [];
   const rendered: RenderedService[] = [];
   const ruleFiles: RuleFile[] = [];
   for (const stack of stacks) {
     try {
-      const artifacts = serviceArtifacts(stack, platform);
+      const artifacts = serviceArtifacts(stack, platform, provenance);
       artifacts.files.forEach((content, path) => files.set(path, content));
       issues.push(...artifacts.issues);
       if (artifacts.rendered) rendered.push(artifacts.rendered);

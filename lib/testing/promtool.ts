@@ -31,7 +31,7 @@ export interface PromtoolOptions {
 }
 
 export const PROMTOOL_INSTALL_HINT =
-  'install it with `sudo apt-get install -y --no-install-recommends prometheus` (Debian/Ubuntu; or run `bash scripts/ensure-promtool.sh`), ' +
+  'install it with `sudo apt-get install -y --no-install-recommends prometheus` (Debian/Ubuntu), ' +
   'or download promtool from https://prometheus.io/download/ and put it on PATH (or set PROMTOOL=/path/to/promtool)';
 
 export class PromtoolNotFoundError extends Error {

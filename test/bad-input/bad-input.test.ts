@@ -8,6 +8,9 @@ import { entries, snapshotDir } from '../support/dist-dir.js';
 import { CASES } from './cases.js';
 import { catalogStack, shopStack } from './fixture.js';
 
+// DEFAULT_PLATFORM's placeholder URLs are refused by synth unless allowed.
+const PLATFORM = { ...DEFAULT_PLATFORM, allowPlaceholders: true };
+
 /**
  * One good fixture, one field broken per case: synth must exit 1, print exactly the expected report
  * (service, field, value, what is allowed) and leave dist/ (filled by a good run first) byte for byte
@@ -22,7 +25,7 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'bad-input-'));
   dist = join(work, 'dist');
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  expect(await runSynth([shopStack(), catalogStack()], DEFAULT_PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(0);
+  expect(await runSynth([shopStack(), catalogStack()], PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(0);
   good = await snapshotDir(dist);
 });
 beforeEach(() => {
@@ -43,7 +46,7 @@ describe('bad input', () => {
 
   for (const { name, stacks, expected } of CASES) {
     it(name, async () => {
-      expect(await runSynth(stacks(), DEFAULT_PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(1);
+      expect(await runSynth(stacks(), PLATFORM, { check: false, outDir: dist, promtool: 'required' })).toBe(1);
       const lines = typeof expected === 'function' ? expected() : expected;
       expect(errors.join('\n')).toBe([`synth failed; ${dist}/ left unchanged.`, ...lines].join('\n'));
       expect(await snapshotDir(dist)).toEqual(good);

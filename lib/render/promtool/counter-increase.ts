@@ -109,7 +109,7 @@ export const counterIncreaseScenarios: ScenarioBuilder<'counterIncrease'> = (sig
   ];
 };
 
-interface IncreaseLayout {
+export interface IncreaseLayout {
   /** Labels of the breaching group and, when a `by` label allows another value, of a second group. */
   readonly groups: readonly [Labels, Labels?];
   /** Adds the labels of each instance of a group (one or two). */
@@ -118,7 +118,7 @@ interface IncreaseLayout {
   readonly other?: Labels;
 }
 
-function increaseLayout(signal: CounterIncreaseSignal, ctx: ScenarioContext): IncreaseLayout {
+export function increaseLayout(signal: CounterIncreaseSignal, ctx: ScenarioContext): IncreaseLayout {
   const { series, by } = signal;
   const base = requireLabelsSelectedBy(ctx.alert.name, series);
   const workloads = ctx.stack.service.workloads;

@@ -151,7 +151,7 @@ export const counterRatioScenarios: ScenarioBuilder<'counterRatio'> = (signal, c
 
 const percent = (value: number): string => `${Number((value * 100).toPrecision(4))}%`;
 
-interface RatioSeries {
+export interface RatioSeries {
   /** Labels of the numerator's series. */
   readonly numerator: Labels;
   /** Labels of the denominator's series that the numerator does not select. */

@@ -98,7 +98,7 @@ export function gaugeValues(signal: GaugeThresholdSignal): { breaching: number; 
   return signal.comparator === '>' ? { breaching: t + step, healthy: t - step } : { breaching: t - step, healthy: t + step };
 }
 
-interface GaugeLayout {
+export interface GaugeLayout {
   /** Labels of the breaching group and, when the `by` labels allow another value, of a second, healthy group. */
   readonly groups: readonly [Labels, Labels?];
   /** The label telling the two series of a group apart, with its two values. */
@@ -107,7 +107,7 @@ interface GaugeLayout {
   readonly other?: Labels;
 }
 
-function gaugeLayout(signal: GaugeThresholdSignal, ctx: ScenarioContext): GaugeLayout {
+export function gaugeLayout(signal: GaugeThresholdSignal, ctx: ScenarioContext): GaugeLayout {
   const { series, by } = signal;
   const matchers = series.matchers;
   const base = requireLabelsSelectedBy(ctx.alert.name, series);

@@ -169,9 +169,9 @@ export function sloScenarios(stack: ServiceStack, platform: PlatformConfig, slo:
   return scenarios;
 }
 
-type LeStyle = 'python' | 'go';
+export type LeStyle = 'python' | 'go';
 
-interface TrafficOptions {
+export interface TrafficOptions {
   /** Bad events per interval. */
   readonly bad: number;
   /** All events per interval. */
@@ -182,7 +182,7 @@ interface TrafficOptions {
   readonly style: LeStyle;
 }
 
-type Traffic = (options: TrafficOptions) => InputSeriesModel[];
+export type Traffic = (options: TrafficOptions) => InputSeriesModel[];
 
 function counter(metric: string, labels: Labels, perInterval: number, o: TrafficOptions): InputSeriesModel {
   return o.flat
@@ -191,7 +191,7 @@ function counter(metric: string, labels: Labels, perInterval: number, o: Traffic
 }
 
 /** The SLI's input series, per kind: realistic HTTP series for availability and latency, derived from the selectors for ratio SLIs. */
-function trafficModel(stack: ServiceStack, slo: Slo, where: string): Traffic {
+export function trafficModel(stack: ServiceStack, slo: Slo, where: string): Traffic {
   const { sli } = slo;
   const job = sli.job ?? 'invalid';
   const port = stack.service.workloads.find((w) => w.job === job)?.port ?? 80;
@@ -294,7 +294,7 @@ function regexCandidates(pattern: string): string[] {
 }
 
 /** The emulated recordings of one SLO on a scenario's series (lib/slo/rules.ts, evaluated as Prometheus 2.42 does). */
-class SloEmulation {
+export class SloEmulation {
   private readonly errorsAt = new Map<number, number | undefined>();
   private readonly totalAt = new Map<number, number | undefined>();
   private readonly partial?: ParsedVectorSelector;

@@ -3,6 +3,7 @@ import type { AlertSpec } from '../../core/alert.js';
 import type { PlatformConfig } from '../../core/platform.js';
 import type { ServiceStack } from '../../core/stack.js';
 import { alertExpression, threshold, valueQuery } from '../../promql/signals.js';
+import { defaultProvenance, runbookProvenance, type Provenance } from '../../core/provenance.js';
 import { headingAnchor } from './anchor.js';
 import { sloRunbookSections } from './slo-runbook.js';
 
@@ -11,12 +12,12 @@ import { sloRunbookSections } from './slo-runbook.js';
  * at it), with the threshold, `for` and PromQL taken from the same spec that renders the rule; then the
  * SLOs, each with its burn-rate alerts' sections.
  */
-export function renderRunbook(stack: ServiceStack, platform: PlatformConfig): string {
+export function renderRunbook(stack: ServiceStack, platform: PlatformConfig, provenance: Provenance = defaultProvenance()): string {
   const { service } = stack;
   const lines: string[] = [
     `# ${service.title} runbook`,
     '',
-    `Generated from \`stacks/${service.name}.ts\` by \`npm run synth\`; edit the stack, not this file.`,
+    runbookProvenance(service, provenance),
     '',
     `- Namespace: \`${service.namespace}\` · team: \`${service.team}\``,
     ...service.workloads.map((w) => `- Workload \`${w.name}\` (${w.kind}, job \`${w.job}\`, port ${w.port}, health \`${w.healthPath}\`)`),

@@ -3,11 +3,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PLATFORM, type AlertSpec, type ServiceStack } from '../../../lib/core/index.js';
-import { parseArgs, runSynth, type SynthOptions } from '../../../lib/synth/cli.js';
+import { runSynth, type SynthOptions } from '../../../lib/synth/cli.js';
 import { writeDist } from '../../../lib/synth/write-dist.js';
 import { PROMTOOL_INSTALL_HINT } from '../../../lib/testing/promtool.js';
 import { shopStack } from '../../bad-input/fixture.js';
 import { entries, snapshotDir } from '../../support/dist-dir.js';
+
+// DEFAULT_PLATFORM's placeholder URLs are refused by synth unless allowed.
+const PLATFORM = { ...DEFAULT_PLATFORM, allowPlaceholders: true };
 
 /** Every way synth can fail leaves dist/ byte for byte as it was, exits 1 and says why. */
 let work: string;
@@ -25,7 +28,7 @@ beforeEach(async () => {
   vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
   vi.spyOn(console, 'warn').mockImplementation((m: string) => void warnings.push(m));
   vi.spyOn(console, 'log').mockImplementation(() => undefined);
-  expect(await runSynth([shopStack()], DEFAULT_PLATFORM, options())).toBe(0);
+  expect(await runSynth([shopStack()], PLATFORM, options())).toBe(0);
   before = await snapshotDir(dist);
 });
 afterEach(async () => {
@@ -47,7 +50,7 @@ function withThrowingSignal(stack: ServiceStack, alertName: string): ServiceStac
 
 describe('synth failure paths', () => {
   it('reports a renderer that throws, by artifact, keeps rendering and checking the rest, and writes nothing', async () => {
-    expect(await runSynth([withThrowingSignal(shopStack(), 'ShopHighCPU')], DEFAULT_PLATFORM, options())).toBe(1);
+    expect(await runSynth([withThrowingSignal(shopStack(), 'ShopHighCPU')], PLATFORM, options())).toBe(1);
     expect(errors.join('\n')).toBe([
       `synth failed; ${dist}/ left unchanged.`,
       '4 validation errors:',
@@ -62,7 +65,7 @@ describe('synth failure paths', () => {
 
   it('reports an error escaping synthesis itself and writes nothing', async () => {
     const broken = Object.defineProperty({ ...shopStack() }, 'service', { get: () => { throw new Error('no service today'); } });
-    expect(await runSynth([broken], DEFAULT_PLATFORM, options())).toBe(1);
+    expect(await runSynth([broken], PLATFORM, options())).toBe(1);
     expect(errors.join('\n')).toMatch(new RegExp(`^synth failed; ${dist}/ left unchanged\\.\\nunexpected error: Error: no service today`));
     await expectUntouched();
   });
@@ -73,7 +76,7 @@ describe('synth failure paths', () => {
     await chmod(fake, 0o755);
     vi.stubEnv('PROMTOOL', fake);
     try {
-      expect(await runSynth([shopStack()], DEFAULT_PLATFORM, options())).toBe(1);
+      expect(await runSynth([shopStack()], PLATFORM, options())).toBe(1);
     } finally {
       await rm(fake, { force: true });
     }
@@ -88,7 +91,7 @@ describe('synth failure paths', () => {
 
   it('fails when promtool is required but missing, with the command that installs it', async () => {
     vi.stubEnv('PROMTOOL', '/nonexistent/promtool');
-    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, options())).toBe(1);
+    expect(await runSynth([shopStack()], PLATFORM, options())).toBe(1);
     expect(errors.join('\n')).toBe([
       `synth failed; ${dist}/ left unchanged.`,
       '1 validation error:',
@@ -100,13 +103,13 @@ describe('synth failure paths', () => {
 
   it('writes, logging a clear skip, when promtool is optional (the default) and missing', async () => {
     vi.stubEnv('PROMTOOL', '/nonexistent/promtool');
-    expect(await runSynth([shopStack({ errors: { above: '10%' } })], DEFAULT_PLATFORM, options({ promtool: undefined }))).toBe(0);
+    expect(await runSynth([shopStack({ errors: { above: '10%' } })], PLATFORM, options({ promtool: undefined }))).toBe(0);
     expect(warnings).toEqual([`synth: promtool not found, \`promtool check rules\` skipped; ${PROMTOOL_INSTALL_HINT}`]);
     expect(await snapshotDir(dist)).not.toEqual(before);
   });
 
   it('leaves dist/ as it was and exits 1 when --check finds it stale', async () => {
-    expect(await runSynth([shopStack({ errors: { above: '10%' } })], DEFAULT_PLATFORM, options({ check: true }))).toBe(1);
+    expect(await runSynth([shopStack({ errors: { above: '10%' } })], PLATFORM, options({ check: true }))).toBe(1);
     expect(errors.join('\n')).toContain('changed:    shop-api/prometheus-rules.yaml');
     await expectUntouched();
   });
@@ -114,7 +117,7 @@ describe('synth failure paths', () => {
   it('exits 1 when dist/ cannot be written, leaving no staging directory behind', async () => {
     await writeFile(join(work, 'not-a-directory'), 'x');
     const out = join(work, 'not-a-directory', 'dist');
-    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, options({ outDir: out }))).toBe(1);
+    expect(await runSynth([shopStack()], PLATFORM, options({ outDir: out }))).toBe(1);
     expect(errors.join('\n')).toMatch(new RegExp(`^synth failed while writing; ${out}/ left unchanged\\.\\n`));
     expect(await entries(work)).toEqual(['dist', 'not-a-directory']);
     expect(await snapshotDir(dist)).toEqual(before);
@@ -127,14 +130,5 @@ describe('writeDist', () => {
     // `a` as a file and as a directory: the second write fails half-way through staging.
     await expect(writeDist(new Map([['shop-api/a', 'file'], ['shop-api/a/b', 'file below a file']]), dist)).rejects.toThrowError();
     await expectUntouched();
-  });
-});
-
-describe('parseArgs', () => {
-  it('reads --check, --out and the promtool switches', () => {
-    expect(parseArgs([])).toEqual({ check: false, outDir: 'dist', promtool: 'optional' });
-    expect(parseArgs(['--check', '--out', 'x', '--require-promtool'])).toEqual({ check: true, outDir: 'x', promtool: 'required' });
-    expect(parseArgs(['--no-promtool']).promtool).toBe('off');
-    expect(() => parseArgs(['--force'])).toThrowError("unknown argument '--force'; usage: synth [--check] [--out <dir>] [--require-promtool | --no-promtool]");
   });
 });

@@ -1,10 +1,14 @@
-import { mkdtemp, readFile, readdir, rm, writeFile, mkdir } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PLATFORM } from '../../../lib/core/index.js';
 import { runSynth } from '../../../lib/synth/cli.js';
+import { writeDist } from '../../../lib/synth/write-dist.js';
 import { brokenShopStack, shopStack } from './fixture.js';
+
+// DEFAULT_PLATFORM's placeholder URLs are refused by synth unless allowed.
+const PLATFORM = { ...DEFAULT_PLATFORM, allowPlaceholders: true };
 
 let work: string;
 let errors: string[];
@@ -31,7 +35,7 @@ async function snapshotDir(dir: string): Promise<Record<string, string>> {
 describe('runSynth', () => {
   it('writes the documented layout for a service', async () => {
     const out = join(work, 'dist');
-    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out })).toBe(0);
+    expect(await runSynth([shopStack()], PLATFORM, { check: false, outDir: out })).toBe(0);
     const files = Object.keys(await snapshotDir(out)).sort();
     expect(files).toContain('shop-api/prometheus-rules.yaml');
     expect(files).toContain('shop-api/prometheus-rules.test.yaml');
@@ -44,33 +48,32 @@ describe('runSynth', () => {
 
   it('also writes the PrometheusRule as a Helm chart template when the platform asks for it', async () => {
     const out = join(work, 'dist');
-    expect(await runSynth([shopStack()], { ...DEFAULT_PLATFORM, helmPrometheusRuleTemplate: true }, { check: false, outDir: out })).toBe(0);
+    expect(await runSynth([shopStack()], { ...PLATFORM, helmPrometheusRuleTemplate: true }, { check: false, outDir: out })).toBe(0);
     const files = await snapshotDir(out);
     expect(files['shop-api/helm/templates/prometheusrule.yaml']).toContain('{{ "{{" }} $value | humanizePercentage {{ "}}" }}');
   });
 
   it('removes files a previous run wrote that are no longer produced', async () => {
     const out = join(work, 'dist');
-    await mkdir(join(out, 'old-service'), { recursive: true });
-    await writeFile(join(out, 'old-service', 'RUNBOOK.md'), 'stale');
-    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out });
+    await writeDist(new Map([['old-service/RUNBOOK.md', 'stale']]), out); // listed in the manifest: synth's own
+    await runSynth([shopStack()], PLATFORM, { check: false, outDir: out });
     expect(Object.keys(await snapshotDir(out)).some((f) => f.startsWith('old-service'))).toBe(false);
   });
 
   it('produces the same bytes on every run', async () => {
     const a = join(work, 'a');
     const b = join(work, 'b');
-    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: a });
-    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: b });
+    await runSynth([shopStack()], PLATFORM, { check: false, outDir: a });
+    await runSynth([shopStack()], PLATFORM, { check: false, outDir: b });
     expect(await snapshotDir(a)).toEqual(await snapshotDir(b));
   });
 
   it('on bad input exits 1, reports every error grouped by service, and leaves dist/ byte-for-byte as it was', async () => {
     const out = join(work, 'dist');
-    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out });
+    await runSynth([shopStack()], PLATFORM, { check: false, outDir: out });
     const before = await snapshotDir(out);
 
-    expect(await runSynth([brokenShopStack()], DEFAULT_PLATFORM, { check: false, outDir: out })).toBe(1);
+    expect(await runSynth([brokenShopStack()], PLATFORM, { check: false, outDir: out })).toBe(1);
 
     expect(await snapshotDir(out)).toEqual(before);
     expect(errors.join('\n')).toBe([
@@ -85,18 +88,18 @@ describe('runSynth', () => {
 
   it('rejects an alert name used by two services', async () => {
     const other = shopStack({ name: 'shop-admin' });
-    expect(await runSynth([shopStack(), other], DEFAULT_PLATFORM, { check: false, outDir: join(work, 'dist') })).toBe(1);
+    expect(await runSynth([shopStack(), other], PLATFORM, { check: false, outDir: join(work, 'dist') })).toBe(1);
     expect(errors.join('\n')).toContain(
       "shop-admin:\n    - alert name: 'ShopHighErrorRate' is invalid; allowed: each alert name used once across all services (used by shop-api, shop-admin)");
   });
 
   it('--check passes on a fresh dist/ and fails, naming the file, once it is stale', async () => {
     const out = join(work, 'dist');
-    await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out });
-    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, { check: true, outDir: out })).toBe(0);
+    await runSynth([shopStack()], PLATFORM, { check: false, outDir: out });
+    expect(await runSynth([shopStack()], PLATFORM, { check: true, outDir: out })).toBe(0);
 
-    await runSynth([shopStack({}, '10%')], DEFAULT_PLATFORM, { check: false, outDir: out });
-    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, { check: true, outDir: out })).toBe(1);
+    await runSynth([shopStack({}, '10%')], PLATFORM, { check: false, outDir: out });
+    expect(await runSynth([shopStack()], PLATFORM, { check: true, outDir: out })).toBe(1);
     expect(errors.join('\n')).toContain('changed:    shop-api/prometheus-rules.yaml');
   });
 });

@@ -1,0 +1,49 @@
+import type { Command } from 'commander';
+import { runSynth } from '../../synth/cli.js';
+import { UserError } from '../errors.js';
+import { loadEntry } from '../load-entry.js';
+import { DEFAULT_OUT, findProject } from '../project.js';
+import { selectStacks } from '../select-services.js';
+import { entryOption, onlyOption, progress, promtoolMode, type PromtoolFlags } from './shared.js';
+
+interface SynthFlags extends PromtoolFlags {
+  readonly out?: string;
+  readonly check?: boolean;
+  readonly only?: string[];
+  readonly entry?: string;
+  readonly keepForeign?: boolean;
+  readonly adopt?: boolean;
+}
+
+export function synthCommand(program: Command, exit: (code: number) => void): void {
+  const command = program.command('synth')
+    .description('render every service and write the output folder (or, with --check, report drift)')
+    .option('--out <dir>', `output folder (default: package.json "oac.out", else ${DEFAULT_OUT})`)
+    .option('--check', 'write nothing; exit 1 listing the files when the output folder is stale')
+    .option('--require-promtool', 'fail when promtool is missing instead of skipping `promtool check rules`')
+    .option('--no-promtool', 'never run `promtool check rules`')
+    .option('--keep-foreign', 'keep files in the output folder that synth did not write, instead of stopping')
+    .option('--adopt', 'take every file of an output folder without manifest as synth\'s');
+  onlyOption(command);
+  entryOption(command);
+  command.action(async (flags: SynthFlags) => {
+    const project = findProject();
+    const outDir = flags.out ?? project.config.out ?? DEFAULT_OUT;
+    const mode = promtoolMode(flags);
+    let loaded;
+    try {
+      loaded = await loadEntry(project, flags.entry);
+    } catch (error) {
+      if (error instanceof UserError) throw new UserError(`synth failed; ${outDir}/ left unchanged.\n${error.message}`);
+      throw error;
+    }
+    const stacks = selectStacks(loaded.stacks, flags.only);
+    exit(await runSynth(stacks, loaded.platform, {
+      check: flags.check === true, outDir, promtool: mode, root: project.root, progress,
+      ...(project.config.command !== undefined && { command: project.config.command }),
+      ...(flags.only !== undefined && { only: flags.only }),
+      ...(flags.keepForeign === true && { keepForeign: true }),
+      ...(flags.adopt === true && { adopt: true }),
+    }));
+  });
+}

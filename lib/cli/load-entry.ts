@@ -1,0 +1,71 @@
+import { existsSync } from 'node:fs';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
+import type { PlatformConfig } from '../core/platform.js';
+import type { ServiceStack } from '../core/stack.js';
+import { UsageError, UserError } from './errors.js';
+import { DEFAULT_ENTRY, type Project } from './project.js';
+
+export interface LoadedEntry {
+  /** The entry, relative to the project root (`stacks/index.ts`). */
+  readonly entry: string;
+  readonly stacks: readonly ServiceStack[];
+  readonly platform: PlatformConfig;
+}
+
+/**
+ * Imports the user's entry (`--entry`, else package.json `oac.entry`, else `stacks/index.ts`) through
+ * tsx, so a TypeScript project needs no build step. tsx is registered for the whole process rather than
+ * in a namespace: the entry's `import 'observability-as-code'` must reach the same module instances as
+ * this CLI (the synth code checks `instanceof` on units and constructs).
+ *
+ * A file that is missing is a usage error; an entry (or any module it imports) that fails to load or
+ * throws is a UserError naming the entry and the user's file and line where it failed.
+ */
+export async function loadEntry(project: Project, entryOption: string | undefined): Promise<LoadedEntry> {
+  const given = entryOption ?? project.config.entry ?? DEFAULT_ENTRY;
+  const file = isAbsolute(given) ? given : resolve(entryOption !== undefined ? process.cwd() : project.root, given);
+  const entry = display(project.root, file);
+  if (!existsSync(file)) {
+    const how = entryOption !== undefined ? '--entry' : project.config.entry !== undefined ? 'package.json "oac.entry"' : 'the default entry';
+    throw new UsageError(`entry ${entry} not found (from ${how}); pass --entry <file> or set "oac": { "entry": "<file>" } in package.json`);
+  }
+  register();
+  let module: Record<string, unknown>;
+  try {
+    module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
+  } catch (error) {
+    throw new UserError(`could not load ${entry}: ${describeLoadError(error, project.root)}`);
+  }
+  const problems: string[] = [];
+  const stacks = module['stacks'];
+  const platform = module['platform'];
+  if (!Array.isArray(stacks)) problems.push(`export 'stacks' (an array of ServiceStack) is ${stacks === undefined ? 'missing' : `a ${typeof stacks}`}`);
+  else stacks.forEach((s: unknown, i) => {
+    const service = typeof s === 'object' && s !== null ? (s as { service?: { name?: unknown } }).service : undefined;
+    if (typeof service?.name !== 'string') problems.push(`stacks[${i}] is not a ServiceStack ({ service, alerts, dashboards }): its 'service' has no name`);
+  });
+  if (typeof platform !== 'object' || platform === null) problems.push(`export 'platform' (a PlatformConfig, e.g. { ...DEFAULT_PLATFORM, runbookBaseUrl, grafanaUrl }) is ${platform === undefined ? 'missing' : `a ${typeof platform}`}`);
+  if (problems.length > 0) throw new UserError(`${entry}: ${problems.join('; ')}`);
+  return { entry, stacks: stacks as ServiceStack[], platform: platform as PlatformConfig };
+}
+
+/** The error's first line, and the first frame in the user's own files (not node_modules, not node:). */
+function describeLoadError(error: unknown, root: string): string {
+  if (!(error instanceof Error)) return String(error);
+  const message = error.message.split('\n')[0] ?? '';
+  const frame = (error.stack ?? '').split('\n').slice(1).map((line) => /\(?((?:file:\/\/)?\/[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(line)).find((m) => {
+    if (!m) return false;
+    const path = m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;
+    return !path.includes(`${sep}node_modules${sep}`) && !relative(root, path).startsWith('..');
+  });
+  if (!frame) return `${error.name === 'Error' ? '' : `${error.name}: `}${message}`;
+  const path = frame[1]!.startsWith('file:') ? fileURLToPath(frame[1]!) : frame[1]!;
+  return `${error.name === 'Error' ? '' : `${error.name}: `}${message} (at ${display(root, path)}:${frame[2]})`;
+}
+
+function display(root: string, file: string): string {
+  const path = relative(root, file);
+  return path.startsWith('..') || isAbsolute(path) ? file : path.split(sep).join('/');
+}

@@ -1,0 +1,105 @@
+import { existsSync } from 'node:fs';
+import { lstat, readdir, realpath, stat } from 'node:fs/promises';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { OutputFolderRefused } from './errors.js';
+import { errorCode } from './fs-steps.js';
+import { isWriterEntry } from './names.js';
+
+/**
+ * Which folders synth may write: never the project itself or a folder that contains it, and a non-empty
+ * folder only when synth's manifest says which of its files synth wrote.
+ */
+
+/** The nearest directory holding package.json or .git, from `cwd` upwards; undefined outside any project. */
+export function findProjectRoot(cwd: string): string | undefined {
+  for (let dir = resolve(cwd); ; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) || existsSync(join(dir, '.git'))) return dir;
+    if (dirname(dir) === dir) return undefined;
+  }
+}
+
+/** The real path of `path`, also when its last components do not exist yet. */
+export async function realPathOf(path: string): Promise<string> {
+  const missing: string[] = [];
+  for (let current = resolve(path); ; current = dirname(current)) {
+    try {
+      return join(await realpath(current), ...missing.reverse());
+    } catch (error) {
+      if (errorCode(error) !== 'ENOENT' && errorCode(error) !== 'ENOTDIR') throw error;
+      if (dirname(current) === current) return resolve(path);
+      missing.push(basename(current));
+    }
+  }
+}
+
+/** Refuses (exit 2) an output folder that is the project root, contains it, or is not a directory. */
+export async function refuseUnsafeFolder(outDir: string, name: string, projectRoot: string | undefined): Promise<'missing' | 'directory'> {
+  const real = await realPathOf(outDir);
+  if (projectRoot !== undefined) {
+    const root = await realPathOf(projectRoot);
+    if (real === root || root.startsWith(real.endsWith(sep) ? real : real + sep)) {
+      const what = real === root ? 'is the project root' : `contains the project root ${root}`;
+      throw new OutputFolderRefused(`refusing to write ${name}/: it ${what}, and synth replaces the content of its output folder. `
+        + `Pass an output folder of its own, such as --out dist. Nothing was written.`);
+    }
+  }
+  const found = await stat(outDir).catch((error: unknown) => {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!found) return 'missing';
+  if (!found.isDirectory()) {
+    throw new OutputFolderRefused(`refusing to write ${name}/: it exists and is not a directory. Pass a folder (new, empty, or one synth wrote). Nothing was written.`);
+  }
+  return 'directory';
+}
+
+/** Entries of the folder that are neither synth's manifest nor its transaction folders. */
+export async function userEntries(outDir: string): Promise<string[]> {
+  return (await readdir(outDir)).filter((e) => !isWriterEntry(e)).sort();
+}
+
+export type DiskEntry = 'file' | 'directory' | 'symlink' | 'other';
+
+/** Every entry under the scope (the whole folder, or the subtrees of `only`), writer entries left out. */
+export async function scanScope(outDir: string, scope: readonly string[] | undefined): Promise<Map<string, DiskEntry>> {
+  const found = new Map<string, DiskEntry>();
+  const roots = scope ?? [''];
+  for (const root of roots) {
+    const base = join(outDir, root);
+    if (root !== '') {
+      const top = await statEntry(base);
+      if (!top) continue;
+      found.set(root, top);
+      if (top !== 'directory') continue;
+    }
+    const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
+      if (errorCode(error) === 'ENOENT') return [];
+      throw error;
+    });
+    for (const entry of entries) {
+      const path = relative(outDir, join(entry.parentPath, entry.name)).split(sep).join('/');
+      if (isWriterEntry(path.split('/')[0]!)) continue;
+      found.set(path, entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : entry.isSymbolicLink() ? 'symlink' : 'other');
+    }
+  }
+  return found;
+}
+
+async function statEntry(path: string): Promise<DiskEntry | undefined> {
+  const s = await lstat(path).catch((error: unknown) => {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  });
+  if (!s) return undefined;
+  return s.isFile() ? 'file' : s.isDirectory() ? 'directory' : s.isSymbolicLink() ? 'symlink' : 'other';
+}
+
+/** A relative posix path without `.`/`..`/empty segments, not one of the writer's own names. */
+export function pathProblem(path: string): string | undefined {
+  if (path === '' || path.startsWith('/') || path.includes('\\') || path.includes('\0')) return 'must be a relative posix path';
+  const parts = path.split('/');
+  if (parts.some((p) => p === '' || p === '.' || p === '..')) return 'must not have empty, . or .. segments';
+  if (isWriterEntry(parts[0]!)) return `'${parts[0]}' is reserved for synth's own bookkeeping`;
+  return undefined;
+}
