@@ -17,12 +17,13 @@ export interface CommonAlertOptions {
 /** Resolves and checks the alert name: fixed names are service-prefixed PascalCase (SERVICES.md). */
 export function alertName(service: Service, given: string | undefined, suffix: string): string {
   const name = given ?? `${service.alertPrefix}${suffix}`;
-  const field = `alerts.${name}.name`;
-  const ok = service.issues.check(/^[A-Z][A-Za-z0-9]*$/.test(name), field, name, 'a PascalCase alert name');
-  if (ok) {
+  const field = `alerts.${String(name)}.name`;
+  const ok = service.issues.check(typeof name === 'string' && /^[A-Z][A-Za-z0-9]*$/.test(name), field, name, 'a PascalCase alert name');
+  // A refused alertPrefix is reported once, at the service, not again at every alert.
+  if (ok && !service.issues.issues.some((i) => i.field === 'alertPrefix')) {
     service.issues.check(name.startsWith(service.alertPrefix), field, name, `a name starting with the service prefix '${service.alertPrefix}'`);
   }
-  return name;
+  return typeof name === 'string' ? name : 'Invalid';
 }
 
 /** Builds the spec, merging the pack's generic runbook text with the stack's service-specific text. */
@@ -34,7 +35,8 @@ export function buildAlert(
   return {
     ...parts,
     for: service.issues.duration(`alerts.${parts.name}.for`, options.for),
-    level: options.level,
+    // Checked at run time too: a level from JavaScript (or cast) may be missing or outside the vocabulary.
+    level: service.issues.alertLevel(`alerts.${parts.name}.level`, options.level),
     runbook: { ...parts.runbook, ...options.runbook },
   };
 }

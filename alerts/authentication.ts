@@ -49,8 +49,8 @@ export interface AuthenticationFailuresOptions extends CommonAlertOptions {
  */
 export function authenticationFailuresAlert(service: Service, options: AuthenticationFailuresOptions): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'AuthenticationFailures');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   const threshold = shareThreshold(service, `alerts.${name}.above`, options.above);
   const window = issues.duration(`alerts.${name}.window`, options.window ?? '10m');
   const minEvents = minEventsOption(service, `alerts.${name}.minEvents`, options.minEvents);

@@ -12,8 +12,8 @@ export interface AvailabilityOptions extends CommonAlertOptions {
  * altogether (a deleted Deployment or a broken ServiceMonitor must not look healthy).
  */
 export function availabilityAlerts(service: Service, options: AvailabilityOptions): AlertSpec[] {
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'Down');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   return [buildAlert(service, options, {
     name,
     group: 'availability',

@@ -89,8 +89,8 @@ const THRESHOLD_ALLOWED = "exactly one of 'above' or 'below', a percentage such 
  */
 export function businessRatioAlert(service: Service, options: BusinessRatioAlertOptions): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'BusinessRatio');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   const at = `alerts.${name}`;
   const numerator = ratioSelector(service, `${at}.numerator`, workload.job, options.numerator);
   const denominator = ratioSelector(service, `${at}.denominator`, workload.job, options.denominator);
@@ -107,7 +107,7 @@ export function businessRatioAlert(service: Service, options: BusinessRatioAlert
     signal: { kind: 'counterRatio', numerator, denominator, window, threshold, comparator, ...(minEvents !== undefined && { minEvents }) },
     summary: `${service.title}: ${what} ${direction} ${threshold}`,
     description: `The ${what} of ${service.title} over the last ${window.text} is {{ $value | humanizePercentage }} ` +
-      `(${options.numerator.metric} / ${options.denominator.metric}; threshold: ${direction} ${threshold}).`,
+      `(${numerator.metric} / ${denominator.metric}; threshold: ${direction} ${threshold}).`,
     runbook: genericRunbook({ what, direction, threshold, window: window.text, num, den, ...(minEvents !== undefined && { minEvents }) }),
   });
 }
@@ -122,7 +122,8 @@ export function businessRatioAlerts(service: Service, options: BusinessRatioLeve
     (_level, threshold) => businessRatioAlert(service, { ...ratio, ...threshold }));
 }
 
-function ratioSelector(service: Service, field: string, job: string, counter: RatioCounter): SeriesSelector {
+function ratioSelector(service: Service, field: string, job: string, given: RatioCounter): SeriesSelector {
+  const counter: RatioCounter = service.issues.record(field, given) ? given : { metric: '' };
   const definition = service.metrics.find(counter.metric);
   const isCounter = service.issues.check(definition?.type === 'counter', `${field}.metric`, counter.metric,
     "a counter in the service's metric catalog (declare it in the service's metrics)");

@@ -20,11 +20,12 @@ export interface LowThroughputOptions extends CommonAlertOptions {
 /** A business counter that stalls while the API keeps receiving requests. */
 export function lowThroughputAlert(service: Service, options: LowThroughputOptions): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'LowThroughput');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   const metric = service.metrics.find(options.metric);
   issues.check(metric?.type === 'counter', `alerts.${name}.metric`, options.metric, "a counter in the service's metric catalog");
   const minPerHour = issues.positiveNumber(`alerts.${name}.minPerHour`, options.minPerHour);
+  const what = issues.nonEmpty(`alerts.${name}.what`, options.what);
   return buildAlert(service, options, {
     name,
     group: 'business',
@@ -32,8 +33,8 @@ export function lowThroughputAlert(service: Service, options: LowThroughputOptio
       kind: 'lowThroughput', metric: options.metric, job: workload.job, minPerHour,
       window: issues.duration(`alerts.${name}.window`, options.window ?? '1h'),
     },
-    summary: `${service.title}: fewer than ${minPerHour} ${options.what} per hour`,
-    description: `${service.title} produced {{ printf "%.2f" $value }} ${options.what} per hour while receiving requests (minimum ${minPerHour}/h).`,
+    summary: `${service.title}: fewer than ${minPerHour} ${what} per hour`,
+    description: `${service.title} produced {{ printf "%.2f" $value }} ${what} per hour while receiving requests (minimum ${minPerHour}/h).`,
     runbook: options.runbook,
   });
 }

@@ -23,7 +23,9 @@ export interface ContainerResourcesOptions {
  * Relative to the limit, not the request: the limit is where throttling and OOM kills start.
  */
 export function containerResourcesAlerts(service: Service, options: ContainerResourcesOptions): AlertSpec[] {
-  const workload = service.workload(options.workload);
+  // Reported as the first alert's reference (both alerts share the workload).
+  const owner = options.cpu ? options.cpu.name ?? `${service.alertPrefix}HighCPU` : options.memory?.name ?? `${service.alertPrefix}HighMemory`;
+  const workload = service.workload(options.workload, `alerts.${owner}.workload`);
   const alerts: AlertSpec[] = [];
   if (options.cpu) alerts.push(resourceAlert(service, workload, 'cpu', options.cpu));
   if (options.memory) alerts.push(resourceAlert(service, workload, 'memory', options.memory));

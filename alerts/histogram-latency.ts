@@ -24,11 +24,12 @@ export interface HistogramLatencyOptions extends CommonAlertOptions {
 /** A quantile of any latency histogram above a bucket bound (HTTP requests, LLM calls, ...). */
 export function histogramLatencyAlert(service: Service, options: HistogramLatencyOptions, runbook: RunbookEntry): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'HighLatency');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   const metric = options.metric ?? 'http_request_duration_seconds';
-  const quantile = options.quantile ?? 0.95;
-  issues.check(quantile > 0 && quantile < 1, `alerts.${name}.quantile`, quantile, 'a number strictly between 0 and 1, such as 0.95');
+  const given = options.quantile ?? 0.95;
+  const quantileOk = issues.check(typeof given === 'number' && given > 0 && given < 1, `alerts.${name}.quantile`, given, 'a number strictly between 0 and 1, such as 0.95');
+  const quantile = quantileOk ? given : 0.95;
   const threshold = issues.latency(`alerts.${name}.above`, options.above);
   const definition = service.metrics.find(metric);
   const buckets = definition?.type === 'histogram' ? definition.buckets ?? [] : [];

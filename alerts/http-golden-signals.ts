@@ -31,7 +31,7 @@ export function httpGoldenSignalsAlerts(service: Service, options: HttpGoldenSig
       meaning: `Requests to ${service.title} are slow: the share of slow requests is larger than the quantile allows. Users wait or time out.`,
       why: `The quantile is computed from histogram buckets, so the threshold is a bucket bound and exact; ${options.latency.for} of persistence ignores single slow bursts.`,
       diagnose: [
-        'Find the slow handlers: `histogram_quantile(0.95, sum by (le, handler) (rate(http_request_duration_seconds_bucket{job="' + service.workload(workload).job + '"}[5m])))`',
+        'Find the slow handlers: `histogram_quantile(0.95, sum by (le, handler) (rate(http_request_duration_seconds_bucket{job="' + (service.workloads.find((w) => w.name === workload) ?? service.workloads[0])?.job + '"}[5m])))`',
         `Check CPU and memory of the pods: \`kubectl top pods -n ${service.namespace}\``,
       ],
       act: [`Scale out: \`kubectl scale deployment ${workload} --replicas=<n> -n ${service.namespace}\` (the HPA may take it back later).`],
@@ -43,8 +43,8 @@ export function httpGoldenSignalsAlerts(service: Service, options: HttpGoldenSig
 
 function errorRateAlert(service: Service, workloadName: string, options: ErrorRateOptions): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(workloadName);
   const name = alertName(service, options.name, 'HighErrorRate');
+  const workload = service.workload(workloadName, `alerts.${name}.workload`);
   const threshold = issues.ratioFromPercent(`alerts.${name}.above`, options.above);
   return buildAlert(service, options, {
     name,

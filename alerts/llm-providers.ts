@@ -104,9 +104,9 @@ export interface LlmProviderAlertsOptions {
  * mistakes (bad request, bad key), which its HTTP error rate shows. No calls gives 0/0 = NaN: silent.
  */
 export function llmProviderAlerts(service: Service, options: LlmProviderAlertsOptions): AlertSpec[] {
-  const workload = service.workload(options.workload);
   const title = checkTitle(service, `alerts.${service.alertPrefix}${namePart(options.title)}.title`, options.title);
   const prefix = namePart(title);
+  const workload = service.workload(options.workload, `alerts.${service.alertPrefix}${prefix}.workload`);
   const provider = checkLabelValue(service, `alerts.${service.alertPrefix}${prefix}.provider`, options.provider);
   const alerts: AlertSpec[] = [];
   const calls = [eq('job', workload.job), eq('provider', provider)] as const;

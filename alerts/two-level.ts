@@ -1,4 +1,5 @@
 import type { AlertSpec } from '../lib/core/alert.js';
+import { isRecord } from '../lib/core/fields.js';
 import type { Service } from '../lib/core/service.js';
 import { outputLabels, threshold } from '../lib/promql/signals.js';
 
@@ -29,8 +30,11 @@ export function twoLevelAlerts<T>(
   options: TwoLevelOptions<T>,
   build: (level: 'warning' | 'critical', value: T) => AlertSpec,
 ): AlertSpec[] {
-  const warning = build('warning', options.levels.warning);
-  const critical = build('critical', options.levels.critical);
+  // From JavaScript the levels may be missing: report them, and let the pack report the fields it then misses.
+  const levels: Readonly<Record<string, unknown>> = isRecord(options.levels) ? options.levels : {};
+  if (!service.issues.check(levels.warning !== undefined && levels.critical !== undefined, 'levels', options.levels, 'an object with a warning and a critical threshold')) return [];
+  const warning = build('warning', levels.warning as T);
+  const critical = build('critical', levels.critical as T);
   const w = threshold(warning.signal);
   const c = threshold(critical.signal);
   const ordered = w.comparator === '<' ? w.value > c.value : w.value < c.value;

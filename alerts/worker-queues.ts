@@ -108,12 +108,11 @@ const PACK = 'alerts.workerQueues';
 /** Alerts on RQ worker queues for any service whose catalog holds RQ_EXPORTER_METRICS. */
 export function workerQueuesAlerts(service: Service, options: WorkerQueuesOptions): AlertSpec[] {
   const { issues } = service;
-  const job = issues.nonEmpty(`${PACK}.exporterJob`, options.exporterJob);
-  const queues = options.queues ?? [];
-  if (options.queues !== undefined) {
-    issues.check(queues.length > 0 && queues.every((q) => typeof q === 'string' && q !== ''), `${PACK}.queues`, options.queues,
-      'a non-empty list of non-empty queue names, or leave queues out for every queue');
-  }
+  const job = issues.jobName(`${PACK}.exporterJob`, options.exporterJob);
+  const queuesOk = options.queues === undefined
+    || (Array.isArray(options.queues) && options.queues.length > 0 && options.queues.every((q) => typeof q === 'string' && q !== ''));
+  issues.check(queuesOk, `${PACK}.queues`, options.queues, 'a non-empty list of non-empty queue names, or leave queues out for every queue');
+  const queues = queuesOk ? options.queues ?? [] : [];
   const rqInfo = options.rqInfo === undefined ? '`rq info -u redis://<redis-host>:6379/0`' : issues.nonEmpty(`${PACK}.rqInfo`, options.rqInfo);
   const ctx: PackContext = { service, job, queues, rqInfo };
   const alerts: AlertSpec[] = [];
@@ -187,8 +186,8 @@ function exporterDownAlert(ctx: PackContext, options: CommonAlertOptions): Alert
 
 function workerDownAlert(ctx: PackContext, options: WorkerDownOptions): AlertSpec {
   const { service } = ctx;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, 'WorkerDown');
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   return buildAlert(service, options, {
     name,
     group: 'queues',

@@ -1,41 +1,134 @@
-import { DEFAULT_PLATFORM, type ServiceStack } from '../lib/core/index.js';
-import { synthesize } from '../lib/synth/synthesize.js';
-import { benchStack } from './fixture-stack.js';
+import { spawn } from 'node:child_process';
+import { rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
 /**
- * Synth cost per service as the platform grows, reported as ratios against a baseline measured in the
- * same run (one service), so the numbers compare across machines: 1.0 means linear scaling.
- * Heap is what a run retains after a forced GC. Usage: npm run bench [-- <largest service count>] (default 1000)
+ * `npm run bench [-- --services 100,1000,10000] [--json bench.json]`: synth of N Harvey-like services
+ * (bench/harvey-like-stack.ts) next to what the same output costs at least (the serialisation floor) and
+ * what one plain cdk8s App takes for the Kubernetes objects alone, plus the drift check, a re-synth after
+ * one changed service, and promtool test time per service. Every step runs in its own child process
+ * (bench/measure.ts), so peak RSS is that step's alone. Compare ratios within one run: absolute times
+ * depend on the machine and on what else runs on it.
  */
-const largest = Number(process.argv[2] ?? 1000);
-const sizes = [1, 10, 100, largest].filter((n, i, all) => n <= largest && all.indexOf(n) === i);
+const { values } = parseArgs({
+  options: {
+    services: { type: 'string', default: '100,1000,10000' },
+    json: { type: 'string' },
+    'cdk8s-max': { type: 'string', default: '3000' },
+    'incremental-max': { type: 'string', default: '1000' },
+    'promtool-sample': { type: 'string', default: '4' },
+  },
+});
+const sizes = values.services.split(',').map((s) => Number(s.trim()));
+if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--services: '${values.services}' is not a list of positive integers such as 100,1000`);
+const cdk8sMax = Number(values['cdk8s-max']);
+const incrementalMax = Number(values['incremental-max']);
+const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
 
-function measure(count: number): { msPerService: number; heapMbPerService: number } {
-  if (!globalThis.gc) throw new Error('run with node --expose-gc (npm run bench does)');
-  const runs = count <= 10 ? 7 : 3;
-  const times: number[] = [];
-  let heap = 0;
-  for (let r = 0; r < runs; r++) {
-    globalThis.gc?.();
-    const before = process.memoryUsage().heapUsed;
-    const start = performance.now();
-    const stacks: ServiceStack[] = Array.from({ length: count }, (_, i) => benchStack(i));
-    const { files, issues } = synthesize(stacks, DEFAULT_PLATFORM);
-    times.push(performance.now() - start);
-    globalThis.gc?.(); // what the run retains (model + rendered files), not garbage awaiting collection
-    heap = Math.max(heap, process.memoryUsage().heapUsed - before);
-    if (files.size === 0) throw new Error('bench produced no files');
-    if (issues.length) throw new Error(`bench stacks are invalid: ${JSON.stringify(issues[0])}`);
+interface StepResult { wallMs: number; cpuMs: number; peakRssMiB: number; files?: number; bytes?: number; msPerService?: number; cachedMsPerService?: number; error?: string }
+
+function measure(step: string, services: number, outDir: string, extra?: string): Promise<StepResult> {
+  return new Promise((resolve) => {
+    // Caches of this N only: the first synth starts cold, the later steps find what it rendered and checked.
+    const env = { ...process.env, OAC_SYNTH_CACHE: `${outDir}-synth-cache`, OAC_PROMTOOL_CACHE: `${outDir}-promtool-cache` };
+    const child = spawn(process.execPath, ['--import', 'tsx', measureScript, step, String(services), outDir, ...(extra ? [extra] : [])], { stdio: ['ignore', 'pipe', 'pipe'], env });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d) => { stdout += d; });
+    child.stderr.on('data', (d) => { stderr += d; });
+    child.on('close', (code, signal) => {
+      const line = stdout.trim().split('\n').pop() ?? '';
+      if (code === 0 && line.startsWith('{')) {
+        resolve(JSON.parse(line) as StepResult);
+        return;
+      }
+      const why = signal ? `killed by ${signal}` : `exit ${code}`;
+      const tail = stderr.trim().split('\n').slice(-3).join(' | ');
+      resolve({ wallMs: NaN, cpuMs: NaN, peakRssMiB: NaN, error: `${step} ${services}: ${why}: ${tail}` });
+    });
+  });
+}
+
+interface Row {
+  services: number;
+  synthMs: number;
+  synthCpuMs: number;
+  floorMs: number;
+  cdk8sOneAppMs: number | null;
+  peakRssMiB: number;
+  files: number;
+  bytesPerService: number;
+  checkMs: number | null;
+  oneChangeSynthMs: number | null;
+  oneChangeCheckMs: number | null;
+  promtoolTestMsPerService: number | null;
+  promtoolCachedMsPerService: number | null;
+  errors: string[];
+}
+
+const rows: Row[] = [];
+let promtoolMsPerService: number | null = null;
+let promtoolCachedMsPerService: number | null = null;
+for (const services of sizes) {
+  const outDir = join(tmpdir(), `oac-bench-${process.pid}-${services}`);
+  const clean = () => Promise.all(['', '-synth-cache', '-promtool-cache'].map((suffix) => rm(`${outDir}${suffix}`, { recursive: true, force: true })));
+  await clean();
+  const errors: string[] = [];
+  const step = async (name: string, extra?: string): Promise<StepResult> => {
+    const result = await measure(name, services, outDir, extra);
+    if (result.error) errors.push(result.error);
+    process.stderr.write(`bench: ${services} services, ${name}: ${result.error ?? `${(result.wallMs / 1000).toFixed(1)} s, ${result.peakRssMiB.toFixed(0)} MiB`}\n`);
+    return result;
+  };
+  const synth = await step('synth');
+  const floor = synth.error ? undefined : await step('floor');
+  const cdk8s = !synth.error && services <= cdk8sMax ? await step('cdk8s') : undefined;
+  const check = !synth.error && services <= incrementalMax ? await step('check') : undefined;
+  const oneChange = check ? await step('one-change') : undefined;
+  const oneChangeCheck = oneChange && !oneChange.error ? await step('one-change-check') : undefined;
+  if (promtoolMsPerService === null && !synth.error) {
+    const promtool = await step('promtool', values['promtool-sample']);
+    if (!promtool.error) {
+      promtoolMsPerService = promtool.msPerService ?? null;
+      promtoolCachedMsPerService = promtool.cachedMsPerService ?? null;
+    }
   }
-  const median = times.sort((a, b) => a - b)[Math.floor(times.length / 2)]!;
-  return { msPerService: median / count, heapMbPerService: heap / count / 2 ** 20 };
+  await clean();
+  const ok = (r?: StepResult): number | null => (r && !r.error ? r.wallMs : null);
+  rows.push({
+    services,
+    synthMs: synth.wallMs,
+    synthCpuMs: synth.cpuMs,
+    floorMs: ok(floor) ?? NaN,
+    cdk8sOneAppMs: ok(cdk8s),
+    peakRssMiB: synth.peakRssMiB,
+    files: synth.files ?? NaN,
+    bytesPerService: (synth.bytes ?? NaN) / services,
+    checkMs: ok(check),
+    oneChangeSynthMs: ok(oneChange),
+    oneChangeCheckMs: ok(oneChangeCheck),
+    promtoolTestMsPerService: promtoolMsPerService,
+    promtoolCachedMsPerService: promtoolCachedMsPerService,
+    errors,
+  });
 }
 
-measure(3); // warm-up: JIT and module caches, not measured
-const baseline = measure(1);
-console.log(`baseline (1 service): ${baseline.msPerService.toFixed(1)} ms, ${baseline.heapMbPerService.toFixed(2)} MiB heap`);
-console.log('services | time/service vs baseline | heap/service vs baseline');
-for (const n of sizes) {
-  const m = measure(n);
-  console.log(`${String(n).padStart(8)} | ${(m.msPerService / baseline.msPerService).toFixed(2).padStart(24)} | ${(m.heapMbPerService / Math.max(baseline.heapMbPerService, 1e-9)).toFixed(2).padStart(24)}`);
+const s = (ms: number | null): string => (ms === null || Number.isNaN(ms) ? '-' : (ms / 1000).toFixed(1));
+const x = (a: number | null, b: number | null): string => (a === null || b === null || Number.isNaN(a) || Number.isNaN(b) ? '-' : `${(a / b).toFixed(2)}x`);
+const header = ['services', 'synth s', 'cpu s', 'floor s', 'synth/floor', 'cdk8s 1-App s', 'cdk8s/synth', 'peak RSS MiB', 'files', 'KB/service', '--check s', '1-change synth s', '1-change --check s', 'promtool s/service', 'cached promtool s/service'];
+const table = rows.map((r) => [
+  String(r.services), s(r.synthMs), s(r.synthCpuMs), s(r.floorMs), x(r.synthMs, r.floorMs), s(r.cdk8sOneAppMs), x(r.cdk8sOneAppMs, r.synthMs),
+  Number.isNaN(r.peakRssMiB) ? '-' : r.peakRssMiB.toFixed(0), String(r.files), Number.isNaN(r.bytesPerService) ? '-' : (r.bytesPerService / 1000).toFixed(0),
+  s(r.checkMs), s(r.oneChangeSynthMs), s(r.oneChangeCheckMs), s(r.promtoolTestMsPerService), r.promtoolCachedMsPerService === null ? '-' : (r.promtoolCachedMsPerService / 1000).toFixed(3),
+]);
+const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
+console.log([line(header), line(header.map(() => '---')), ...table.map(line)].join('\n'));
+const base = rows.find((r) => r.services === 1000);
+for (const r of rows) {
+  if (base && r.services > 1000) console.log(`${r.services} services take ${x(r.synthMs, base.synthMs)} the 1000-service synth time`);
+  for (const e of r.errors) console.log(`error: ${e}`);
 }
+if (values.json) await writeFile(values.json, `${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows }, null, 2)}\n`);

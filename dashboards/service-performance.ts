@@ -82,7 +82,7 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
   const { service, workload, alerts } = options;
   const issues = new IssueCollector(service.name);
   const at = dashboardField(options.title);
-  issues.check(service.workloads.some((w) => w.name === workload.name), `${at}.workload`, workload.name,
+  issues.check(service.workloads.length === 0 || service.workloads.some((w) => w.name === workload.name), `${at}.workload`, workload.name,
     `one of the service's workloads: ${service.workloads.map((w) => `'${w.name}'`).join(', ')}`);
 
   const systemMetrics = options.system ?? 'kubernetes';

@@ -85,9 +85,9 @@ export interface ChromaDbAlertsOptions {
  * 0/0 = NaN and stays silent.
  */
 export function chromadbAlerts(service: Service, options: ChromaDbAlertsOptions): AlertSpec[] {
-  const workload = service.workload(options.workload);
   const title = checkTitle(service, `alerts.${service.alertPrefix}${namePart(options.title ?? 'ChromaDB')}.title`, options.title ?? 'ChromaDB');
   const part = namePart(title);
+  const workload = service.workload(options.workload, `alerts.${service.alertPrefix}${part}.workload`);
   const job = workload.job;
   const alerts: AlertSpec[] = [];
 

@@ -1,9 +1,10 @@
 import type { AlertSpec } from '../../lib/core/alert.js';
 import type { MetricDefinition, MetricSource } from '../../lib/core/metric-catalog.js';
+import { isRecord } from '../../lib/core/fields.js';
 import type { Service } from '../../lib/core/service.js';
 import { eq } from '../../lib/promql/selector.js';
 import { alertName, buildAlert, type CommonAlertOptions } from '../alert-options.js';
-import { checkLabelValue, checkTitle, namePart, requireMetric, series } from '../pack-support.js';
+import { checkTitle, namePart, requireMetric, series } from '../pack-support.js';
 import { twoLevelAlerts, type TwoLevel } from '../two-level.js';
 
 /**
@@ -134,15 +135,16 @@ export interface MongoDbAlertsOptions {
 export function mongodbAlerts(service: Service, options: MongoDbAlertsOptions): AlertSpec[] {
   const title = checkTitle(service, `alerts.${service.alertPrefix}${namePart(options.title ?? 'MongoDB')}.title`, options.title ?? 'MongoDB');
   const part = namePart(title);
-  const job = checkLabelValue(service, `alerts.${service.alertPrefix}${part}.job`, options.job);
+  const job = service.issues.jobName(`alerts.${service.alertPrefix}${part}.job`, options.job);
   const alerts: AlertSpec[] = [];
   if (options.down) alerts.push(downAlert(service, options.down, title, part, job));
   if (options.exporterDown) alerts.push(exporterDownAlert(service, options.exporterDown, title, part, job));
   const connections = options.connections;
-  if (connections && 'levels' in connections) {
+  if (isRecord(connections) && 'levels' in connections) {
     alerts.push(...twoLevelAlerts(service, { levels: connections.levels }, (level, o) =>
       connectionsAlert(service, o, title, job, `${part}Connections${level === 'warning' ? 'Warning' : 'Critical'}`)));
-  } else if (connections) {
+  } else if (connections !== undefined && service.issues.record(`alerts.${service.alertPrefix}${part}.connections`, connections, false,
+    'one connections threshold { above, for, level } or { levels: { warning, critical } }')) {
     alerts.push(connectionsAlert(service, connections, title, job, `${part}TooManyConnections`));
   }
   if (options.poolExhausted) alerts.push(poolExhaustedAlert(service, options.poolExhausted, title, part));
@@ -230,8 +232,8 @@ function connectionsAlert(service: Service, options: MongoDbConnectionsLevel, ti
 
 function poolExhaustedAlert(service: Service, options: MongoDbPoolOptions, title: string, part: string): AlertSpec {
   const { issues } = service;
-  const workload = service.workload(options.workload);
   const name = alertName(service, options.name, `${part}PoolExhausted`);
+  const workload = service.workload(options.workload, `alerts.${name}.workload`);
   requireMetric(service, `alerts.${name}.metric`, 'mongodb_pool_pending_checkouts', 'gauge', METRIC_HINT);
   const raw = options.above ?? 0;
   const ok = typeof raw === 'number' && Number.isFinite(raw) && raw >= 0;

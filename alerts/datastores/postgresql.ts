@@ -72,7 +72,7 @@ const MAX_CONNECTIONS = 262_143; // PostgreSQL's own upper bound of max_connecti
 /** PostgreSQL availability and saturation for any service whose catalog holds POSTGRES_EXPORTER_METRICS. */
 export function postgresqlAlerts(service: Service, options: PostgresqlAlertsOptions): AlertSpec[] {
   const { issues } = service;
-  const job = issues.nonEmpty(`${PACK}.exporterJob`, options.exporterJob);
+  const job = issues.jobName(`${PACK}.exporterJob`, options.exporterJob);
   if (options.database !== undefined) issues.nonEmpty(`${PACK}.database`, options.database);
   const database: LabelMatcher[] = options.database ? [eq('datname', options.database)] : [];
   const where = options.database ? `database ${options.database}` : 'all databases';

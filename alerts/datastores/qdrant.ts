@@ -4,7 +4,7 @@ import type { Service } from '../../lib/core/service.js';
 import type { DurationText, PercentText } from '../../lib/core/units.js';
 import { eq, re } from '../../lib/promql/selector.js';
 import { alertName, buildAlert, type CommonAlertOptions } from '../alert-options.js';
-import { checkLabelValue, checkTitle, namePart, requireMetric, series, shareThreshold } from '../pack-support.js';
+import { checkTitle, namePart, requireMetric, series, shareThreshold } from '../pack-support.js';
 
 /** Scraped from Qdrant itself, not the service's code; see the note on EXPORTER in redis.ts. */
 const QDRANT: MetricSource = 'prometheus';
@@ -68,7 +68,7 @@ export function qdrantAlerts(service: Service, options: QdrantAlertsOptions): Al
   const { issues } = service;
   const title = checkTitle(service, `alerts.${service.alertPrefix}${namePart(options.title ?? 'Qdrant')}.title`, options.title ?? 'Qdrant');
   const part = namePart(title);
-  const job = checkLabelValue(service, `alerts.${service.alertPrefix}${part}.job`, options.job);
+  const job = service.issues.jobName(`alerts.${service.alertPrefix}${part}.job`, options.job);
   const byJob = eq('job', job);
   const metricHint = 'add QDRANT_METRICS to the service\'s metrics';
   const alerts: AlertSpec[] = [];

@@ -4,7 +4,7 @@ import type { Service } from '../../lib/core/service.js';
 import { roundFloat, type DurationText, type MemoryText, type PercentText } from '../../lib/core/units.js';
 import { eq } from '../../lib/promql/selector.js';
 import { alertName, buildAlert, type CommonAlertOptions } from '../alert-options.js';
-import { checkLabelValue, checkTitle, eventCount, namePart, requireMetric, series, shareThreshold } from '../pack-support.js';
+import { checkTitle, eventCount, namePart, requireMetric, series, shareThreshold } from '../pack-support.js';
 
 /**
  * `MetricSource` has no value for third-party exporters yet; `prometheus` marks these series as scraped
@@ -84,7 +84,7 @@ export function redisAlerts(service: Service, options: RedisAlertsOptions): Aler
   const { issues } = service;
   const title = checkTitle(service, `alerts.${service.alertPrefix}${namePart(options.title ?? 'Redis')}.title`, options.title ?? 'Redis');
   const part = namePart(title);
-  const job = checkLabelValue(service, `alerts.${service.alertPrefix}${part}.job`, options.job);
+  const job = service.issues.jobName(`alerts.${service.alertPrefix}${part}.job`, options.job);
   const byJob = eq('job', job);
   const alerts: AlertSpec[] = [];
   const metricHint = 'add REDIS_METRICS to the service\'s metrics';

@@ -1,5 +1,5 @@
 import type { ValidationIssue } from '../core/issues.js';
-import { checkRules, PROMTOOL_INSTALL_HINT, PromtoolNotFoundError, type PromtoolOptions } from '../testing/promtool.js';
+import { checkRulesAll, PROMTOOL_INSTALL_HINT, PromtoolNotFoundError, type PromtoolPoolOptions } from '../testing/promtool.js';
 
 /**
  * `promtool check rules` on every rendered rule file, before anything is written: it knows what the
@@ -25,19 +25,18 @@ export interface PromtoolCheckResult {
   readonly skipped?: string;
 }
 
-/** Runs promtool on the files (a few at a time) and returns its complaints as issues. */
-export async function promtoolRuleIssues(files: readonly RuleFile[], mode: PromtoolMode, options: PromtoolOptions = {}): Promise<PromtoolCheckResult> {
+/** Runs promtool on the files (batched, on every core, cached by content) and returns its complaints as issues, in file order. */
+export async function promtoolRuleIssues(files: readonly RuleFile[], mode: PromtoolMode, options: PromtoolPoolOptions = {}): Promise<PromtoolCheckResult> {
   if (mode === 'off') return { issues: [], skipped: 'promtool check rules is turned off' };
   if (files.length === 0) return { issues: [] };
   const issues: ValidationIssue[] = [];
-  const queue = [...files];
   try {
-    await Promise.all(Array.from({ length: Math.min(4, queue.length) }, async () => {
-      for (let file = queue.shift(); file; file = queue.shift()) {
-        const result = await checkRules({ [file.path]: file.content }, file.path, options);
-        if (!result.ok) issues.push({ service: file.service, field: file.path, value: complaint(result.output), allowed: 'a rule file `promtool check rules` accepts' });
-      }
-    }));
+    // Batched, on every core, and skipped for rule files that already passed with this promtool version.
+    const results = await checkRulesAll(files, options);
+    results.forEach((result, i) => {
+      const file = files[i]!;
+      if (!result.ok) issues.push({ service: file.service, field: file.path, value: complaint(result.output), allowed: 'a rule file `promtool check rules` accepts' });
+    });
   } catch (error) {
     if (!(error instanceof PromtoolNotFoundError)) throw error;
     if (mode === 'optional') return { issues: [], skipped: `promtool not found, \`promtool check rules\` skipped; ${PROMTOOL_INSTALL_HINT}` };
@@ -45,9 +44,6 @@ export async function promtoolRuleIssues(files: readonly RuleFile[], mode: Promt
       issues: [{ service: '<project>', field: 'promtool', value: error.message.split(':')[0], allowed: `promtool on PATH, to run \`promtool check rules\` before writing: ${PROMTOOL_INSTALL_HINT}` }],
     };
   }
-  // Concurrency must not change the order of the report.
-  const order = new Map(files.map((f, i) => [`${f.service}/${f.path}`, i]));
-  issues.sort((a, b) => order.get(`${a.service}/${a.field}`)! - order.get(`${b.service}/${b.field}`)!);
   return { issues };
 }
 

@@ -54,7 +54,10 @@ export async function loadEntry(project: Project, entryOption: string | undefine
 /** The error's first line, and the first frame in the user's own files (not node_modules, not node:). */
 function describeLoadError(error: unknown, root: string): string {
   if (!(error instanceof Error)) return String(error);
-  const message = error.message.split('\n')[0] ?? '';
+  // esbuild's transform errors put the file and line on the second line ("Transform failed with 1 error:\n<file>:1:23: ERROR: ...").
+  const lines = error.message.split('\n').filter((l) => l.trim() !== '');
+  const first = lines[0] ?? '';
+  const message = (first.endsWith(':') && lines[1] !== undefined ? `${first} ${lines[1].trim()}` : first).split(`${root}${sep}`).join('');
   const frame = (error.stack ?? '').split('\n').slice(1).map((line) => /\(?((?:file:\/\/)?\/[^()\s]+?):(\d+):(\d+)\)?\s*$/.exec(line)).find((m) => {
     if (!m) return false;
     const path = m[1]!.startsWith('file:') ? fileURLToPath(m[1]!) : m[1]!;

@@ -4,6 +4,7 @@ import { listCommand } from './commands/list.js';
 import { synthCommand } from './commands/synth.js';
 import { testCommand } from './commands/test.js';
 import { validateCommand } from './commands/validate.js';
+import { verifyMetricsCommand } from './commands/verify-metrics.js';
 import { EXIT, reportInternalError, UsageError, UserError } from './errors.js';
 import { packageVersion } from './package-version.js';
 
@@ -30,6 +31,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
   testCommand(program, exit);
   listCommand(program, exit);
   importCommand(program, exit);
+  verifyMetricsCommand(program, exit);
   // Sub-commands inherit exitOverride only when set on each.
   for (const command of program.commands) {
     command.exitOverride().showHelpAfterError('(run with --help for usage)');

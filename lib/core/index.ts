@@ -9,5 +9,8 @@ export * from './units.js';
 export * from './stack.js';
 export * from './burn-rate-policy.js';
 export * from './slo.js';
+export * from './kubernetes-syntax.js';
+export * from './platform-validation.js';
+export * from './stack-validation.js';
 export * from './platform-placeholders.js';
 export * from './provenance.js';

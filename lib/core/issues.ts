@@ -17,15 +17,26 @@ export function formatIssue(issue: ValidationIssue): string {
   return `${issue.service}: ${issue.field}: ${formatValue(issue.value)} is invalid; allowed: ${issue.allowed}`;
 }
 
-function formatValue(value: unknown): string {
-  if (typeof value === 'string') return `'${value}'`;
+/**
+ * The value as the user wrote it. JSON would print `NaN` and `Infinity` as `null`, so non-finite numbers
+ * (also inside objects and lists) are written as JavaScript writes them.
+ */
+export function formatValue(value: unknown): string {
+  // Control characters escaped (`\n`), so one issue stays one line.
+  if (typeof value === 'string') return `'${value.replace(/[\u0000-\u001f\u007f]/g, (c) => JSON.stringify(c).slice(1, -1))}'`;
   if (value === undefined) return '(missing)';
+  if (typeof value === 'number' || typeof value === 'bigint') return String(value);
+  if (typeof value === 'function' || typeof value === 'symbol') return `(${typeof value})`;
   try {
-    return JSON.stringify(value) ?? String(value);
+    const marked = JSON.stringify(value, (_key, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? `${NON_FINITE}${v}${NON_FINITE}` : v));
+    return marked === undefined ? String(value) : marked.replace(NON_FINITE_JSON, '$1');
   } catch {
     return String(value);
   }
 }
+
+const NON_FINITE = '\u0000';
+const NON_FINITE_JSON = /"\\u0000(-?Infinity|NaN)\\u0000"/g;
 
 /** Thrown once, at the end, when any issue was collected. Issues are grouped by service in the message. */
 export class ModelValidationError extends Error {

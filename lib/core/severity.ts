@@ -22,3 +22,16 @@ export const P2_CRITICAL: AlertLevel = { severity: 'critical', sev: 'P2' };
 export const P2_WARNING: AlertLevel = { severity: 'warning', sev: 'P2' };
 export const P3: AlertLevel = { severity: 'warning', sev: 'P3' };
 export const P4: AlertLevel = { severity: 'info', sev: 'P4' };
+
+export const SEVERITIES: readonly Severity[] = ['critical', 'warning', 'info'];
+export const RUNBOOK_LEVELS: readonly RunbookLevel[] = ['SEV-1', 'SEV-2', 'SEV-3', 'SEV-4', 'P1', 'P2', 'P3', 'P4'];
+
+/**
+ * The severities each runbook level may route with: level 1 pages, level 2 pages or opens
+ * a ticket "as stated", level 3 opens a ticket, level 4 is informational. A `SEV-1` sent as `info` would
+ * never page, so such a pair is refused.
+ */
+export const LEVEL_SEVERITIES: Readonly<Record<RunbookLevel, readonly Severity[]>> = {
+  'SEV-1': ['critical'], 'SEV-2': ['critical', 'warning'], 'SEV-3': ['warning'], 'SEV-4': ['info'],
+  P1: ['critical'], P2: ['critical', 'warning'], P3: ['warning'], P4: ['info'],
+};

@@ -1,3 +1,5 @@
+import { isDnsLabel, isDnsSubdomain, isLabelKey, isLabelValue, LABEL_KEY_ALLOWED, LABEL_VALUE_ALLOWED } from '../core/kubernetes-syntax.js';
+
 /**
  * The label every workload's pods and Services carry (Helm's conventional chart sets it from the chart
  * name), so NetworkPolicies and ServiceMonitors can select them without knowing the release name.
@@ -16,20 +18,30 @@ export function ownershipLabels(serviceName: string, workloadName?: string): Rec
   };
 }
 
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^(?=.{1,253}$)[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
-
 /** Throws naming the field unless `value` is a DNS label (the shape of names and namespaces). */
 export function requireDnsLabel(field: string, value: string): void {
-  if (!DNS_LABEL.test(value)) {
+  if (!isDnsLabel(value)) {
     throw new Error(`'${field}' (${JSON.stringify(value)}) must be a lower-case DNS label: a-z, 0-9 and "-", at most 63 characters`);
   }
 }
 
 /** Throws naming the field unless `value` is a DNS subdomain (the shape most object names need). */
 export function requireDnsSubdomain(field: string, value: string): void {
-  if (!DNS_SUBDOMAIN.test(value)) {
+  if (!isDnsSubdomain(value)) {
     throw new Error(`'${field}' (${JSON.stringify(value)}) must be a lower-case DNS subdomain: a-z, 0-9, "-" and ".", at most 253 characters`);
+  }
+}
+
+/**
+ * Throws naming the field unless `labels` is a non-empty set of valid Kubernetes label keys and values.
+ * The model reports these as field issues first (lib/core/fields.ts); this guards direct use of the constructs.
+ */
+export function requireLabels(field: string, labels: Readonly<Record<string, string>>): void {
+  const entries = Object.entries(labels);
+  if (entries.length === 0) throw new Error(`'${field}' is empty: an empty selector selects every pod; say so explicitly ('all-pods')`);
+  for (const [key, value] of entries) {
+    if (!isLabelKey(key)) throw new Error(`'${field}' key ${JSON.stringify(key)} must be ${LABEL_KEY_ALLOWED}`);
+    if (!isLabelValue(value)) throw new Error(`'${field}.${key}' (${JSON.stringify(value)}) must be ${LABEL_VALUE_ALLOWED}`);
   }
 }
 

@@ -2,7 +2,7 @@ import { Construct } from 'constructs';
 import type { ApiObject } from 'cdk8s';
 import { k8s } from 'cdk8s-plus-28';
 import type { Dependency, PodPeer } from '../core/index.js';
-import { NAMESPACE_NAME_LABEL, requireDnsLabel, requireInteger, WORKLOAD_NAME_LABEL } from './labels.js';
+import { NAMESPACE_NAME_LABEL, requireDnsLabel, requireInteger, requireLabels, WORKLOAD_NAME_LABEL } from './labels.js';
 
 /** Properties of {@link WorkloadNetworkPolicies}. */
 export interface WorkloadNetworkPoliciesProps {
@@ -100,6 +100,7 @@ export class WorkloadNetworkPolicies extends Construct {
 
 /** Pods in another namespace: namespace AND pod selector in a single peer. */
 function podPeer(peer: PodPeer): k8s.NetworkPolicyPeer {
+  requireDnsLabel('namespace of a peer', peer.namespace);
   return {
     namespaceSelector: { matchLabels: { [NAMESPACE_NAME_LABEL]: peer.namespace } },
     podSelector: { matchLabels: { ...peer.podLabels } },
@@ -113,7 +114,11 @@ function tcp(port: number): k8s.NetworkPolicyPort {
 function dependencyRule(dependency: Dependency): k8s.NetworkPolicyEgressRule {
   requireInteger(`dependencies.${dependency.name}.port`, dependency.port, 1, 65535);
   if (dependency.inCluster) {
-    return { to: [podPeer(dependency.inCluster)], ports: [tcp(dependency.port)] };
+    const { namespace, podLabels } = dependency.inCluster;
+    // `'all-pods'` is the stated choice of an empty pod selector; an empty record would be an accident.
+    if (podLabels !== 'all-pods') requireLabels(`dependencies.${dependency.name}.inCluster.podLabels`, podLabels);
+    requireDnsLabel(`dependencies.${dependency.name}.inCluster.namespace`, namespace);
+    return { to: [podPeer({ namespace, podLabels: podLabels === 'all-pods' ? {} : podLabels })], ports: [tcp(dependency.port)] };
   }
   if (dependency.external) {
     const { cidr, except } = dependency.external;

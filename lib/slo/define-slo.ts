@@ -2,7 +2,7 @@ import { burnRateFactor, SRE_WORKBOOK_TIERS, type BurnRateTier } from '../core/b
 import type { FieldParser } from '../core/fields.js';
 import type { Service } from '../core/service.js';
 import type { RunbookLevel, Severity } from '../core/severity.js';
-import type { Sli, SliSpec, Slo, SloSpec, SloTier } from '../core/slo.js';
+import type { BurnRateOverride, Sli, SliSpec, Slo, SloSpec, SloTier } from '../core/slo.js';
 import { Duration, Ratio } from '../core/units.js';
 import { eq, re, selector } from '../promql/selector.js';
 import { parseVectorSelector } from '../promql/syntax.js';
@@ -58,11 +58,12 @@ export function defineSlo(service: Service, spec: SloSpec): Slo {
   const period = Duration.parse(f.oneOf(`${at}.period`, spec?.period ?? '30d', SLO_PERIODS)) as { ok: true; value: Duration };
   const labels = parseLabels(f, `${at}.labels`, spec?.labels ?? {});
   const sli = parseSli(f, service, `${at}.sli`, spec?.sli);
-  const tiers = parseTiers(f, `${at}.burnRates`, spec?.burnRates ?? {}, period.value);
+  const tiers = parseTiers(f, `${at}.burnRates`, (f.record(`${at}.burnRates`, spec?.burnRates, true, "per-tier changes such as { 'ticket-slow': { enabled: false } }") ?? {}) as NonNullable<SloSpec['burnRates']>, period.value);
   checkReachable(f, `${at}.objective`, spec?.objective, objective, tiers);
+  const runbookSpec = f.record(`${at}.runbook`, spec?.runbook, true, "runbook steps { diagnose?: [...], act?: [...] }");
   const runbook = {
-    diagnose: stringList(f, `${at}.runbook.diagnose`, spec?.runbook?.diagnose),
-    act: stringList(f, `${at}.runbook.act`, spec?.runbook?.act),
+    diagnose: stringList(f, `${at}.runbook.diagnose`, runbookSpec?.diagnose),
+    act: stringList(f, `${at}.runbook.act`, runbookSpec?.act),
   };
   return {
     name, description, sli, objective, period: period.value, labels, tiers,
@@ -96,15 +97,18 @@ function checkReachable(f: FieldParser, field: string, input: unknown, objective
   }
 }
 
-function parseLabels(f: FieldParser, field: string, labels: Readonly<Record<string, string>>): Record<string, string> {
+function parseLabels(f: FieldParser, field: string, input: unknown): Record<string, string> {
   const out: Record<string, string> = {};
-  for (const [key, value] of Object.entries(labels)) {
+  for (const [key, value] of Object.entries(f.record(field, input) ?? {})) {
     const nameOk = f.check(/^[a-zA-Z_][a-zA-Z0-9_]*$/.test(key) && !key.startsWith('__'), `${field}.${key}`, key,
       'a Prometheus label name ([a-zA-Z_][a-zA-Z0-9_]*, not starting with __)');
     const free = nameOk && f.check(!RESERVED_SLO_LABELS.includes(key), `${field}.${key}`, key,
       `a label name other than ${RESERVED_SLO_LABELS.map((l) => `'${l}'`).join(', ')} (set by the SLO engine)`);
-    const valueOk = f.check(typeof value === 'string' && value !== '', `${field}.${key}`, value, 'a non-empty string');
-    if (nameOk && free && valueOk) out[key] = value;
+    // The labels go on recording rules and alerts alike; Prometheus templates only the alerts' labels, so a
+    // template would be literal text on every recorded series and differ from the alerts' value.
+    const valueOk = f.check(typeof value === 'string' && value !== '' && !/\{\{|\}\}|[\u0000-\u001f\u007f]/.test(value), `${field}.${key}`, value,
+      "a non-empty plain label value, without '{{ }}' templates or control characters (the same labels go on recording rules, which Prometheus does not template)");
+    if (nameOk && free && valueOk) out[key] = value as string;
   }
   return out;
 }
@@ -170,7 +174,8 @@ export function leRegex(bound: number): string {
 
 function workloadJob(f: FieldParser, service: Service, field: string, input: unknown): string {
   const workload = service.workloads.find((w) => w.name === input);
-  f.check(workload !== undefined, field, input, `one of the service's workloads: ${service.workloads.map((w) => `'${w.name}'`).join(', ')}`);
+  // Without any workload the service's own 'workloads' issue says it all.
+  f.check(workload !== undefined || service.workloads.length === 0, field, input, `one of the service's workloads: ${service.workloads.map((w) => `'${w.name}'`).join(', ')}`);
   return workload?.job ?? service.workloads[0]?.job ?? 'invalid';
 }
 
@@ -192,8 +197,8 @@ function parseTiers(f: FieldParser, field: string, overrides: SloSpec['burnRates
   }
   const tiers: SloTier[] = [];
   for (const tier of SRE_WORKBOOK_TIERS) {
-    const change = overrides[tier.id];
     const at = `${field}.${tier.id}`;
+    const change = overrides[tier.id] === undefined ? undefined : f.record(at, overrides[tier.id]) as BurnRateOverride | undefined;
     if (change?.enabled !== undefined) f.check(typeof change.enabled === 'boolean', `${at}.enabled`, change.enabled, 'true or false');
     if (change?.enabled === false) continue;
     const severity = change?.severity === undefined ? tier.severity : f.oneOf(`${at}.severity`, change.severity, ['critical', 'warning', 'info'] as const);
@@ -221,11 +226,11 @@ function forDuration(f: FieldParser, field: string, input: unknown): Duration {
   return parsed.ok ? parsed.value : Duration.ofSeconds(60);
 }
 
-function stringList(f: FieldParser, field: string, input: readonly string[] | undefined): string[] {
+function stringList(f: FieldParser, field: string, input: unknown): string[] {
   if (input === undefined) return [];
   const ok = Array.isArray(input) && input.every((s) => typeof s === 'string' && s.trim() !== '');
   f.check(ok, field, input, 'a list of non-empty strings');
-  return ok ? [...input] : [];
+  return ok ? [...(input as string[])] : [];
 }
 
 /** The error budget as a ratio of events, `1 - objective`, without float noise (0.001, not 0.0010000000000000009). */

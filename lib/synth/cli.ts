@@ -70,6 +70,7 @@ export async function runSynth(stacks: readonly ServiceStack[], platform: Platfo
   const outDir = resolve(options.outDir);
   const command = options.command ?? projectProvenance(options.root).command;
   const failed = `synth failed; ${options.outDir}/ left unchanged.`;
+  const inScope = (path: string): boolean => options.only === undefined || options.only.some((s) => path.startsWith(`${s}/`));
   let files: Map<string, string>;
   try {
     const validation = await validateStacks(stacks, platform, options);
@@ -77,12 +78,12 @@ export async function runSynth(stacks: readonly ServiceStack[], platform: Platfo
       console.error(`${failed}\n${formatIssues(validation.issues)}`);
       return 1;
     }
-    files = validation.files;
+    // With --only, files outside the chosen services' folders (shared ones such as alertmanager/) are not written.
+    files = options.only === undefined ? validation.files : new Map([...validation.files].filter(([path]) => inScope(path)));
   } catch (error) {
     console.error(`${failed}\nunexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
     return 1;
   }
-  const inScope = (path: string): boolean => options.only === undefined || options.only.some((s) => path.startsWith(`${s}/`));
   if (options.check) {
     const full = await diffDist(files, outDir);
     // With --only, the other services' files (and the manifest, which lists them) are not compared.

@@ -3,7 +3,8 @@ import { helmTemplateEscapingIssues } from '../checks/helm-template-escaping.js'
 import { runServiceChecks } from '../checks/index.js';
 import type { RuleFile } from '../checks/promtool-rules.js';
 import type { RenderedService } from '../checks/rendered-service.js';
-import type { ValidationIssue } from '../core/issues.js';
+import { formatIssue, type ValidationIssue } from '../core/issues.js';
+import { stackShapeIssues } from '../core/stack-validation.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
 import { kubernetesManifests, type Manifest } from '../k8s/service-chart.js';
@@ -12,7 +13,9 @@ import { openSloFiles } from '../openslo/export.js';
 import { inhibitRulesFor } from '../render/alertmanager/inhibit-rules.js';
 import { dashboardProblems } from '../render/grafana/validate-dashboard.js';
 import { HELM_PROMETHEUS_RULE_TEMPLATE, escapeForHelm, prometheusRuleDocuments } from '../render/helm/prometheus-rule-template.js';
-import { HELM_VALUES_SCHEMA, helmValuesFor, helmValuesProblems, type HelmValues } from '../render/helm/values.js';
+import { HELM_VALUES_SCHEMA, helmValuesFor, type HelmValues } from '../render/helm/values.js';
+import { helmValueInputField } from '../render/helm/values-input-fields.js';
+import { helmValuesSchemaProblems } from '../render/helm/values-schema.js';
 import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
 import type { RuleGroup } from '../render/prometheus/rule-types.js';
 import { promtoolTestsFor } from '../render/promtool/test-file.js';
@@ -45,7 +48,7 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
   const { service } = stack;
   const files = new Map<string, string>();
   const local = new Map<string, string>();
-  const issues: ValidationIssue[] = [...service.issues.issues];
+  const issues: ValidationIssue[] = withoutRepeats([...service.issues.issues, ...stackShapeIssues(stack)]);
   // An invalid model holds fallback values; rendering it would only add confusing follow-on errors.
   if (issues.length > 0) return { files, issues };
   const problem = (field: string, value: unknown, allowed: string): void => {
@@ -103,7 +106,9 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
     const values = render(`helm/${workload.name}.values.yaml`, () => helmValuesFor(service, workload));
     if (!values) continue;
     helmValues.set(workload.name, values);
-    for (const p of render(`helm/${workload.name}.values.yaml`, () => helmValuesProblems(values)) ?? []) problem(`helm/${workload.name}.values.yaml`, workload.name, `values matching values.schema.json: ${p}`);
+    for (const p of render(`helm/${workload.name}.values.yaml`, () => helmValuesSchemaProblems(values)) ?? []) {
+      problem(helmValueInputField(workload.name, p.path), valueAt(values, p.path), `what helm/values.schema.json accepts in helm/${workload.name}.values.yaml: ${p.message}`);
+    }
     put(`helm/${workload.name}.values.yaml`, header + toYaml(values));
   }
   put('helm/values.schema.json', `${JSON.stringify(HELM_VALUES_SCHEMA, null, 2)}\n`);
@@ -121,6 +126,20 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
   issues.push(...runServiceChecks(rendered));
   issues.push(...helmTemplateEscapingIssues(rendered, ruleDocuments));
   return { files, issues, rendered, ...(ruleFile && { ruleFile }) };
+}
+
+/** The rendered value at a dotted path (what the user's input became), for the report. */
+function valueAt(values: unknown, path: string): unknown {
+  return path.split('.').reduce<unknown>((v, key) => (typeof v === 'object' && v !== null ? (v as Record<string, unknown>)[key] : undefined), values);
+}
+
+/** A value a pack already reported is reported again by the shape check only when it stayed wrong: keep one. */
+function withoutRepeats(issues: readonly ValidationIssue[]): ValidationIssue[] {
+  const seen = new Set<string>();
+  return issues.filter((issue) => {
+    const key = formatIssue(issue);
+    return !seen.has(key) && seen.add(key);
+  });
 }
 
 function renderedOf(stack: ServiceStack, platform: PlatformConfig, ruleGroups: readonly RuleGroup[]): RenderedService {

@@ -3,12 +3,13 @@ import type { RuleFile } from '../checks/promtool-rules.js';
 import type { RenderedService } from '../checks/rendered-service.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
+import { platformConfigIssues } from '../core/platform-validation.js';
 import type { ServiceStack } from '../core/stack.js';
 import { alertmanagerConfig } from '../render/alertmanager/config.js';
 import { toYaml } from '../render/yaml.js';
 import type { Provenance } from '../core/provenance.js';
 import { projectProvenance } from './project-provenance.js';
-import { serviceArtifacts } from './service-artifacts.js';
+import { RULE_FILE, serviceArtifacts } from './service-artifacts.js';
 
 export interface Synthesis {
   readonly files: Map<string, string>;
@@ -23,44 +24,105 @@ export interface Synthesis {
 
 /** Renders all services and runs the checks that span services (names other repos rely on). */
 export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig, provenance: Provenance = projectProvenance()): Synthesis {
+  // Every service renders with the platform's values: with bad ones, report them and each service's own issues only.
+  const platformIssues = platformConfigIssues(platform);
+  if (platformIssues.length > 0) return { files: new Map(), issues: [...platformIssues, ...stacks.flatMap((s) => s.service.issues.issues)], ruleFiles: [] };
   const files = new Map<string, string>();
   const issues: ValidationIssue[] = [];
-  const rendered: RenderedService[] = [];
+  const summaries: ServiceSummary[] = [];
   const ruleFiles: RuleFile[] = [];
   for (const stack of stacks) {
-    try {
-      const artifacts = serviceArtifacts(stack, platform, provenance);
-      artifacts.files.forEach((content, path) => files.set(path, content));
-      issues.push(...artifacts.issues);
-      if (artifacts.rendered) rendered.push(artifacts.rendered);
-      // promtool is the last word on rules nothing else objected to; on a service with problems it would
-      // mostly repeat them (a broken template, a syntax error), so it runs once those are fixed.
-      if (artifacts.ruleFile && artifacts.issues.length === 0) ruleFiles.push(artifacts.ruleFile);
-    } catch (error) {
-      // Renderers are guarded one by one in serviceArtifacts; this is the net for anything else.
-      issues.push({ service: stack.service.name, field: '(render)', value: (error as Error).message, allowed: 'input every renderer accepts' });
-    }
+    const one = renderService(stack, platform, provenance);
+    one.files.forEach((content, path) => files.set(path, content));
+    issues.push(...one.issues);
+    if (one.summary) summaries.push(one.summary);
+    if (one.ruleFile) ruleFiles.push(one.ruleFile);
   }
+  const platformWide = acrossServices(stacks, platform, summaries, issues.length === 0);
+  issues.push(...platformWide.issues);
+  platformWide.files.forEach((content, path) => files.set(path, content));
+  return { files, issues, ruleFiles };
+}
+
+/**
+ * What the checks across services need of one service, small enough to keep for 10,000 services: the
+ * identity (apiVersion, kind, metadata name and namespace) of every manifest and its file. The cross-
+ * service checks (PLATFORM_CHECKS) see a RenderedService holding only these; a new platform check that
+ * needs more must add it here.
+ */
+export interface ServiceSummary {
+  readonly service: string;
+  readonly manifests: readonly { readonly file: string; readonly object: { apiVersion?: unknown; kind?: unknown; metadata: { name?: unknown; namespace?: unknown } } }[];
+}
+
+/** One service rendered and checked on its own: its files, issues, summary and rule file for promtool. */
+export interface RenderedOne {
+  readonly service: string;
+  /** Paths relative to dist/ (`<service>/...`). */
+  readonly files: Map<string, string>;
+  readonly issues: readonly ValidationIssue[];
+  readonly summary?: ServiceSummary;
+  /** Set only when the service has no other problem: promtool is the last word on rules nothing else objected to. */
+  readonly ruleFile?: RuleFile;
+}
+
+export function renderService(stack: ServiceStack, platform: PlatformConfig, provenance: Provenance = projectProvenance()): RenderedOne {
+  const service = stack.service.name;
+  try {
+    const artifacts = serviceArtifacts(stack, platform, provenance);
+    const summary = artifacts.rendered && summarize(service, artifacts.rendered);
+    // On a service with problems promtool would mostly repeat them (a broken template, a syntax error), so it runs once those are fixed.
+    const ruleFile = artifacts.ruleFile && artifacts.issues.length === 0 ? artifacts.ruleFile : undefined;
+    return { service, files: artifacts.files, issues: artifacts.issues, ...(summary && { summary }), ...(ruleFile && { ruleFile }) };
+  } catch (error) {
+    // Renderers are guarded one by one in serviceArtifacts; this is the net for anything else.
+    return { service, files: new Map(), issues: [{ service, field: '(render)', value: (error as Error).message, allowed: 'input every renderer accepts' }] };
+  }
+}
+
+function summarize(service: string, rendered: RenderedService): ServiceSummary {
+  return {
+    service,
+    manifests: rendered.manifests.map(({ file, object }) => {
+      const { apiVersion, kind, metadata } = object as { apiVersion?: unknown; kind?: unknown; metadata?: { name?: unknown; namespace?: unknown } };
+      return { file, object: { apiVersion, kind, metadata: { name: metadata?.name, namespace: metadata?.namespace } } };
+    }),
+  };
+}
+
+/**
+ * The checks that span services (unique names, PLATFORM_CHECKS over the summaries) and, when nothing is
+ * wrong anywhere (`clean`: no service had an issue), the platform-wide files.
+ */
+export function acrossServices(
+  stacks: readonly ServiceStack[], platform: PlatformConfig, summaries: readonly ServiceSummary[], clean: boolean,
+): { issues: ValidationIssue[]; files: Map<string, string> } {
+  const issues: ValidationIssue[] = [];
+  const files = new Map<string, string>();
   issues.push(...duplicates(stacks, 'service name', (s) => [s.service.name]));
   for (const stack of stacks.filter((s) => s.service.name === PLATFORM_FOLDER)) {
     issues.push({ service: stack.service.name, field: 'name', value: PLATFORM_FOLDER, allowed: `a name other than '${PLATFORM_FOLDER}' (the folder of the platform-wide Alertmanager configuration)` });
   }
-  issues.push(...duplicates(stacks, 'alert name', (s) => s.alerts.map((a) => a.name)));
-  issues.push(...duplicates(stacks, 'dashboard uid', (s) => s.dashboards.map((d) => d.uid)));
+  issues.push(...duplicates(stacks, 'alert name', (s) => listOf(s.alerts).map((a) => a?.name)));
+  issues.push(...duplicates(stacks, 'dashboard uid', (s) => listOf(s.dashboards).map((d) => d?.uid)));
+  const byName = new Map(stacks.map((s) => [s.service.name, s]));
+  const rendered = summaries.map((summary): RenderedService => ({
+    stack: byName.get(summary.service)!, platform, ruleGroups: [], ruleFile: RULE_FILE, manifests: summary.manifests as RenderedService['manifests'], helmValues: new Map(), files: new Map(),
+  }));
   for (const check of PLATFORM_CHECKS) issues.push(...check(rendered));
   // Platform-wide, so only once every service rendered cleanly (nothing is written otherwise anyway).
-  if (issues.length === 0) {
+  if (clean && issues.length === 0) {
     try {
       files.set(ALERTMANAGER_CONFIG_PATH, `${ALERTMANAGER_HEADER}${toYaml(alertmanagerConfig(stacks, platform))}`);
     } catch (error) {
       issues.push({ service: '(platform)', field: `(render ${ALERTMANAGER_CONFIG_PATH})`, value: (error as Error).message, allowed: 'input every renderer accepts' });
     }
   }
-  return { files, issues, ruleFiles };
+  return { issues, files };
 }
 
 /** Platform-wide, beside the service folders (`alertmanager` is therefore not a service name synth accepts). */
-const PLATFORM_FOLDER = 'alertmanager';
+export const PLATFORM_FOLDER = 'alertmanager';
 export const ALERTMANAGER_CONFIG_PATH = `${PLATFORM_FOLDER}/alertmanager.yaml`;
 const ALERTMANAGER_HEADER = '# Generated by synth from every service\'s team, severities and notify labels, with their inhibit rules.\n' +
   '# Do not edit: set receiver URLs in the platform (`alertmanager.webhookUrl` / `alertmanager.receivers`).\n';
@@ -69,7 +131,11 @@ const ALERTMANAGER_HEADER = '# Generated by synth from every service\'s team, se
 function duplicates(stacks: readonly ServiceStack[], what: string, namesOf: (s: ServiceStack) => string[]): ValidationIssue[] {
   const owners = new Map<string, string[]>();
   for (const stack of stacks) {
-    for (const name of namesOf(stack)) owners.set(name, [...(owners.get(name) ?? []), stack.service.name]);
+    for (const name of namesOf(stack)) {
+      const list = owners.get(name);
+      if (list) list.push(stack.service.name);
+      else owners.set(name, [stack.service.name]);
+    }
   }
   const issues: ValidationIssue[] = [];
   for (const [name, services] of owners) {
@@ -83,4 +149,9 @@ function duplicates(stacks: readonly ServiceStack[], what: string, namesOf: (s: 
     }
   }
   return issues;
+}
+
+/** A stack from JavaScript may hold anything there; its shape is reported by stackShapeIssues. */
+function listOf<T>(items: readonly T[]): readonly T[] {
+  return Array.isArray(items) ? items : [];
 }

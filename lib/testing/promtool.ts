@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, normalize, sep } from 'node:path';
+import { PromtoolCache } from './promtool-cache.js';
 
 /**
  * Runs the real promtool on rule and test files held in memory, for this repository's tests and for
@@ -68,10 +69,155 @@ async function runInTempDir(
       await mkdir(dirname(target), { recursive: true });
       await writeFile(target, content, 'utf8');
     }
-    return await run(options.promtool ?? process.env.PROMTOOL ?? 'promtool', args, dir, options.timeoutMs ?? 120_000);
+    return await run(executableOf(options), args, dir, options.timeoutMs ?? 120_000);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
+}
+
+export interface PromtoolPoolOptions extends PromtoolOptions {
+  /** promtool processes at once. @default os.availableParallelism() (every core) */
+  readonly concurrency?: number;
+  /**
+   * Where results of successful runs are kept by content hash (inputs + command + promtool version), so
+   * identical input is not run again; `false` runs everything.
+   * @default process.env.OAC_PROMTOOL_CACHE, else `node_modules/.cache/oac-promtool` under the working directory
+   */
+  readonly cacheDir?: string | false;
+}
+
+/** One `promtool test rules` run of {@link runPromtoolTestsAll}: the files and the test file among them. */
+export interface PromtoolTestJob {
+  readonly files: Readonly<Record<string, string>>;
+  readonly testFile: string;
+}
+
+export interface PooledPromtoolResult extends PromtoolResult {
+  /** The result came from the cache (an earlier successful run of the same input and promtool version). */
+  readonly cached: boolean;
+}
+
+/**
+ * `promtool test rules` for many jobs (e.g. one per service) on every core, skipping jobs whose exact
+ * input already passed with this promtool version. Results come back in the order of `jobs`, whatever
+ * the concurrency or the cache. A missing promtool rejects with {@link PromtoolNotFoundError}.
+ */
+export async function runPromtoolTestsAll(jobs: readonly PromtoolTestJob[], options: PromtoolPoolOptions = {}): Promise<PooledPromtoolResult[]> {
+  const version = await promtoolVersion(executableOf(options));
+  const cache = version ? cacheOf(options) : undefined;
+  return pool(jobs, options.concurrency, async (job) => {
+    const key = PromtoolCache.key(['test', 'rules', job.testFile], version, job.files);
+    const hit = await cache?.get(key);
+    if (hit) return { ...hit, cached: true };
+    const result = await runPromtoolTests(job.files, job.testFile, options);
+    await cache?.set(key, result);
+    return { ...result, cached: false };
+  });
+}
+
+/** One rule file of {@link checkRulesAll}. */
+export interface RuleFileInput {
+  /** Path as promtool should name it in messages, e.g. `prometheus-rules.yaml`. */
+  readonly path: string;
+  readonly content: string;
+}
+
+/**
+ * `promtool check rules` for many rule files: uncached files go to promtool in batches (one process
+ * checks up to `batchSize` files, which is most of the cost saved), batches run on every core. A file
+ * whose batch does not report it as a success is checked again on its own, so its result and output are
+ * exactly what {@link checkRules} gives for it alone. Results in the order of `files`.
+ */
+export async function checkRulesAll(files: readonly RuleFileInput[], options: PromtoolPoolOptions & { readonly batchSize?: number } = {}): Promise<PooledPromtoolResult[]> {
+  const executable = executableOf(options);
+  const version = await promtoolVersion(executable);
+  const cache = version ? cacheOf(options) : undefined;
+  const keys = files.map((f) => PromtoolCache.key(['check', 'rules'], version, { [f.path]: f.content }));
+  const results: (PooledPromtoolResult | undefined)[] = await Promise.all(keys.map(async (key) => {
+    const hit = await cache?.get(key);
+    return hit && { ...hit, cached: true };
+  }));
+  const todo = files.map((_, i) => i).filter((i) => results[i] === undefined);
+  const size = Math.max(1, options.batchSize ?? 50);
+  const concurrency = Math.max(1, options.concurrency ?? availableParallelism());
+  // Batches small enough that every core gets work, large enough to save most process starts.
+  const perBatch = Math.max(1, Math.min(size, Math.ceil(todo.length / concurrency)));
+  const batches: number[][] = [];
+  for (let i = 0; i < todo.length; i += perBatch) batches.push(todo.slice(i, i + perBatch));
+  await pool(batches, concurrency, async (batch) => {
+    const inputs: Record<string, string> = {};
+    const named = batch.map((index, n) => {
+      const path = `oac-batch-${n}/${safeRelativePath(files[index]!.path).split(sep).join('/')}`;
+      inputs[path] = files[index]!.content;
+      return { index, path };
+    });
+    const together = await runInTempDir(inputs, Object.keys(inputs), ['check', 'rules', ...Object.keys(inputs)], options);
+    const sections = checkSections(together.output);
+    for (const { index, path } of named) {
+      const section = sections.get(path);
+      // A success in the batch is a success alone (promtool checks each file on its own); anything
+      // else is run alone so its message is exactly promtool's for that file.
+      const result = section !== undefined && /^\s*SUCCESS: /m.test(section) && !/FAILED/.test(section)
+        ? { ok: true, output: section.split(path).join(files[index]!.path) }
+        : await checkRules({ [files[index]!.path]: files[index]!.content }, files[index]!.path, options);
+      await cache?.set(keys[index]!, result);
+      results[index] = { ...result, cached: false };
+    }
+  });
+  return results as PooledPromtoolResult[];
+}
+
+/** promtool's `check rules` output split by its `Checking <file>` headers. */
+function checkSections(output: string): Map<string, string> {
+  const sections = new Map<string, string>();
+  const parts = output.split(/^(?=Checking )/m);
+  for (const part of parts) {
+    const header = /^Checking (\S+)\n/.exec(part);
+    if (header) sections.set(header[1]!, part);
+  }
+  return sections;
+}
+
+const versions = new Map<string, Promise<string>>();
+
+/** `promtool --version` (version, revision, build date), once per executable and process; '' when it cannot tell. */
+export function promtoolVersion(executable = process.env.PROMTOOL ?? 'promtool'): Promise<string> {
+  let version = versions.get(executable);
+  if (!version) {
+    version = new Promise((resolve, reject) => {
+      execFile(executable, ['--version'], { timeout: 30_000, encoding: 'utf8' }, (error, stdout, stderr) => {
+        if ((error as NodeJS.ErrnoException | null)?.code === 'ENOENT') reject(new PromtoolNotFoundError(executable));
+        // A promtool (or wrapper) that cannot tell its version still runs; its results are just never cached.
+        else resolve(error ? '' : `${stdout}${stderr}`.trim());
+      });
+    });
+    versions.set(executable, version);
+    version.catch(() => versions.delete(executable));
+  }
+  return version;
+}
+
+function executableOf(options: PromtoolOptions): string {
+  return options.promtool ?? process.env.PROMTOOL ?? 'promtool';
+}
+
+function cacheOf(options: PromtoolPoolOptions): PromtoolCache | undefined {
+  if (options.cacheDir === false) return undefined;
+  return new PromtoolCache(options.cacheDir ?? process.env.OAC_PROMTOOL_CACHE ?? join(process.cwd(), 'node_modules', '.cache', 'oac-promtool'));
+}
+
+/** Runs `work` over `items`, at most `concurrency` at once; results in input order; the first error rejects. */
+async function pool<T, R>(items: readonly T[], concurrency: number | undefined, work: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.max(1, Math.min(concurrency ?? availableParallelism(), items.length)) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      results[i] = await work(items[i]!);
+    }
+  });
+  await Promise.all(workers);
+  return results;
 }
 
 function safeRelativePath(path: string): string {

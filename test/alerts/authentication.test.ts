@@ -11,7 +11,7 @@ describe('authenticationFailuresAlert', () => {
     expect(alert.name).toBe('ShopAuthenticationFailures');
     expect(alert.group).toBe('authentication');
     expect(alertExpression(alert.signal)).toBe(
-      'sum(rate(http_requests_total{job="api",status=~"401|403"}[10m])) / sum(rate(http_requests_total{job="api"}[10m])) > 0.2');
+      '(sum(rate(http_requests_total{job="api",status=~"401|403"}[10m])) or 0 * sum(rate(http_requests_total{job="api"}[10m]))) / sum(rate(http_requests_total{job="api"}[10m])) > 0.2');
     expect(alert.level).toEqual({ severity: 'critical', sev: 'SEV-2' });
     expect(issueMessages(service)).toEqual([]);
   });
@@ -22,7 +22,7 @@ describe('authenticationFailuresAlert', () => {
     });
     expect(alert.name).toBe('ShopLoginFailures');
     expect(alertExpression(alert.signal)).toBe(
-      'sum(rate(http_requests_total{job="api",status=~"401|403"}[30m])) / sum(rate(http_requests_total{job="api"}[30m])) > 0.35');
+      '(sum(rate(http_requests_total{job="api",status=~"401|403"}[30m])) or 0 * sum(rate(http_requests_total{job="api"}[30m]))) / sum(rate(http_requests_total{job="api"}[30m])) > 0.35');
     expect(alert.for.text).toBe('10m');
   });
 
@@ -30,7 +30,7 @@ describe('authenticationFailuresAlert', () => {
     const service = shopService();
     const alert = authenticationFailuresAlert(service, { workload: 'api', above: '20%', minEvents: 100, for: '5m', level: SEV2_CRITICAL });
     expect(alertExpression(alert.signal)).toBe(
-      'sum(rate(http_requests_total{job="api",status=~"401|403"}[10m])) / sum(rate(http_requests_total{job="api"}[10m])) > 0.2 ' +
+      '(sum(rate(http_requests_total{job="api",status=~"401|403"}[10m])) or 0 * sum(rate(http_requests_total{job="api"}[10m]))) / sum(rate(http_requests_total{job="api"}[10m])) > 0.2 ' +
       'and on() sum(increase(http_requests_total{job="api"}[10m])) >= 100');
     expect(alert.runbook.why).toContain('only once at least 100 requests were served in that window');
     expect(issueMessages(service)).toEqual([]);
@@ -66,7 +66,7 @@ describe('authenticationFailuresAlert', () => {
     // @ts-expect-error the type already refuses '0.2'; the runtime check covers JavaScript callers and casts
     authenticationFailuresAlert(service, { workload: 'web', above: '0.2', window: '10 minutes', for: '5m', level: SEV2_CRITICAL });
     expect(issueMessages(service)).toEqual([
-      'workload: "web" — one of the service\'s workloads: \'api\'',
+      'alerts.ShopAuthenticationFailures.workload: "web" — one of the service\'s workloads: \'api\'',
       'alerts.ShopAuthenticationFailures.above: "0.2" — a ratio between 0 and 1, written as a percentage such as \'5%\'',
       'alerts.ShopAuthenticationFailures.window: "10 minutes" — a positive Prometheus duration such as 30s, 5m, 1h or 1h30m (units ms, s, m, h, d, w, y)',
     ]);

@@ -25,7 +25,7 @@ describe('businessRatioAlert', () => {
     const service = ordersService();
     const alert = businessRatioAlert(service, { ...refunds, name: 'ShopRefundRateHigh', above: '30%', for: '10m', level: P2_CRITICAL });
     expect(alertExpression(alert.signal)).toBe(
-      'sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3');
+      '(sum(rate(orders_refunded_total{job="api"}[1h])) or 0 * sum(rate(orders_placed_total{job="api"}[1h]))) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3');
     expect([alert.group, alert.for.text, alert.level, threshold(alert.signal).display]).toEqual(['business', '10m', P2_CRITICAL, '30%']);
     expect(alert.summary).toBe('Shop API: refund rate above 30%');
     expect(issueMessages(service)).toEqual([]);
@@ -37,16 +37,16 @@ describe('businessRatioAlert', () => {
       numerator: { metric: 'orders_placed_total', labels: { channel: 'web' } }, denominator: { metric: 'orders_placed_total' },
     });
     expect(alertExpression(alert.signal)).toBe(
-      'sum(rate(orders_placed_total{job="api",channel="web"}[6h])) / sum(rate(orders_placed_total{job="api"}[6h])) < 0.6');
+      '(sum(rate(orders_placed_total{job="api",channel="web"}[6h])) or 0 * sum(rate(orders_placed_total{job="api"}[6h]))) / sum(rate(orders_placed_total{job="api"}[6h])) < 0.6');
   });
 
   it('adds a minimum volume on the denominator with `minEvents`, leaving the value query the ratio', () => {
     const service = ordersService();
     const alert = businessRatioAlert(service, { ...refunds, name: 'ShopRefundRateHigh', above: '30%', minEvents: 10, for: '10m', level: P2_CRITICAL });
     expect(alertExpression(alert.signal)).toBe(
-      'sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3 ' +
+      '(sum(rate(orders_refunded_total{job="api"}[1h])) or 0 * sum(rate(orders_placed_total{job="api"}[1h]))) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3 ' +
       'and on() sum(increase(orders_placed_total{job="api"}[1h])) >= 10');
-    expect(valueQuery(alert.signal)).toBe('sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h]))');
+    expect(valueQuery(alert.signal)).toBe('(sum(rate(orders_refunded_total{job="api"}[1h])) or 0 * sum(rate(orders_placed_total{job="api"}[1h]))) / sum(rate(orders_placed_total{job="api"}[1h]))');
     expect(alert.runbook.why).toContain('it fires only once `orders_placed_total{job="api"}` counted at least 10 events in the 1h');
     expect(issueMessages(service)).toEqual([]);
   });
@@ -64,7 +64,7 @@ describe('businessRatioAlert', () => {
       'alerts.ShopZero.minEvents: 0 — a positive whole number of events in the window, such as 10: the alert fires only once the denominator counted that many',
       'alerts.ShopHalf.minEvents: 2.5 — a positive whole number of events in the window, such as 10: the alert fires only once the denominator counted that many',
     ]);
-    expect(alertExpression(zero.signal)).toBe('sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3');
+    expect(alertExpression(zero.signal)).toBe('(sum(rate(orders_refunded_total{job="api"}[1h])) or 0 * sum(rate(orders_placed_total{job="api"}[1h]))) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3');
   });
 
   it('writes a generic runbook naming both counters, with no empty section', () => {
@@ -115,8 +115,8 @@ describe('businessRatioAlerts', () => {
       },
     });
     expect(alerts.map((a) => [a.name, alertExpression(a.signal), a.level.severity])).toEqual([
-      ['ShopRefundRateWarning', 'sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.2', 'warning'],
-      ['ShopRefundRateHigh', 'sum(rate(orders_refunded_total{job="api"}[1h])) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3', 'critical'],
+      ['ShopRefundRateWarning', '(sum(rate(orders_refunded_total{job="api"}[1h])) or 0 * sum(rate(orders_placed_total{job="api"}[1h]))) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.2', 'warning'],
+      ['ShopRefundRateHigh', '(sum(rate(orders_refunded_total{job="api"}[1h])) or 0 * sum(rate(orders_placed_total{job="api"}[1h]))) / sum(rate(orders_placed_total{job="api"}[1h])) > 0.3', 'critical'],
     ]);
     expect(inhibitRulesFor({ service, alerts, dashboards: [] })).toEqual([{
       source_matchers: ['alertname="ShopRefundRateHigh"', 'service="shop-api"'],

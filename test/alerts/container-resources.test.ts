@@ -26,7 +26,7 @@ describe('containerResourcesAlerts', () => {
     // @ts-expect-error '180' is not a PercentText
     containerResourcesAlerts(service, { workload: 'worker', cpu: { above: '180', for: '5m', level: SEV2_WARNING } });
     expect(issueMessages(service)).toEqual([
-      'workload: "worker" — one of the service\'s workloads: \'api\'',
+      'alerts.ShopHighCPU.workload: "worker" — one of the service\'s workloads: \'api\'',
       'alerts.ShopHighCPU.above: "180" — a ratio between 0 and 1, written as a percentage such as \'5%\'',
     ]);
   });

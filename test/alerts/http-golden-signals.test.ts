@@ -19,7 +19,7 @@ describe('httpGoldenSignalsAlerts', () => {
     const [errors] = httpGoldenSignalsAlerts(service, { workload: 'api', errors: { above: '5%', for: '5m', level: SEV1 } });
     expect(errors!.name).toBe('ShopHighErrorRate');
     expect(alertExpression(errors!.signal)).toBe(
-      'sum(rate(http_requests_total{job="api",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m])) > 0.05');
+      '(sum(rate(http_requests_total{job="api",status=~"5.."}[5m])) or 0 * sum(rate(http_requests_total{job="api"}[5m]))) / sum(rate(http_requests_total{job="api"}[5m])) > 0.05');
   });
 
   it('rejects a latency threshold that is not a bucket bound of the histogram', () => {

@@ -35,7 +35,7 @@ describe('llmProviderAlerts', () => {
     expect(errors!.name).toBe('ShopOpenAIHighErrorRate');
     expect(errors!.group).toBe('llm');
     expect(alertExpression(errors!.signal)).toBe(
-      'sum(rate(llm_requests_total{job="api",provider="openai",status=~"5..|timeout|error"}[5m])) / sum(rate(llm_requests_total{job="api",provider="openai"}[5m])) > 0.1');
+      '(sum(rate(llm_requests_total{job="api",provider="openai",status=~"5..|timeout|error"}[5m])) or 0 * sum(rate(llm_requests_total{job="api",provider="openai"}[5m]))) / sum(rate(llm_requests_total{job="api",provider="openai"}[5m])) > 0.1');
     expect(issueMessages(service)).toEqual([]);
   });
 
@@ -46,7 +46,7 @@ describe('llmProviderAlerts', () => {
     });
     expect(quota!.name).toBe('ShopOpenAIQuotaExceeded');
     expect(alertExpression(quota!.signal)).toBe(
-      'sum(rate(llm_requests_total{job="api",provider="openai",status="429"}[10m])) / sum(rate(llm_requests_total{job="api",provider="openai"}[10m])) > 0.1');
+      '(sum(rate(llm_requests_total{job="api",provider="openai",status="429"}[10m])) or 0 * sum(rate(llm_requests_total{job="api",provider="openai"}[10m]))) / sum(rate(llm_requests_total{job="api",provider="openai"}[10m])) > 0.1');
     expect(quota!.summary).toBe('OpenAI refuses calls with 429: quota or rate limit exceeded');
     expect(issueMessages(service)).toEqual([]);
   });

@@ -80,7 +80,7 @@ describe('workerQueuesAlerts', () => {
       growing: { enqueued: 'shop_jobs_enqueued', processed: 'shop_jobs_processed_total', below: '0%', for: '15m', level: SEV3 },
     });
     expect(issueMessages(service)).toEqual([
-      'alerts.workerQueues.exporterJob: "" — a non-empty string',
+      'alerts.workerQueues.exporterJob: "" — a Prometheus job name: 1 to 128 characters from A-Z, a-z, 0-9, \'_\', \'-\', \'.\', \':\' and \'/\' (no quotes, braces, backslashes, spaces or control characters: people type it into selectors)',
       'alerts.workerQueues.queues: [] — a non-empty list of non-empty queue names, or leave queues out for every queue',
       'alerts.ShopQueueBacklog.metric: "rq_jobs" — a gauge in the service\'s metric catalog: add RQ_EXPORTER_METRICS (alerts/worker-queues.ts) to the service\'s metrics',
       'alerts.ShopQueueBacklog.above: -1 — an integer from 0 to 1000000',

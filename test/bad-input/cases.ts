@@ -1,5 +1,5 @@
 import { expect } from 'vitest';
-import { DEFAULT_PLATFORM, type AlertSpec, type ServiceStack } from '../../lib/core/index.js';
+import { DEFAULT_PLATFORM, type AlertSpec, type PlatformConfig, type ServiceStack } from '../../lib/core/index.js';
 import { synthesize } from '../../lib/synth/synthesize.js';
 import { catalogStack, shopSpec, shopStack, shopWorkload } from './fixture.js';
 
@@ -7,6 +7,8 @@ export interface BadInputCase {
   /** The sentence the test is named after. */
   readonly name: string;
   readonly stacks: () => ServiceStack[];
+  /** @default DEFAULT_PLATFORM */
+  readonly platform?: () => PlatformConfig;
   /** The exact report lines after `synth failed; <dir>/ left unchanged.` */
   readonly expected: readonly string[] | (() => readonly string[]);
 }
@@ -203,13 +205,12 @@ export const CASES: readonly BadInputCase[] = [
     ],
   },
   {
-    name: 'a fractional HPA utilisation target, which the HPA API cannot hold, is reported by the renderer',
+    name: 'a fractional HPA utilisation target, which the HPA API cannot hold, is refused at the input field',
     stacks: one({ workload: { autoscaling: { minReplicas: 2, maxReplicas: 4, cpuUtilization: '70.5%' } } }),
     expected: [
-      '2 validation errors:',
+      '1 validation error:',
       '  shop-api:',
-      "    - (render k8s): ''cpuUtilization' (70.5%) must be a whole percentage: HPA averageUtilization is an integer' is invalid; allowed: input every renderer accepts",
-      "    - helm/api.values.yaml: 'api' is invalid; allowed: values matching values.schema.json: autoscaling.targetCPUUtilizationPercentage must be integer (got 70.5)",
+      "    - workloads.api.autoscaling.cpuUtilization: '70.5%' is invalid; allowed: a whole percentage such as '70%': the HPA's averageUtilization is an integer",
     ],
   },
   // Histograms, metrics and PromQL
@@ -464,7 +465,7 @@ export const CASES: readonly BadInputCase[] = [
     expected: [
       '1 validation error:',
       '  shop-api:',
-      "    - helm/api.values.yaml: 'https://deploy:…(redacted, 8 characters)' is invalid; allowed: no secrets in generated files (a password in a URL on line 4): they are committed and applied by CI; reference a Kubernetes Secret or an environment variable instead",
+      "    - workloads.api.image.repository: 'https://deploy:…(redacted)@registry.example.com/shop-api' is invalid; allowed: an image repository such as 'ghcr.io/example-org/shop-api': an optional registry host, then lower-case path components of a-z, 0-9 and single '.', '_', '__' or '-' separators, joined by '/', at most 255 characters (no scheme, credentials, tag or digest: the tag goes in 'tag')",
     ],
   },
   // SLOs

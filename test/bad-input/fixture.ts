@@ -1,10 +1,19 @@
+import { authenticationFailuresAlert } from '../../alerts/authentication.js';
 import { availabilityAlerts } from '../../alerts/availability.js';
+import { businessRatioAlerts } from '../../alerts/business-ratios.js';
+import { chromadbAlerts, chromadbMetrics } from '../../alerts/datastores/chromadb.js';
+import { MONGODB_METRICS, mongodbAlerts } from '../../alerts/datastores/mongodb.js';
+import { POSTGRES_EXPORTER_METRICS, postgresqlAlerts } from '../../alerts/datastores/postgresql.js';
+import { QDRANT_METRICS, qdrantAlerts } from '../../alerts/datastores/qdrant.js';
+import { REDIS_METRICS, redisAlerts } from '../../alerts/datastores/redis.js';
+import { llmMetrics, llmProviderAlerts } from '../../alerts/llm-providers.js';
+import { RQ_EXPORTER_METRICS, workerQueuesAlerts } from '../../alerts/worker-queues.js';
 import { lowThroughputAlert, type LowThroughputOptions } from '../../alerts/business-throughput.js';
 import { containerResourcesAlerts, type ResourceAlertOptions } from '../../alerts/container-resources.js';
 import { httpGoldenSignalsAlerts, type ErrorRateOptions, type HttpGoldenSignalsOptions } from '../../alerts/http-golden-signals.js';
 import { performanceDashboard, type QueryPanelSpec } from '../../dashboards/service-performance.js';
 import {
-  defineService, SEV1, SEV2_WARNING, SEV3, type AlertSpec, type ServiceSpec, type ServiceStack, type SloSpec, type WorkloadSpec,
+  defineService, SEV1, SEV2_CRITICAL, SEV2_WARNING, SEV3, type AlertSpec, type DashboardModel, type ServiceSpec, type ServiceStack, type SloSpec, type WorkloadSpec,
 } from '../../lib/core/index.js';
 import { defineSlo } from '../../lib/slo/define-slo.js';
 
@@ -54,6 +63,8 @@ export interface Breakage {
   readonly alerts?: (alerts: AlertSpec[]) => AlertSpec[];
   /** Replaces fields of the availability SLO. */
   readonly slo?: Readonly<Record<string, unknown>>;
+  /** Changes the finished dashboards (what a stack could build by hand). */
+  readonly dashboards?: (dashboards: DashboardModel[]) => unknown[];
 }
 
 export function shopStack(breakage: Breakage = {}): ServiceStack {
@@ -84,7 +95,8 @@ export function shopStack(breakage: Breakage = {}): ServiceStack {
     name: 'availability', description: 'Requests are answered without a server error.',
     sli: { kind: 'availability', workload: 'api' }, objective: '99.5%', period: '30d', ...breakage.slo,
   } as SloSpec);
-  return { service, alerts, dashboards: [dashboard], slos: [slo] };
+  const dashboards = (breakage.dashboards ? breakage.dashboards([dashboard]) : [dashboard]) as DashboardModel[];
+  return { service, alerts, dashboards, slos: [slo] };
 }
 
 /** A second good service, for the checks across services; `spec` replaces top-level fields. */
@@ -101,4 +113,84 @@ export function catalogStack(spec: Partial<ServiceSpec> = {}, dashboardUid = 'ca
   ];
   const dashboard = performanceDashboard({ service, workload: service.workloads[0]!, alerts, title: 'Catalog - Performance', uid: dashboardUid });
   return { service, alerts, dashboards: [dashboard] };
+}
+
+/** Replaces fields of one pack's options in {@link supportStack}; the key names the pack. */
+export interface PackBreakage {
+  readonly service?: Readonly<Record<string, unknown>>;
+  readonly auth?: Readonly<Record<string, unknown>>;
+  readonly llm?: Readonly<Record<string, unknown>>;
+  readonly ratio?: Readonly<Record<string, unknown>>;
+  readonly queues?: Readonly<Record<string, unknown>>;
+  readonly postgresql?: Readonly<Record<string, unknown>>;
+  readonly redis?: Readonly<Record<string, unknown>>;
+  readonly mongodb?: Readonly<Record<string, unknown>>;
+  readonly qdrant?: Readonly<Record<string, unknown>>;
+  readonly chromadb?: Readonly<Record<string, unknown>>;
+  /** Replaces fields of the latency SLO. */
+  readonly slo?: Readonly<Record<string, unknown>>;
+}
+
+const supportWorkload: WorkloadSpec = {
+  ...shopWorkload, name: 'support', image: { repository: 'ghcr.io/example-org/support', tag: 'v3.1.0' },
+};
+
+/**
+ * A second good service using every other alert pack (authentication, LLM providers, business ratios
+ * at two levels, worker queues and each datastore) and a latency SLO, so each pack's options can be
+ * broken one at a time like the shop's.
+ */
+export function supportStack(breakage: PackBreakage = {}): ServiceStack {
+  const service = defineService({
+    name: 'support', title: 'Support', alertPrefix: 'Support', team: 'support',
+    workloads: [supportWorkload],
+    metrics: [
+      ...llmMetrics(), ...RQ_EXPORTER_METRICS, ...POSTGRES_EXPORTER_METRICS, ...REDIS_METRICS, ...MONGODB_METRICS, ...QDRANT_METRICS, ...chromadbMetrics(),
+      { name: 'tickets_created_total', type: 'counter', help: 'Tickets opened.', labels: ['job', 'channel'], source: 'application' },
+      { name: 'tickets_escalated_total', type: 'counter', help: 'Tickets handed to a person.', labels: ['job', 'channel'], source: 'application' },
+    ],
+    ...breakage.service,
+  } as ServiceSpec);
+  const workload = 'support';
+  const o = <T>(good: T, broken: Readonly<Record<string, unknown>> | undefined): T => ({ ...good, ...broken }) as T;
+  const alerts: AlertSpec[] = [
+    ...availabilityAlerts(service, { workload, for: '1m', level: SEV1 }),
+    authenticationFailuresAlert(service, o({ workload, above: '20%', for: '10m', level: SEV2_WARNING }, breakage.auth)),
+    ...llmProviderAlerts(service, o({
+      workload, provider: 'openai', title: 'OpenAI',
+      errors: { above: '10%', for: '5m', level: SEV2_WARNING }, quota: { above: '5%', for: '5m', level: SEV2_WARNING },
+      latency: { above: '30s', for: '10m', level: SEV3 },
+    }, breakage.llm)),
+    ...businessRatioAlerts(service, o({
+      workload, what: 'escalation rate', minEvents: 10,
+      numerator: { metric: 'tickets_escalated_total' }, denominator: { metric: 'tickets_created_total' },
+      levels: {
+        warning: { name: 'SupportEscalationRateWarning', above: '20%', for: '10m', level: SEV3 },
+        critical: { name: 'SupportEscalationRateHigh', above: '30%', for: '10m', level: SEV2_CRITICAL },
+      },
+    }, breakage.ratio)),
+    ...workerQueuesAlerts(service, o({
+      exporterJob: 'rq-exporter', exporterDown: { for: '5m', level: SEV3 },
+      backlog: { above: 100, for: '10m', level: SEV3 }, failed: { above: 0, for: '5m', level: SEV3 },
+    }, breakage.queues)),
+    ...postgresqlAlerts(service, o({
+      exporterJob: 'postgres-exporter', database: 'support', down: { for: '1m', level: SEV1 }, connections: { above: 80, for: '5m', level: SEV2_WARNING },
+    }, breakage.postgresql)),
+    ...redisAlerts(service, o({
+      job: 'redis-exporter', down: { for: '1m', level: SEV2_CRITICAL }, memory: { maxmemory: '1Gi', above: '90%', for: '5m', level: SEV2_WARNING },
+    }, breakage.redis)),
+    ...mongodbAlerts(service, o({
+      job: 'mongodb-exporter', down: { for: '1m', level: SEV1 }, poolExhausted: { workload, for: '5m', level: SEV2_WARNING },
+    }, breakage.mongodb)),
+    ...qdrantAlerts(service, o({ job: 'qdrant', down: { for: '1m', level: SEV2_CRITICAL }, errors: { above: '5%', for: '5m', level: SEV2_WARNING } }, breakage.qdrant)),
+    ...chromadbAlerts(service, o({
+      workload, unreachable: { above: '10%', for: '5m', level: SEV2_WARNING }, slow: { above: '1s', for: '10m', level: SEV3 },
+    }, breakage.chromadb)),
+  ];
+  const dashboard = performanceDashboard({ service, workload: service.workload(workload), alerts, title: 'Support - Performance', uid: 'support-performance' });
+  const slo = defineSlo(service, {
+    name: 'latency', description: 'Requests are answered within a second.',
+    sli: { kind: 'latency', workload, threshold: '1s' }, objective: '99%', ...breakage.slo,
+  } as SloSpec);
+  return { service, alerts, dashboards: [dashboard], slos: [slo] };
 }

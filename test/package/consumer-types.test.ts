@@ -55,7 +55,7 @@ describe('a consumer compiling with strict, exactOptionalPropertyTypes and noPro
     const tsc = await project.run('npx', ['tsc', '-p', '.']);
     expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
     expect(tsc.code).toBe(0);
-  });
+  }, 240_000);
 
   it("type-checks only the package's declaration files, never its TypeScript sources", async () => {
     const list = await project.run('npx', ['tsc', '-p', '.', '--listFilesOnly']);

@@ -1,6 +1,7 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { fromOpenSlo, type ImportedSlo } from '../../openslo/import.js';
+import type { ImportedSlo } from '../../openslo/import.js';
 import { EXIT, UsageError, UserError } from '../errors.js';
 import { tsLiteral } from '../ts-literal.js';
 
@@ -15,6 +16,7 @@ export function importCommand(program: Command, exit: (code: number) => void): v
     .argument('<file>', 'a YAML file with one or more OpenSLO `SLO` documents')
     .option('--out <file>', 'write the TypeScript to this file instead of printing it')
     .action(async (file: string, flags: ImportFlags) => {
+      const { fromOpenSlo } = await import('../../openslo/import.js');
       const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
         throw error.code === 'ENOENT' ? new UsageError(`${file} not found`) : new UserError(`cannot read ${file}: ${error.message}`);
       });
@@ -23,7 +25,10 @@ export function importCommand(program: Command, exit: (code: number) => void): v
       if (slos.length === 0) throw new UserError(`import failed: ${file} holds no OpenSLO SLO document`);
       const source = openSloTypeScript(slos, file);
       if (flags.out !== undefined) {
-        await writeFile(flags.out, source, 'utf8');
+        const out = flags.out;
+        await mkdir(dirname(out), { recursive: true }).then(() => writeFile(out, source, 'utf8')).catch((error: Error) => {
+          throw new UserError(`import failed: cannot write ${out}: ${error.message}`);
+        });
         console.error(`oac: wrote ${slos.length} SLO(s) to ${flags.out}`);
       } else {
         process.stdout.write(source);

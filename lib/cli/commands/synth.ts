@@ -1,7 +1,5 @@
 import type { Command } from 'commander';
-import { runSynth } from '../../synth/cli.js';
 import { UserError } from '../errors.js';
-import { loadEntry } from '../load-entry.js';
 import { DEFAULT_OUT, findProject } from '../project.js';
 import { selectStacks } from '../select-services.js';
 import { entryOption, onlyOption, progress, promtoolMode, type PromtoolFlags } from './shared.js';
@@ -27,6 +25,8 @@ export function synthCommand(program: Command, exit: (code: number) => void): vo
   onlyOption(command);
   entryOption(command);
   command.action(async (flags: SynthFlags) => {
+    // Loaded here, not at the top, so `--help` does not load the whole engine.
+    const [{ runSynth }, { loadEntry }] = await Promise.all([import('../../synth/cli.js'), import('../load-entry.js')]);
     const project = findProject();
     const outDir = flags.out ?? project.config.out ?? DEFAULT_OUT;
     const mode = promtoolMode(flags);

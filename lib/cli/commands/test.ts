@@ -1,12 +1,9 @@
 import type { Command } from 'commander';
 import { formatIssues } from '../../core/issues.js';
-import { validateStacks } from '../../synth/cli.js';
 import { PromtoolNotFoundError } from '../../testing/promtool.js';
 import { EXIT, UserError } from '../errors.js';
-import { loadEntry } from '../load-entry.js';
 import { findProject } from '../project.js';
 import { selectStacks } from '../select-services.js';
-import { runServiceTests, serviceTestFiles } from '../service-tests.js';
 import { entryOption, onlyOption, progress } from './shared.js';
 
 interface TestFlags {
@@ -20,6 +17,9 @@ export function testCommand(program: Command, exit: (code: number) => void): voi
   onlyOption(command);
   entryOption(command);
   command.action(async (flags: TestFlags) => {
+    const [{ validateStacks }, { loadEntry }, { runServiceTests, serviceTestFiles }] = await Promise.all([
+      import('../../synth/cli.js'), import('../load-entry.js'), import('../service-tests.js'),
+    ]);
     const project = findProject();
     const loaded = await loadEntry(project, flags.entry).catch((error: unknown) => {
       throw error instanceof UserError ? new UserError(`test failed.\n${error.message}`) : error;

@@ -1,8 +1,6 @@
 import type { Command } from 'commander';
 import { formatIssues } from '../../core/issues.js';
-import { validateStacks } from '../../synth/cli.js';
 import { EXIT, UserError } from '../errors.js';
-import { loadEntry } from '../load-entry.js';
 import { findProject } from '../project.js';
 import { selectStacks } from '../select-services.js';
 import { entryOption, onlyOption, progress, promtoolMode, type PromtoolFlags } from './shared.js';
@@ -20,6 +18,7 @@ export function validateCommand(program: Command, exit: (code: number) => void):
   onlyOption(command);
   entryOption(command);
   command.action(async (flags: ValidateFlags) => {
+    const [{ validateStacks }, { loadEntry }] = await Promise.all([import('../../synth/cli.js'), import('../load-entry.js')]);
     const project = findProject();
     const mode = promtoolMode(flags);
     const loaded = await loadEntry(project, flags.entry).catch((error: unknown) => {

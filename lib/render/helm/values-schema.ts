@@ -109,34 +109,51 @@ export const HELM_VALUES_SCHEMA: Readonly<Record<string, unknown>> = {
 
 let compiled: ValidateFunction | undefined;
 
+/** One problem Helm's schema check (or the cross-field check) finds, at a dotted values path. */
+export interface HelmValuesProblem {
+  /** Dotted path in the values, e.g. `autoscaling.maxReplicas`; `(root)` for the whole document. */
+  readonly path: string;
+  /** Readable problem, starting with the path: `autoscaling.maxReplicas must be integer (got "10")`. */
+  readonly message: string;
+}
+
 /**
  * Checks values against {@link HELM_VALUES_SCHEMA} (as Helm would) plus what JSON schema cannot say
  * (`minReplicas` <= `maxReplicas`). Returns readable problems, e.g.
  * `autoscaling.maxReplicas must be integer (got "10")` or `image: unknown key 'digest' (allowed: ...)`.
  */
 export function helmValuesProblems(values: unknown): string[] {
+  return helmValuesSchemaProblems(values).map((p) => p.message);
+}
+
+/** {@link helmValuesProblems} with the path of each problem, so synth can name the input field it came from. */
+export function helmValuesSchemaProblems(values: unknown): HelmValuesProblem[] {
   compiled ??= new Ajv({ allErrors: true, verbose: true, strict: true, strictRequired: false, allowUnionTypes: true }).compile(HELM_VALUES_SCHEMA as SchemaObject);
-  const problems: string[] = [];
+  const problems: HelmValuesProblem[] = [];
   if (!compiled(values)) problems.push(...readable(compiled.errors ?? []));
 
   const autoscaling = (values as { autoscaling?: { minReplicas?: unknown; maxReplicas?: unknown } } | null)?.autoscaling;
   const { minReplicas, maxReplicas } = autoscaling ?? {};
   if (typeof minReplicas === 'number' && typeof maxReplicas === 'number' && minReplicas > maxReplicas) {
-    problems.push(`autoscaling.minReplicas (${minReplicas}) must be <= autoscaling.maxReplicas (${maxReplicas})`);
+    problems.push({ path: 'autoscaling.minReplicas', message: `autoscaling.minReplicas (${minReplicas}) must be <= autoscaling.maxReplicas (${maxReplicas})` });
   }
   return problems;
 }
 
-function readable(errors: readonly ErrorObject[]): string[] {
+function readable(errors: readonly ErrorObject[]): HelmValuesProblem[] {
   // `if` and `anyOf` report their own summary plus every failed branch; keep the summary only.
   const summaries = errors.filter((e) => e.keyword === 'anyOf').map((e) => e.schemaPath);
   return errors
     .filter((e) => e.keyword !== 'if' && !summaries.some((p) => e.schemaPath.startsWith(`${p}/`)))
-    .map(format);
+    .map((e) => ({ path: dotted(e), message: format(e) }));
+}
+
+function dotted(error: ErrorObject): string {
+  return error.instancePath.split('/').slice(1).join('.') || '(root)';
 }
 
 function format(error: ErrorObject): string {
-  const path = error.instancePath.split('/').slice(1).join('.') || '(root)';
+  const path = dotted(error);
   const got = ` (got ${JSON.stringify(error.data)})`;
   switch (error.keyword) {
     case 'additionalProperties': {

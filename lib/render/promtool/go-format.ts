@@ -98,8 +98,21 @@ function shortestDecimal(abs: number): Decimal {
   return trim({ digits, dp: Number(exponent) + 1 });
 }
 
+/** Exact expansions already computed: scenarios format the same few values over and over. */
+const exactDecimals = new Map<number, Decimal>();
+
 /** Every digit of the binary value (a float64 always has a finite decimal expansion). */
 function exactDecimal(abs: number): Decimal {
+  let d = exactDecimals.get(abs);
+  if (!d) {
+    if (exactDecimals.size >= 10_000) exactDecimals.clear();
+    d = expandExactly(abs);
+    exactDecimals.set(abs, d);
+  }
+  return d;
+}
+
+function expandExactly(abs: number): Decimal {
   if (abs === 0) return { digits: '', dp: 0 };
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, abs);

@@ -169,6 +169,45 @@ export function kahanSum(values: readonly number[]): number {
   return sum + c;
 }
 
+/**
+ * {@link kahanSum} of every prefix of a sequence, built one value at a time: `sumUpTo(i)` is exactly
+ * `kahanSum` of the defined values among the first i + 1 (undefined values are skipped, as missing samples).
+ */
+export class KahanPrefix {
+  private readonly sums: number[] = [];
+  private readonly compensations: number[] = [];
+  private readonly counts: number[] = [];
+
+  get length(): number {
+    return this.sums.length;
+  }
+
+  push(v: number | undefined): void {
+    const n = this.sums.length;
+    let sum = n === 0 ? 0 : this.sums[n - 1]!;
+    let c = n === 0 ? 0 : this.compensations[n - 1]!;
+    let count = n === 0 ? 0 : this.counts[n - 1]!;
+    if (v !== undefined) {
+      const t = sum + v;
+      if (Math.abs(sum) >= Math.abs(v)) c += (sum - t) + v;
+      else c += (v - t) + sum;
+      sum = t;
+      count++;
+    }
+    this.sums.push(sum);
+    this.compensations.push(c);
+    this.counts.push(count);
+  }
+
+  /** undefined when none of the first i + 1 values is defined. */
+  sumUpTo(i: number): number | undefined {
+    if (this.counts[i] === 0) return undefined;
+    const sum = this.sums[i]!;
+    if (sum === Infinity || sum === -Infinity) return sum;
+    return sum + this.compensations[i]!;
+  }
+}
+
 /** Whether a series' labels satisfy every matcher, as in a PromQL selector (a missing label is ""). */
 export function matchesAll(labels: Labels, matchers: readonly Matcher[]): boolean {
   return matchers.every((m) => matches(labels[m.label] ?? '', m));

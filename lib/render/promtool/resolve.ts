@@ -115,6 +115,11 @@ export function expectedAlert(alert: SimulatedAlert): PromtoolExpectedAlert {
   return { exp_labels: alert.labels, exp_annotations: alert.annotations };
 }
 
+/** Every float its own key (JSON would write NaN and ±Infinity all as null, and -0 as 0). */
+function numberKey(v: number): string {
+  return Object.is(v, -0) ? '-0' : String(v);
+}
+
 function show(t: number | undefined): string {
   return t === undefined ? 'never' : durationText(t);
 }
@@ -160,10 +165,19 @@ export class AlertSimulation {
     return undefined;
   }
 
+  /** Expansions by sample (labels and every possible value): a steady alert expands alike at every evaluation. */
+  private readonly expanded = new Map<string, { labels: Labels; annotations: Record<string, string> }>();
+
   private step(t: number): void {
     const seen = new Set<string>();
     for (const sample of this.evaluate(t)) {
-      const { labels, annotations } = this.expand(sample);
+      const memo = `${JSON.stringify(sample.labels)} ${[sample.value.value, ...sample.value.alternatives].map(numberKey).join(' ')}`;
+      let expansion = this.expanded.get(memo);
+      if (!expansion) {
+        expansion = this.expand(sample);
+        this.expanded.set(memo, expansion);
+      }
+      const { labels, annotations } = expansion;
       const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
       if (seen.has(key)) throw new Error(`${this.ctx.alertName}: two samples with the same labels after adding the rule's labels`);
       seen.add(key);

@@ -10,7 +10,7 @@ import {
   burnRateAlert, missedIterationsAlert, missedIterationsSelector, percent, SLO_BASE_WINDOW, sloAlertName, sloGroupNames, sloLabels,
   sloMetaAlertName, sloSeries,
 } from '../../slo/rules.js';
-import { kahanSum, matchesAll, SeriesStore, type Possible } from './prom-eval.js';
+import { KahanPrefix, kahanSum, matchesAll, SeriesStore, type LoadedSeries, type Possible } from './prom-eval.js';
 import { AlertSimulation, expectedAlert, parseInterval } from './resolve.js';
 import { ceilToInterval, compare, durationText, SCENARIO_MARGIN, type ResultSample } from './scenario.js';
 import { piecewise, seriesSelectorText, seriesValuesText, type InputSeriesModel, type Labels } from './series.js';
@@ -338,17 +338,37 @@ export class SloEmulation {
       const total = this.totalRate(t);
       return errors === undefined || total === undefined ? undefined : errors / total;
     }
+    const step = this.store.intervalMs;
+    const first = Math.max(0, Math.ceil((t - windowMs) / step));
+    const last = Math.floor(t / step);
+    // Windows reaching back to t=0 (every long window in these hours-long scenarios) are prefixes of
+    // one running Kahan sum: the same additions in the same order as summing them anew, so the same bits.
+    if (first === 0) return this.prefixRatio(last);
     const errors: number[] = [];
     const totals: number[] = [];
-    const step = this.store.intervalMs;
-    for (let at = Math.max(0, Math.ceil((t - windowMs) / step)) * step; at <= t; at += step) {
-      const e = this.errors(at);
-      const n = this.totalRate(at);
+    for (let i = first; i <= last; i++) {
+      const e = this.errors(i * step);
+      const n = this.totalRate(i * step);
       if (e !== undefined) errors.push(e);
       if (n !== undefined) totals.push(n);
     }
     if (errors.length === 0 || totals.length === 0) return undefined;
     return kahanSum(errors) / kahanSum(totals);
+  }
+
+  private readonly errorsPrefix = new KahanPrefix();
+  private readonly totalsPrefix = new KahanPrefix();
+
+  /** The window [0, last × interval] from the running sums, extended as far as needed. */
+  private prefixRatio(last: number): number | undefined {
+    const step = this.store.intervalMs;
+    for (let i = this.errorsPrefix.length; i <= last; i++) {
+      this.errorsPrefix.push(this.errors(i * step));
+      this.totalsPrefix.push(this.totalRate(i * step));
+    }
+    const errors = this.errorsPrefix.sumUpTo(last);
+    const totals = this.totalsPrefix.sumUpTo(last);
+    return errors === undefined || totals === undefined ? undefined : errors / totals;
   }
 
   /** The tier's alert expression at t: long-window ratio > threshold and short-window ratio > threshold. */
@@ -357,14 +377,33 @@ export class SloEmulation {
     const short = this.ratio(tier.shortWindow.seconds * 1000, t);
     if (long === undefined || short === undefined) return [];
     // `(14.4 * 0.001)` as Prometheus multiplies the two literals.
-    const threshold = Number(num(tier.factor)) * Number(num(errorBudget(this.slo)));
+    const threshold = this.thresholdOf(tier);
     const value = nearly(long);
     if (!compare(value, '>', threshold, this.where) || !compare(nearly(short), '>', threshold, this.where)) return [];
     return [{ labels: { __name__: SLO_RECORDS.errorRatio(tier.longWindow), ...labels }, value }];
   }
 
+  private readonly thresholds = new Map<SloTier, number>();
+
+  /** `(factor * budget)` as Prometheus multiplies the two literals of the rule, once per tier. */
+  private thresholdOf(tier: SloTier): number {
+    let threshold = this.thresholds.get(tier);
+    if (threshold === undefined) {
+      threshold = Number(num(tier.factor)) * Number(num(errorBudget(this.slo)));
+      this.thresholds.set(tier, threshold);
+    }
+    return threshold;
+  }
+
+  private readonly selected = new Map<ParsedVectorSelector, LoadedSeries[]>();
+
   private sumOfRates(selector: ParsedVectorSelector, t: number): number | undefined {
-    const rates = this.store.select(selector.metric, ...selector.matchers)
+    let series = this.selected.get(selector);
+    if (!series) {
+      series = this.store.select(selector.metric, ...selector.matchers);
+      this.selected.set(selector, series);
+    }
+    const rates = series
       .map((s) => this.store.rate(s, t, SLO_BASE_WINDOW.seconds * 1000))
       .filter((r): r is number => r !== undefined);
     return rates.length === 0 ? undefined : rates.reduce((a, b) => a + b);

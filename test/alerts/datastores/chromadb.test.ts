@@ -21,7 +21,7 @@ describe('chromadbAlerts', () => {
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal), a.for.text])).toEqual([
       [
         'ShopChromaDBUnreachable', 'chromadb',
-        'sum(rate(chromadb_requests_total{job="api",status="error"}[5m])) / sum(rate(chromadb_requests_total{job="api"}[5m])) > 0.5', '5m',
+        '(sum(rate(chromadb_requests_total{job="api",status="error"}[5m])) or 0 * sum(rate(chromadb_requests_total{job="api"}[5m]))) / sum(rate(chromadb_requests_total{job="api"}[5m])) > 0.5', '5m',
       ],
       ['ShopChromaDBSlow', 'chromadb', 'histogram_quantile(0.95, sum by (le) (rate(chromadb_request_duration_seconds_bucket{job="api"}[5m]))) > 1', '10m'],
     ]);
@@ -39,7 +39,7 @@ describe('chromadbAlerts', () => {
     expect(alerts.map((a) => [a.name, alertExpression(a.signal)])).toEqual([
       [
         'ShopKnowledgeBaseUnreachable',
-        'sum(rate(chromadb_requests_total{job="api",status="error"}[15m])) / sum(rate(chromadb_requests_total{job="api"}[15m])) > 0.1',
+        '(sum(rate(chromadb_requests_total{job="api",status="error"}[15m])) or 0 * sum(rate(chromadb_requests_total{job="api"}[15m]))) / sum(rate(chromadb_requests_total{job="api"}[15m])) > 0.1',
       ],
       ['ShopKnowledgeBaseSlow', 'histogram_quantile(0.99, sum by (le) (rate(chromadb_request_duration_seconds_bucket{job="api"}[10m]))) > 2.5'],
     ]);

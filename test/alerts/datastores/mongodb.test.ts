@@ -94,7 +94,7 @@ describe('mongodbAlerts', () => {
       poolExhausted: { workload: 'api', above: -1, for: '2m', level: P1 },
     });
     expect(issueMessages(service)).toEqual([
-      'alerts.ShopMongoDB.job: "" — a non-empty string',
+      'alerts.ShopMongoDB.job: "" — a Prometheus job name: 1 to 128 characters from A-Z, a-z, 0-9, \'_\', \'-\', \'.\', \':\' and \'/\' (no quotes, braces, backslashes, spaces or control characters: people type it into selectors)',
       'alerts.ShopMongoDBDown.metric: "mongodb_up" — a gauge in the service\'s metric catalog (add MONGODB_METRICS to the service\'s metrics)',
       'alerts.ShopMongoDBTooManyConnections.metric: "mongodb_connections" — a gauge in the service\'s metric catalog (add MONGODB_METRICS to the service\'s metrics)',
       'alerts.ShopMongoDBTooManyConnections.above: 0 — a finite number greater than 0',

@@ -59,7 +59,7 @@ describe('postgresqlAlerts', () => {
       deadlocks: { above: -1, window: '10', for: '1m', level: SEV4 },
     });
     expect(issueMessages(service)).toEqual([
-      'alerts.postgresql.exporterJob: "" — a non-empty string',
+      'alerts.postgresql.exporterJob: "" — a Prometheus job name: 1 to 128 characters from A-Z, a-z, 0-9, \'_\', \'-\', \'.\', \':\' and \'/\' (no quotes, braces, backslashes, spaces or control characters: people type it into selectors)',
       'alerts.postgresql.database: "" — a non-empty string',
       'alerts.ShopPostgresqlDown.metric: "pg_up" — a gauge in the service\'s metric catalog: add POSTGRES_EXPORTER_METRICS (alerts/datastores/postgresql.ts) to the service\'s metrics',
       'alerts.ShopPostgresqlTooManyConnections.metric: "pg_stat_database_numbackends" — a gauge in the service\'s metric catalog: add POSTGRES_EXPORTER_METRICS (alerts/datastores/postgresql.ts) to the service\'s metrics',

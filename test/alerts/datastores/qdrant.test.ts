@@ -22,7 +22,7 @@ describe('qdrantAlerts', () => {
     });
     expect(alerts.map((a) => [a.name, a.group, alertExpression(a.signal)])).toEqual([
       ['ShopQdrantDown', 'qdrant', 'up{job="qdrant"} == 0 or absent(up{job="qdrant"})'],
-      ['ShopQdrantHighErrorRate', 'qdrant', 'sum(rate(rest_responses_total{job="qdrant",status=~"5.."}[5m])) / sum(rate(rest_responses_total{job="qdrant"}[5m])) > 0.05'],
+      ['ShopQdrantHighErrorRate', 'qdrant', '(sum(rate(rest_responses_total{job="qdrant",status=~"5.."}[5m])) or 0 * sum(rate(rest_responses_total{job="qdrant"}[5m]))) / sum(rate(rest_responses_total{job="qdrant"}[5m])) > 0.05'],
       ['ShopQdrantRecoveryMode', 'qdrant', 'max (app_status_recovery_mode{job="qdrant"}) > 0'],
       ['ShopQdrantDeadReplicas', 'qdrant', 'max (collection_dead_replicas{job="qdrant"}) > 0'],
     ]);
@@ -46,7 +46,7 @@ describe('qdrantAlerts', () => {
       job: '', errors: { above: '100%', for: '5m', level: SEV2_WARNING }, recoveryMode: { for: '1m', level: SEV2_CRITICAL },
     });
     expect(issueMessages(service)).toEqual([
-      'alerts.ShopQdrant.job: "" — a non-empty string',
+      'alerts.ShopQdrant.job: "" — a Prometheus job name: 1 to 128 characters from A-Z, a-z, 0-9, \'_\', \'-\', \'.\', \':\' and \'/\' (no quotes, braces, backslashes, spaces or control characters: people type it into selectors)',
       'alerts.ShopQdrantHighErrorRate.metric: "rest_responses_total" — a counter in the service\'s metric catalog (add QDRANT_METRICS to the service\'s metrics)',
       'alerts.ShopQdrantHighErrorRate.above: "100%" — a share below 100%, such as \'5%\': the ratio of a subset of events to all of them never exceeds 100%, so the alert could never fire',
       'alerts.ShopQdrantRecoveryMode.metric: "app_status_recovery_mode" — a gauge in the service\'s metric catalog (add QDRANT_METRICS to the service\'s metrics)',

@@ -67,7 +67,7 @@ describe('redisAlerts', () => {
       memory: { maxmemory: '512MB', above: '100%', for: '10m', level: SEV3 },
     });
     expect(issueMessages(service)).toEqual([
-      'alerts.ShopRedis.job: "" — a non-empty string',
+      'alerts.ShopRedis.job: "" — a Prometheus job name: 1 to 128 characters from A-Z, a-z, 0-9, \'_\', \'-\', \'.\', \':\' and \'/\' (no quotes, braces, backslashes, spaces or control characters: people type it into selectors)',
       'alerts.ShopRedisRejectingConnections.above: -1 — a number of events, 0 or more (0 fires on any event)',
       'alerts.ShopRedisMemoryHigh.maxmemory: "512MB" — a Kubernetes memory quantity with a binary suffix such as \'512Mi\' or \'4Gi\', greater than zero',
       'alerts.ShopRedisMemoryHigh.above: "100%" — a share below 100%, such as \'5%\': the ratio of a subset of events to all of them never exceeds 100%, so the alert could never fire',

@@ -50,10 +50,10 @@ describe('defineService', () => {
   it('rejects a dependency that is both in the cluster and external, and a bad CIDR', () => {
     const spec: ServiceSpec = {
       ...goodService,
-      dependencies: [{ name: 'llm', kind: 'https', port: 443, inCluster: { podLabels: {} }, external: { cidr: '0.0.0.0/33' } }],
+      dependencies: [{ name: 'llm', kind: 'https', port: 443, inCluster: { podLabels: { app: 'llm' } }, external: { cidr: '0.0.0.0/33' } }],
     };
     expect(messages(spec)).toEqual([
-      'shop-api: dependencies.llm: {"name":"llm","kind":"https","port":443,"inCluster":{"podLabels":{}},"external":{"cidr":"0.0.0.0/33"}} is invalid; allowed: exactly one of inCluster (pods in the cluster) or external (a CIDR)',
+      'shop-api: dependencies.llm: {"name":"llm","kind":"https","port":443,"inCluster":{"podLabels":{"app":"llm"}},"external":{"cidr":"0.0.0.0/33"}} is invalid; allowed: exactly one of inCluster (pods in the cluster) or external (a CIDR)',
       "shop-api: dependencies.llm.external.cidr: '0.0.0.0/33' is invalid; allowed: an IPv4 CIDR such as 0.0.0.0/0",
     ]);
   });
@@ -79,10 +79,9 @@ describe('defineService', () => {
 });
 
 describe('defineService pod selectors', () => {
-  it('rejects a workload whose pods the pod regex of another workload would match', () => {
-    const spec: ServiceSpec = { ...goodService, workloads: [goodWorkload, { ...goodWorkload, name: 'api-worker' }] };
-    expect(messages(spec)).toEqual([
-      "shop-api: workloads.api-worker.name: 'api-worker' is invalid; allowed: a name that does not start with 'api-', or pod selectors of 'api' would include its pods",
-    ]);
+  it("accepts 'all-pods' as the explicit choice of every pod of a dependency's namespace", () => {
+    const service = defineService({ ...goodService, dependencies: [{ name: 'cache', kind: 'redis', port: 6379, inCluster: { namespace: 'cache', podLabels: 'all-pods' } }] });
+    expect(service.issues.issues).toEqual([]);
+    expect(service.dependencies[0]!.inCluster).toEqual({ namespace: 'cache', podLabels: 'all-pods' });
   });
 });

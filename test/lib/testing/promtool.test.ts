@@ -1,5 +1,10 @@
-import { describe, expect, it } from 'vitest';
-import { checkRules, PromtoolNotFoundError, runPromtoolTests } from '../../../lib/testing/promtool.js';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import {
+  checkRules, checkRulesAll, PromtoolNotFoundError, promtoolVersion, runPromtoolTests, runPromtoolTestsAll,
+} from '../../../lib/testing/promtool.js';
 
 const RULES = `groups:
   - name: example
@@ -73,5 +78,75 @@ describe('checkRules', () => {
     const result = await checkRules({ 'rules.yaml': RULES.replace('== 0', '== ') }, 'rules.yaml');
     expect(result.ok).toBe(false);
     expect(result.output).toContain('FAILED');
+  });
+});
+
+describe('runPromtoolTestsAll (a pool of promtool processes with a content cache)', () => {
+  let cacheDir: string;
+  beforeEach(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'oac-promtool-cache-'));
+  });
+  afterEach(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+  const job = (firesAt: string) => ({ files: { 'rules/example.yaml': RULES, 'example.test.yaml': testFile(firesAt) }, testFile: 'example.test.yaml' });
+
+  it('returns each job\'s result in the order of the jobs, whatever finishes first', async () => {
+    const results = await runPromtoolTestsAll([job('1m'), job('30s'), job('1m')], { cacheDir, concurrency: 3 });
+    expect(results.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(results[1]!.output).toContain('FAILED');
+  });
+
+  it('skips a job that already passed with the same input and promtool, and runs failures and changed input again', async () => {
+    const first = await runPromtoolTestsAll([job('1m'), job('30s')], { cacheDir });
+    const again = await runPromtoolTestsAll([job('1m'), job('30s'), job('2m')], { cacheDir });
+    expect(first.map((r) => r.cached)).toEqual([false, false]);
+    expect(again.map((r) => [r.ok, r.cached])).toEqual([[true, true], [false, false], [true, false]]);
+    expect(again[0]!.output).toBe(first[0]!.output);
+  });
+
+  it('never reads or writes a cache when cacheDir is false', async () => {
+    await runPromtoolTestsAll([job('1m')], { cacheDir });
+    const results = await runPromtoolTestsAll([job('1m')], { cacheDir: false });
+    expect(results[0]).toMatchObject({ ok: true, cached: false });
+  });
+
+  it('rejects with the install hint when promtool is missing', async () => {
+    await expect(runPromtoolTestsAll([job('1m')], { cacheDir, promtool: '/nonexistent/promtool' })).rejects.toThrow(PromtoolNotFoundError);
+  });
+});
+
+describe('checkRulesAll (batched promtool check rules)', () => {
+  let cacheDir: string;
+  beforeEach(async () => {
+    cacheDir = await mkdtemp(join(tmpdir(), 'oac-promtool-cache-'));
+  });
+  afterEach(async () => {
+    await rm(cacheDir, { recursive: true, force: true });
+  });
+  const invalid = RULES.replace('== 0', '== ');
+
+  it('gives every file, in order, the result and output promtool gives it alone', async () => {
+    const files = [
+      { path: 'prometheus-rules.yaml', content: RULES },
+      { path: 'prometheus-rules.yaml', content: invalid },
+      { path: 'other.yaml', content: RULES.replace('ExampleDown', 'OtherDown') },
+    ];
+    const together = await checkRulesAll(files, { cacheDir, batchSize: 3, concurrency: 1 });
+    const alone = await Promise.all(files.map((f) => checkRules({ [f.path]: f.content }, f.path)));
+    expect(together.map((r) => r.ok)).toEqual([true, false, true]);
+    expect(together.map((r) => r.output)).toEqual(alone.map((r) => r.output));
+  });
+
+  it('checks only the files that have not passed before', async () => {
+    await checkRulesAll([{ path: 'a.yaml', content: RULES }], { cacheDir });
+    const results = await checkRulesAll([{ path: 'a.yaml', content: RULES }, { path: 'b.yaml', content: RULES }], { cacheDir });
+    expect(results.map((r) => [r.ok, r.cached])).toEqual([[true, true], [true, false]]);
+  });
+});
+
+describe('promtoolVersion', () => {
+  it('reads the version promtool reports, which every cache key includes', async () => {
+    expect(await promtoolVersion()).toMatch(/^promtool, version \d+\.\d+\.\d+/);
   });
 });

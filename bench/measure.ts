@@ -1,0 +1,165 @@
+import { mkdir, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { dirname, join, relative } from 'node:path';
+import { ApiObject, App, Chart } from 'cdk8s';
+import { parse } from 'yaml';
+import { runSynth } from '../lib/synth/cli.js';
+import { toYaml } from '../lib/render/yaml.js';
+import { platform } from '../stacks/platform.js';
+import { benchServiceName, harveyLikeStack } from './harvey-like-stack.js';
+
+/**
+ * One measurement in its own process (so peak RSS belongs to this N and this step alone), started by
+ * bench/synth.bench.ts: `node --import tsx bench/measure.ts <step> <services> <outDir> [extra]`.
+ * Prints one JSON line: { wallMs, cpuMs, peakRssMiB, ...step details }.
+ */
+type Step = 'synth' | 'check' | 'one-change' | 'one-change-check' | 'floor' | 'cdk8s' | 'promtool';
+
+const [step, countArg, outDir, extra] = process.argv.slice(2) as [Step, string, string, string | undefined];
+const count = Number(countArg);
+if (!step || !Number.isInteger(count) || count < 1 || !outDir) {
+  throw new Error('usage: measure.ts <synth|check|one-change|floor|cdk8s|promtool> <services> <outDir> [extra]');
+}
+
+const stacksOf = (variantOf: (index: number) => number = () => 0) => Array.from({ length: count }, (_, i) => harveyLikeStack(i, variantOf(i)));
+
+async function timed<T>(work: () => Promise<T>): Promise<{ wallMs: number; cpuMs: number; result: T }> {
+  const cpu = process.cpuUsage();
+  const start = performance.now();
+  const result = await work();
+  const wallMs = performance.now() - start;
+  const used = process.cpuUsage(cpu);
+  return { wallMs, cpuMs: (used.user + used.system) / 1000, result };
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => relative(dir, join(e.parentPath, e.name))).sort();
+}
+
+async function outputSize(dir: string): Promise<{ files: number; bytes: number }> {
+  let bytes = 0;
+  const files = await listFiles(dir);
+  for (const file of files) bytes += (await stat(join(dir, file))).size;
+  return { files: files.length, bytes };
+}
+
+/** Runs synth the way `npm run synth` does (runSynth: render, checks, promtool check rules, write). */
+async function synth(check: boolean, variantOf?: (index: number) => number): Promise<Record<string, unknown>> {
+  const buildStart = performance.now();
+  const stacks = stacksOf(variantOf);
+  const buildMs = performance.now() - buildStart;
+  const log = console.log;
+  console.log = () => undefined; // runSynth's own summary line would mix with our JSON line
+  let code: number;
+  const measured = await timed(() => runSynth(stacks, platform, { check, outDir, promtool: 'required' }));
+  console.log = log;
+  code = measured.result;
+  if (code !== 0) throw new Error(`runSynth exited ${code}`);
+  return { wallMs: measured.wallMs, cpuMs: measured.cpuMs, buildStacksMs: buildMs, exitCode: code, ...(check ? {} : await outputSize(outDir)) };
+}
+
+/**
+ * The serialisation floor: the final objects of every file synth wrote (parsed back from its output, so
+ * exactly the same documents), stringified again with the same serialisers and written to a fresh
+ * directory. Parsing is not timed. This is what any generator of these bytes must at least spend.
+ */
+async function floor(): Promise<Record<string, unknown>> {
+  const target = `${outDir}-floor`;
+  await rm(target, { recursive: true, force: true });
+  // One file at a time (parse untimed, stringify + write timed), so the floor never holds the organisation in memory.
+  let wallMs = 0;
+  let cpuMs = 0;
+  const files = await listFiles(outDir);
+  for (const path of files) {
+    const text = await readFile(join(outDir, path), 'utf8');
+    let serialise: () => string;
+    if (path.endsWith('.json')) {
+      const value: unknown = JSON.parse(text);
+      serialise = () => `${JSON.stringify(value, null, 2)}\n`;
+    } else if (path.endsWith('.yaml') && !path.includes('/templates/')) {
+      const header = text.startsWith('#') ? text.slice(0, text.indexOf('\n') + 1) : '';
+      const value: unknown = parse(text);
+      serialise = () => header + toYaml(value);
+    } else serialise = () => text;
+    const measured = await timed(async () => {
+      const to = join(target, path);
+      await mkdir(dirname(to), { recursive: true });
+      await writeFile(to, serialise());
+    });
+    wallMs += measured.wallMs;
+    cpuMs += measured.cpuMs;
+  }
+  await rm(target, { recursive: true, force: true });
+  return { wallMs, cpuMs, files: files.length };
+}
+
+/**
+ * The baseline: one plain cdk8s App holding a chart per service with the service's Kubernetes objects
+ * (read back from synth's k8s/ files), synthesized once, as a cdk8s project of this size would be.
+ */
+async function cdk8sOneApp(): Promise<Record<string, unknown>> {
+  const perService: { service: string; objects: Record<string, unknown>[] }[] = [];
+  for (let i = 0; i < count; i++) {
+    const service = benchServiceName(i);
+    const dir = join(outDir, service, 'k8s');
+    const objects: Record<string, unknown>[] = [];
+    for (const file of (await readdir(dir)).sort()) objects.push(parse(await readFile(join(dir, file), 'utf8')) as Record<string, unknown>);
+    perService.push({ service, objects });
+  }
+  const target = `${outDir}-cdk8s`;
+  await rm(target, { recursive: true, force: true });
+  const measured = await timed(async () => {
+    const app = new App({ outdir: target, recordConstructMetadata: false });
+    for (const { service, objects } of perService) {
+      const chart = new Chart(app, service);
+      objects.forEach((object, n) => new ApiObject(chart, `o${n}`, object as never));
+    }
+    app.synth();
+  });
+  const objects = perService.reduce((sum, s) => sum + s.objects.length, 0);
+  await rm(target, { recursive: true, force: true });
+  return { wallMs: measured.wallMs, cpuMs: measured.cpuMs, objects };
+}
+
+/**
+ * `promtool test rules` of the first `extra` services (default 4) through the pooled runner (every core)
+ * with an empty cache, then again (every job a cache hit): wall time per service of each.
+ */
+async function promtoolSample(): Promise<Record<string, unknown>> {
+  const { runPromtoolTestsAll } = await import('../lib/testing/promtool.js');
+  const sample = Math.min(count, Number(extra ?? 4));
+  const jobs: { testFile: string; files: Record<string, string> }[] = [];
+  for (let i = 0; i < sample; i++) {
+    const dir = join(outDir, benchServiceName(i));
+    jobs.push({
+      testFile: 'prometheus-rules.test.yaml',
+      files: {
+        'prometheus-rules.yaml': await readFile(join(dir, 'prometheus-rules.yaml'), 'utf8'),
+        'prometheus-rules.test.yaml': await readFile(join(dir, 'prometheus-rules.test.yaml'), 'utf8'),
+      },
+    });
+  }
+  const cacheDir = `${outDir}-promtool-cache`;
+  await rm(cacheDir, { recursive: true, force: true });
+  const fresh = await timed(() => runPromtoolTestsAll(jobs, { cacheDir, timeoutMs: 1_800_000 })); // a loaded machine is slow, not wrong
+  const failed = fresh.result.findIndex((r) => !r.ok);
+  if (failed >= 0) throw new Error(`promtool test rules failed for ${benchServiceName(failed)}:\n${fresh.result[failed]!.output.slice(0, 2000)}`);
+  const cached = await timed(() => runPromtoolTestsAll(jobs, { cacheDir }));
+  await rm(cacheDir, { recursive: true, force: true });
+  return { wallMs: fresh.wallMs, cpuMs: fresh.cpuMs, services: sample, msPerService: fresh.wallMs / sample, cachedMsPerService: cached.wallMs / sample };
+}
+
+const run: Record<Step, () => Promise<Record<string, unknown>>> = {
+  synth: () => synth(false),
+  check: () => synth(true),
+  // Service 0 gets another CPU threshold: what re-synth costs after one service of `count` changed.
+  'one-change': () => synth(false, (i) => (i === 0 ? Number(extra ?? 1) : 0)),
+  'one-change-check': () => synth(true, (i) => (i === 0 ? Number(extra ?? 1) : 0)),
+  floor,
+  cdk8s: cdk8sOneApp,
+  promtool: promtoolSample,
+};
+
+const report = await run[step]();
+const peakRssMiB = process.resourceUsage().maxRSS / 1024;
+process.stdout.write(`\n${JSON.stringify({ step, services: count, ...report, peakRssMiB })}\n`);
