@@ -7,6 +7,9 @@ import { stacks } from '../../../stacks/index.js';
 import { harveyBackend } from '../../../stacks/harvey-backend.js';
 import { harvenAi } from '../../../stacks/harven-ai.js';
 import { catalogDifferences, type ExposedFamily } from '../../live/support/catalog-conformance.js';
+import { metricsContractFor } from '../../../lib/render/contract/metrics-contract.js';
+import { verifyMetrics } from '../../../lib/verify/index.js';
+import { platform } from '../../../stacks/index.js';
 
 /** The registry's families as prom-client reports them (after at least one observation of each labelled metric). */
 async function families(metrics: ServiceMetrics): Promise<ExposedFamily[]> {
@@ -108,5 +111,9 @@ describe('the exposition of every service, served over HTTP', () => {
     const exposition = await (await fetch(`${base}/${name}`)).text();
     expect(exposition).toContain('# TYPE http_requests_total counter');
     expect(await promtoolCheckMetrics(exposition)).toEqual({ code: 0, output: '' });
+  });
+
+  it.each(stacks.map((s) => [s.service.name, s] as const))('of %s follows its metrics contract (verifyMetrics)', async (name, stack) => {
+    expect(await verifyMetrics(metricsContractFor(stack, platform), `${base}/${name}`)).toEqual([]);
   });
 });

@@ -33,3 +33,13 @@ describe('testProfile', () => {
     }
   });
 });
+
+describe('testProfile alertmanagerConfig', () => {
+  it('is the generated configuration with its group and repeat timers scaled', () => {
+    const config = testProfile(platform).alertmanagerConfig(stacks);
+    const harvey = config.route.routes?.find((r) => r.matchers?.includes('team="harvey"'));
+    const page = harvey?.routes?.find((r) => r.receiver === 'harvey-page');
+    expect(page).toMatchObject({ group_wait: '500ms', group_interval: '5s', repeat_interval: '4m' });
+    expect(config.inhibit_rules.length).toBeGreaterThan(0);
+  });
+});

@@ -12,10 +12,11 @@ export interface ExposedFamily {
 }
 
 /**
- * What `verifyMetrics` checks, as a test helper until lib/verify lands: every exposed family is declared
- * in the catalog as an application metric of the same type, with no label the catalog does not
- * declare and exactly the declared buckets; every declared family is exposed. Returns the differences
- * as sentences (empty when the exposition conforms).
+ * The kit's exposition against the catalog, both ways: every exposed family is declared as an
+ * application metric of the same type, with no label the catalog does not declare and exactly the
+ * declared buckets (plus thresholds); every declared application family is exposed. `verifyMetrics`
+ * (lib/verify) checks the second direction against the metrics contract; "nothing undeclared" is the
+ * kit's own promise and checked here. Returns the differences as sentences (empty when it conforms).
  */
 export function catalogDifferences(declared: readonly MetricDefinition[], exposed: readonly ExposedFamily[], required: ReadonlyMap<string, readonly number[]> = new Map()): string[] {
   const problems: string[] = [];

@@ -1,7 +1,7 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { startServer, tempDir, type Started } from './processes.js';
+import { eventually, startServer, tempDir, type Started } from './processes.js';
 
 export interface ScrapeJob {
   readonly job: string;
@@ -44,9 +44,9 @@ export class Prometheus {
       writeFileSync(join(dir, name), content);
       return join(dir, name);
     });
-    const config = (selfPort: number) => ({
+    const config = (selfPort: number, withRules: boolean) => ({
       global: { scrape_interval: options.scrapeInterval, scrape_timeout: options.scrapeInterval, evaluation_interval: options.evaluationInterval },
-      rule_files: ruleFiles,
+      rule_files: withRules ? ruleFiles : [],
       ...(options.alertmanager && { alerting: { alertmanagers: [{ static_configs: [{ targets: [options.alertmanager] }] }] } }),
       scrape_configs: [
         // kube-prometheus-stack scrapes Prometheus itself: prometheus_rule_group_iterations_missed_total comes from here.
@@ -58,16 +58,31 @@ export class Prometheus {
         })),
       ],
     });
+    const file = (port: number): string => join(dir, `prometheus-${port}.yml`);
     const server = await startServer(process.env.PROMETHEUS ?? 'prometheus', (port) => {
-      const file = join(dir, `prometheus-${port}.yml`);
-      writeFileSync(file, stringify(config(port)));
+      writeFileSync(file(port), stringify(config(port, false)));
       return [
-        `--config.file=${file}`, `--storage.tsdb.path=${join(dir, `data-${port}`)}`, `--web.listen-address=127.0.0.1:${port}`,
+        `--config.file=${file(port)}`, `--storage.tsdb.path=${join(dir, `data-${port}`)}`, `--web.listen-address=127.0.0.1:${port}`,
+        '--web.enable-lifecycle',
         // Alerts are re-sent to Alertmanager every evaluation (default 1m), as production's 1m evaluations do.
         `--rules.alert.resend-delay=${options.evaluationInterval}`,
       ];
     }, '/-/ready');
-    return new Prometheus(server);
+    const prometheus = new Prometheus(server);
+    // Rules are loaded once every target has been scraped, as in a Prometheus that has been running for a
+    // while. Loaded at start, `absent(up)` would hold for the seconds service discovery takes to hand over
+    // the first targets (it batches updates every 5s), which the test profile's 1s `for` does not cover.
+    const jobs = ['prometheus', ...options.jobs.map((j) => j.job)];
+    await eventually('every target scraped once', async () => {
+      const health = await prometheus.targetsUp();
+      return jobs.every((job) => health[job] === 'up') ? true : undefined;
+    }, 30_000);
+    writeFileSync(file(server.port), stringify(config(server.port, true)));
+    const reload = await fetch(`${server.url}/-/reload`, { method: 'POST' });
+    if (!reload.ok) throw new Error(`reloading Prometheus with the rules failed: ${reload.status} ${await reload.text()}`);
+    const groups = Object.values(options.ruleFiles).length;
+    await eventually('the rule groups loaded', async () => ((await prometheus.rulesEvaluated()).groups >= groups ? true : undefined), 10_000);
+    return prometheus;
   }
 
   get url(): string {
@@ -86,6 +101,15 @@ export class Prometheus {
     const data = await this.api<{ resultType: string; result: PromSeries[] | [number, string] }>('/api/v1/query', { query: expr });
     if (data.resultType === 'scalar') return [{ metric: {}, value: data.result as [number, string] }];
     return data.result as PromSeries[];
+  }
+
+  /** A range query over the last `seconds`, as a Grafana panel runs it; throws with Prometheus' error. */
+  async queryRange(expr: string, seconds: number, stepSeconds: number): Promise<{ metric: Record<string, string>; values: [number, string][] }[]> {
+    const end = Date.now() / 1000;
+    const data = await this.api<{ result: { metric: Record<string, string>; values: [number, string][] }[] }>('/api/v1/query_range', {
+      query: expr, start: String(end - seconds), end: String(end), step: String(stepSeconds),
+    });
+    return data.result;
   }
 
   async alerts(): Promise<PromAlert[]> {

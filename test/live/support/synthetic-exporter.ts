@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
 import type { Signal } from '../../../lib/core/alert.js';
-import type { MetricDefinition } from '../../../lib/core/metric-catalog.js';
+import { expositionOf, type MetricDefinition } from '../../../lib/core/metric-catalog.js';
 import type { PlatformConfig } from '../../../lib/core/platform.js';
 import type { ServiceStack } from '../../../lib/core/stack.js';
 import { vectorSelectors, type LabelMatcherRef } from '../../../lib/checks/promql-tree.js';
@@ -19,8 +19,9 @@ import { matcherAccepts, regexExample } from './regex-example.js';
  *   with that job, one series per distinct selector, label values chosen so the selector matches
  *   (`status=~"5.."` gets `500`);
  * - counters grow at 1/s, except the bad side of an error ratio, the numerator of a ratio alerting
- *   above its threshold, a counter whose increase alerts, and an SLO's bad events: those were counted
- *   once (series exist, as after an old incident) and stay flat;
+ *   above its threshold, a counter whose increase alerts, and an SLO's bad events: a just-started
+ *   healthy service has counted none, so (catalog `exposition`) a labelled one has no series at all and
+ *   an unlabelled one sits at 0;
  * - gauges sit at half the lowest threshold they alert above, or at the highest one they alert below
  *   (`redis_up < 1` → 1); histograms observe fast requests;
  * - cAdvisor (`job="kubelet"`, `/metrics/cadvisor`) and kube-state-metrics v2 (`job="kube-state-metrics"`)
@@ -49,8 +50,13 @@ export class SyntheticExporter {
   private constructor(private readonly server: Server, private readonly registries: ReadonlyMap<string, Registry>) {}
 
   static async start(stacks: readonly ServiceStack[], platform: PlatformConfig, options: SyntheticExporterOptions = {}): Promise<SyntheticExporter> {
-    const plans = stacks.flatMap((stack) => plannedSeries(stack, platform)).filter((p) => !(options.exceptJobs ?? []).includes(p.job));
+    const except = new Set(options.exceptJobs ?? []);
+    const plans = stacks.flatMap((stack) => plannedSeries(stack, platform)).filter((p) => !except.has(p.job));
     const registries = buildRegistries(plans);
+    // Jobs the rules only watch with `up` (a worker without metrics of its own) are scraped all the same.
+    for (const job of stacks.flatMap((stack) => upJobs(stack, platform))) {
+      if (!except.has(job) && !registries.has(`/metrics/${job}`)) registries.set(`/metrics/${job}`, new Registry());
+    }
     const server = createServer((req, res) => {
       const registry = registries.get(req.url ?? '');
       if (!registry) return void res.writeHead(404).end();
@@ -81,6 +87,12 @@ export class SyntheticExporter {
   }
 }
 
+/** Jobs whose `up` the rules watch. */
+function upJobs(stack: ServiceStack, platform: PlatformConfig): string[] {
+  return ruleGroupsFor(stack, platform).flatMap((g) => g.rules.flatMap((r) => vectorSelectors(r.expr)))
+    .filter((s) => s.metric === 'up').flatMap((s) => s.matchers.filter((m) => m.label === 'job' && m.op === '=').map((m) => m.value));
+}
+
 /** The series one service needs, from the selectors of its rendered rules and its dashboards. */
 export function plannedSeries(stack: ServiceStack, platform: PlatformConfig): PlannedSeries[] {
   const { service } = stack;
@@ -107,9 +119,12 @@ export function plannedSeries(stack: ServiceStack, platform: PlatformConfig): Pl
       const job = selector.matchers.find((m) => m.label === 'job' && m.op === '=')?.value ?? defaultJob;
       const labels = labelsFor(metric, selector.matchers);
       const isQuiet = metric.type === 'counter' && quiet.some((q) => q.metric === metric.name && q.matchers.every((m) => m.label === 'job' ? m.value === job : matcherAccepts(m.op, m.value, labels[m.label] ?? '')));
+      // A healthy service that just started has counted no bad event: a labelled counter has no series
+      // before its first increment (client libraries create them then); an unlabelled one sits at 0.
+      if (isQuiet && expositionOf(metric).presence === 'first-event') continue;
       const behaviour: Behaviour = metric.type === 'gauge'
         ? { kind: 'flat', value: gaugeValues.get(metric.name) ?? 1 }
-        : isQuiet ? { kind: 'flat', value: 3 } : { kind: 'grow', perSecond: 1 };
+        : isQuiet ? { kind: 'flat', value: 0 } : { kind: 'grow', perSecond: 1 };
       const key = `${job} ${metric.name} ${JSON.stringify(labels)}`;
       const existing = plans.get(key);
       // A series one query needs flat and another growing stays flat: healthy wins.

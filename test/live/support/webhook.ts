@@ -9,6 +9,8 @@ export interface Notification {
   readonly status: 'firing' | 'resolved';
   readonly groupLabels: Record<string, string>;
   readonly commonLabels: Record<string, string>;
+  /** When the receiver got it (ms since the epoch). */
+  readonly receivedAt: number;
   readonly alerts: { readonly status: 'firing' | 'resolved'; readonly labels: Record<string, string>; readonly annotations: Record<string, string> }[];
 }
 
@@ -23,7 +25,7 @@ export class WebhookReceiver {
       req.on('data', (chunk: Buffer) => void (body += chunk.toString()));
       req.on('end', () => {
         try {
-          notifications.push({ ...(JSON.parse(body) as Omit<Notification, 'path'>), path: req.url ?? '' });
+          notifications.push({ ...(JSON.parse(body) as Omit<Notification, 'path' | 'receivedAt'>), path: req.url ?? '', receivedAt: Date.now() });
         } finally {
           res.writeHead(200).end();
         }
@@ -37,9 +39,9 @@ export class WebhookReceiver {
     return `http://127.0.0.1:${(this.server.address() as AddressInfo).port}${path}`;
   }
 
-  /** Notifications that carry an alert with this name and status. */
-  about(alertname: string, status: 'firing' | 'resolved'): Notification[] {
-    return this.notifications.filter((n) => n.alerts.some((a) => a.labels.alertname === alertname && a.status === status));
+  /** Notifications received since `since` (ms) that carry an alert with this name and status. */
+  about(alertname: string, status: 'firing' | 'resolved', since = 0): Notification[] {
+    return this.notifications.filter((n) => n.receivedAt >= since && n.alerts.some((a) => a.labels.alertname === alertname && a.status === status));
   }
 
   close(): Promise<void> {
