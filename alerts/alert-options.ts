@@ -14,7 +14,7 @@ export interface CommonAlertOptions {
   readonly runbook?: Partial<RunbookEntry>;
 }
 
-/** Resolves and checks the alert name: fixed names are service-prefixed PascalCase (SERVICES.md). */
+/** Resolves and checks the alert name: fixed names are service-prefixed PascalCase (the service contract). */
 export function alertName(service: Service, given: string | undefined, suffix: string): string {
   const name = given ?? `${service.alertPrefix}${suffix}`;
   const field = `alerts.${String(name)}.name`;

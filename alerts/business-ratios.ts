@@ -113,7 +113,7 @@ export function businessRatioAlert(service: Service, options: BusinessRatioAlert
 }
 
 /**
- * The same ratio at two levels (SERVICES.md's warning / critical tables): a warning and a critical
+ * The same ratio at two levels (the service contract's warning / critical tables): a warning and a critical
  * alert on one signal, the critical one muting the warning through an Alertmanager inhibit rule.
  */
 export function businessRatioAlerts(service: Service, options: BusinessRatioLevelsOptions): AlertSpec[] {

@@ -29,7 +29,7 @@ export function harveyLikeStack(index: number, variant = 0): ServiceStack {
   const NS = service.namespace;
   const CONFIG_PATCH = (data: string): string => `\`kubectl patch configmap harvey-config -n ${NS} -p '{"data":${data}}'\``;
 
-  /** Alerts from the runbooks; the four fixed ones carry exactly the thresholds of SERVICES.md §1. */
+  /** Alerts from the runbooks; the four fixed ones carry exactly the thresholds of the service contract. */
   const alerts: AlertSpec[] = [
     ...availabilityAlerts(service, {
       workload: name, name: `${prefix}BackendDown`, for: '1m', level: SEV1,
@@ -83,7 +83,7 @@ export function harveyLikeStack(index: number, variant = 0): ServiceStack {
     }),
     ...containerResourcesAlerts(service, {
       workload: name,
-      // SERVICES.md: the CPU alert (80% of the limit) stays above the HPA target (70% of the request).
+      // the service contract: the CPU alert (80% of the limit) stays above the HPA target (70% of the request).
       cpu: { name: `${prefix}HighCPU`, above: cpuAbove, for: '5m', level: SEV2_WARNING },
       // Not in the fixed list: the ops guide ranks "resources limited" SEV-2. 90% of the 4Gi limit leaves
       // ~400Mi before an OOM kill, above the HPA's 80% memory target so scaling gets its chance first.
@@ -151,7 +151,7 @@ export function harveyLikeStack(index: number, variant = 0): ServiceStack {
   });
 
   /**
-   * SERVICES.md §1: availability 99.9% (non-5xx) and latency 95% of requests under 5s, both over 30 days,
+   * the service contract: availability 99.9% (non-5xx) and latency 95% of requests under 5s, both over 30 days,
    * with the Workbook's burn-rate tiers (pages at 14.4x over 1h/5m and 6x over 6h/30m, tickets at 3x over
    * 1d/2h and 1x over 3d/6h). 5s is a bucket bound of http_request_duration_seconds (prometheus_client defaults).
    */

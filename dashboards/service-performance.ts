@@ -67,7 +67,7 @@ export interface PerformanceDashboardOptions {
 }
 
 /**
- * "How is this workload doing?" in four rows (SERVICES.md §1): System (CPU and memory per pod relative
+ * "How is this workload doing?" in four rows (the service contract): System (CPU and memory per pod relative
  * to the limit, network and disk I/O per pod; with `system: 'process'`, CPU, resident memory and file
  * descriptors per scrape target from the process metrics, by job only), Application (requests per second by handler, latency
  * percentiles, 5xx ratio per handler, in-flight requests when the catalog has the gauge), Business and

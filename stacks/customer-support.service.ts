@@ -8,16 +8,16 @@ export const MONGODB_EXPORTER_JOB = 'mongodb-exporter';
 
 /**
  * The API's `http_request_duration_seconds` buckets: prometheus_client's defaults plus 2s, so that every
- * latency threshold of the stack is a bound (SERVICES.md §4: 500ms and 1000ms levels, 2s for
+ * latency threshold of the stack is a bound (the service contract: 500ms and 1000ms levels, 2s for
  * CustomerSupportHighResponseTime). The application passes the same list to its instrumentation
  * (prometheus-fastapi-instrumentator: `metrics.latency(buckets=...)`).
  */
 export const API_LATENCY_BUCKETS: readonly number[] = [...DEFAULT_LATENCY_BUCKETS, 2].sort((a, b) => a - b);
 
 /**
- * Business counters of the API (SERVICES.md §4), incremented once per ticket when it is created, resolved
+ * Business counters of the API (the service contract), incremented once per ticket when it is created, resolved
  * by the agents, or escalated to a human. `company_id` is the tenant (one label value per customer
- * company), so "are the escalations all from one company?" (seed runbook) is one query away.
+ * company), so "are the escalations all from one company?" (runbook) is one query away.
  */
 const TICKET_METRICS: readonly MetricDefinition[] = [
   { name: 'tickets_created_total', type: 'counter', source: 'application', labels: ['job', 'company_id'], help: 'Support tickets created (one per new customer conversation).' },
@@ -27,7 +27,7 @@ const TICKET_METRICS: readonly MetricDefinition[] = [
 
 /**
  * The Telegram bot's own metrics, served with prometheus_client on its port 8080 next to `/health`
- * (the bot has no other HTTP server). Chosen here, SERVICES.md names none:
+ * (the bot has no other HTTP server). Chosen here, the service contract names none:
  * - `telegram_updates_received_total` / `telegram_updates_failed_total`: updates taken from getUpdates,
  *   and those whose handling ended without a reply to the customer (exception, API error, timeout). The
  *   bot's SLO is answered updates over received ones;
@@ -66,11 +66,11 @@ const INGRESS_METRICS: readonly MetricDefinition[] = [
 ];
 
 /**
- * MultiAgent Customer Support (SERVICES.md §4; seeds/customer-support-runbook.md): tickets answered by
+ * MultiAgent Customer Support (its runbook): tickets answered by
  * LLM agents through a FastAPI API, a Telegram bot for customers and a Streamlit dashboard for the human
  * operators; MongoDB (Atlas), ChromaDB (knowledge base) and OpenAI.
  *
- * Choices where SERVICES.md and the runbook are silent:
+ * Choices where the service contract and the runbook are silent:
  * - MongoDB is the Atlas cluster of the runbook (`mongodb+srv://`, Performance Advisor, tier scaling),
  *   reached over the internet on 27017; ChromaDB runs in the cluster as a server (`chroma run`, port
  *   8000): an embedded PersistentClient on a pod's disk would be lost on rescheduling and could not be

@@ -13,7 +13,7 @@ import { defineSlo } from '../lib/slo/define-slo.js';
 import { MONGODB_EXPORTER_JOB, customerSupportService as service } from './customer-support.service.js';
 
 /**
- * Customer Support alerts (SERVICES.md §4, seeds/customer-support-runbook.md, in English).
+ * Customer Support alerts (its runbook, in English).
  *
  * Severities: P1 pages (critical). P2 is "ALTO" (high) in the runbook; here it pages (critical) for
  * the fixed CustomerSupportHighResponseTime and CustomerSupportEscalationRateHigh and for the critical
@@ -146,7 +146,7 @@ function telegramAlerts(): AlertSpec[] {
         act: [...telegramAct, ESCALATE],
       },
     }),
-    // SERVICES.md §4 "Telegram bot not responding (P1)". The process can run and be scraped while its
+    // the service contract "Telegram bot not responding (P1)". The process can run and be scraped while its
     // polling loop hangs or every getUpdates fails (token revoked, webhook set), so this watches the time
     // since the last successful poll. Long polling returns at least every 30s even with no messages; 2
     // minutes without a success is four missed polls.
@@ -196,7 +196,7 @@ function telegramAlerts(): AlertSpec[] {
 }
 
 const alerts: AlertSpec[] = [
-  // SERVICES.md §4: "CustomerSupportApiDown: 5xx ratio > 50% (or API target down), P1". Alert names are
+  // the service contract: "CustomerSupportApiDown: 5xx ratio > 50% (or API target down), P1". Alert names are
   // unique per service, so the "or" is two alerts at the same level: the fixed name for the 5xx ratio,
   // CustomerSupportApiTargetDown for the target. A window of 5m and `for` 1m: a majority of failures
   // pages within about 3 minutes.
@@ -240,7 +240,7 @@ const alerts: AlertSpec[] = [
       ],
     },
   }),
-  // SERVICES.md §4: p95 > 2s sustained (`for: 10m`), P2; it pages (see the header) and mutes the 1s level.
+  // the service contract: p95 > 2s sustained (`for: 10m`), P2; it pages (see the header) and mutes the 1s level.
   histogramLatencyAlert(service, {
     workload: API, name: 'CustomerSupportHighResponseTime', above: '2s', for: '10m', level: P2_CRITICAL,
   }, responseTimeRunbook('2s')),
@@ -263,7 +263,7 @@ const alerts: AlertSpec[] = [
     });
     return level === 'critical' ? mutedBy(alert!, 'CustomerSupportApiDown') : alert!;
   }),
-  // Runbook table: CPU 50% / 80% and memory 70% / 85%, of the container limit (SERVICES.md conventions).
+  // Runbook table: CPU 50% / 80% and memory 70% / 85%, of the container limit (the service contract conventions).
   ...twoLevelAlerts(service, { levels: { warning: '50%', critical: '80%' } as const }, (level, above) => containerResourcesAlerts(service, {
     workload: API,
     cpu: {
@@ -293,7 +293,7 @@ const alerts: AlertSpec[] = [
       },
     },
   })[0]!),
-  // SERVICES.md §4: escalated / created > 30% over the last hour, P2 (the fixed name), which is also the
+  // the service contract: escalated / created > 30% over the last hour, P2 (the fixed name), which is also the
   // critical level of the runbook's escalation table (20% / 30%): one alert, not two on the same number.
   ...businessRatioAlerts(service, {
     workload: API, what: 'escalation rate', window: '1h',
@@ -342,7 +342,7 @@ const alerts: AlertSpec[] = [
         critical: { name: 'CustomerSupportMongoDBConnectionsCritical', above: 90, for: '5m', level: P2_CRITICAL },
       },
     },
-    // SERVICES.md §4: MongoDB connection pool exhausted, P1.
+    // the service contract: MongoDB connection pool exhausted, P1.
     poolExhausted: {
       workload: API, for: '2m', level: P1,
       runbook: {
@@ -459,7 +459,7 @@ const dashboard = performanceDashboard({
 });
 
 /**
- * SLOs from the runbook's uptime targets (SERVICES.md §4), all over 30 days with the Workbook's tiers:
+ * SLOs from the runbook's uptime targets (the service contract), all over 30 days with the Workbook's tiers:
  * the three workloads measured where their users meet them, the three dependencies from the API's side
  * (a dependency's own status page does not say whether our calls succeed).
  */

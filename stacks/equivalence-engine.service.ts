@@ -4,7 +4,7 @@ import { RQ_EXPORTER_METRICS } from '../alerts/worker-queues.js';
 import { defineService, type MetricDefinition, type ServiceSpec } from '../lib/core/index.js';
 
 /**
- * Equivalence Engine (SERVICES.md §3; seeds/equivalence-engine-runbook.md): an evaluation API
+ * Equivalence Engine (its runbook): an evaluation API
  * (`equivalence-web`: evaluate, batch, admin) and an RQ worker (`equivalence-worker`) processing the
  * batch jobs; PostgreSQL (tenants, api keys, audit), Redis (RQ broker and cache), external mappers
  * (embeddings and LLM) with a degraded fallback mapper.
@@ -27,7 +27,7 @@ export const EQUIVALENCE_EXPORTER_JOBS = {
 export const EQUIVALENCE_DATABASE = 'equivalence';
 
 /**
- * Metrics the application exports with prometheus_client (chosen here; SERVICES.md and the runbook name
+ * Metrics the application exports with prometheus_client (chosen here; the service contract and the runbook name
  * none). Names are service-prefixed, so the rules select them by name alone, whichever of the two jobs
  * (web for `evaluate`, worker for batch jobs) exports them.
  */

@@ -16,12 +16,12 @@ import { defineSlo } from '../lib/slo/define-slo.js';
 import { EQUIVALENCE_DATABASE, EQUIVALENCE_EXPORTER_JOBS as JOBS, equivalenceEngineService as service } from './equivalence-engine.service.js';
 
 /*
- * Severities follow the runbook's table (seeds/equivalence-engine-runbook.md §5) as SERVICES.md §3 maps
+ * Severities follow the runbook's table (the runbook) as the service contract maps
  * it: SEV-1 API unavailable (critical); SEV-2 processing stopped, worker or Redis down (critical: the
  * runbook states no lighter level, and stopped batch processing needs someone now); SEV-3 slowness or
  * backlog, failed jobs (warning); SEV-4 isolated errors, mapper timeouts, fallback mapper in use, failed
- * migrations (info). The runbook ranks "mapper does not answer" SEV-3 in its incident list; SERVICES.md
- * puts mapper timeouts and the fallback at SEV-4, and SERVICES.md wins. Choices where both are silent
+ * migrations (info). The runbook ranks "mapper does not answer" SEV-3 in its incident list; the service contract
+ * puts mapper timeouts and the fallback at SEV-4, and the service contract wins. Choices where both are silent
  * are commented where they are made.
  */
 

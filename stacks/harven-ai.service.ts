@@ -4,7 +4,7 @@ import { defineService, PROCESS_METRICS, type MemoryText, type ServiceSpec } fro
 
 /**
  * Bucket bounds (seconds) of `http_request_duration_seconds` as Harven's FastAPI instrumentation must
- * export them. SERVICES.md fixes HarvenHighLatency at p95 > 3s, and a latency threshold must be a bucket
+ * export them. the service contract fixes HarvenHighLatency at p95 > 3s, and a latency threshold must be a bucket
  * bound, so 3 is one (prometheus_client's defaults jump from 2.5 to 5). The bounds reach 60s because
  * the AI endpoints wait for OpenAI. The application sets the same list, e.g. with
  * prometheus-fastapi-instrumentator: `metrics.default(latency_lowr_buckets=HARVEN_LATENCY_BUCKETS)`,
@@ -27,7 +27,7 @@ export const HARVEN_REDIS_MAXMEMORY: MemoryText = '512Mi';
 const PUBLIC_HTTPS = { cidr: '0.0.0.0/0', except: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16'] } as const;
 
 /**
- * Harven.AI (SERVICES.md §2; seeds/harven-ai-runbook.md): education AI backend (FastAPI), today on
+ * Harven.AI (its runbook): education AI backend (FastAPI), today on
  * docker-compose under Coolify, with Redis (cache, rate limits), Supabase (hosted Postgres and Auth,
  * reached over HTTPS through its REST API), OpenAI and Sentry.
  *

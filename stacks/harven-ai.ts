@@ -11,7 +11,7 @@ import { defineSlo } from '../lib/slo/define-slo.js';
 import { HARVEN_REDIS_JOB, HARVEN_REDIS_MAXMEMORY, harvenAiService as service } from './harven-ai.service.js';
 
 /*
- * Harven.AI (SERVICES.md §2, seeds/harven-ai-runbook.md). Severities: SERVICES.md fixes the two HTTP
+ * Harven.AI (its runbook). Severities: the service contract fixes the two HTTP
  * alerts (latency warning, error rate critical); the runbook names no SEV levels, so the `sev` label
  * follows the organisation's scale as Harvey uses it: SEV-1 for "users get errors" (error rate, API
  * down), SEV-2 critical for a dependency failure that stops a main feature until someone acts (logins,
@@ -40,7 +40,7 @@ const OPENAI_FALLBACK = 'Fall back to a cheaper model: set `OPENAI_MODEL=gpt-3.5
 const SCAN_KEYS = (pattern: string): string => `\`docker exec harven-redis redis-cli --scan --pattern "${pattern}"\``;
 
 const alerts: AlertSpec[] = [
-  // Not in SERVICES.md's fixed list: without it a stopped backend would be silent (no traffic, no 5xx ratio).
+  // Not in the service contract's fixed list: without it a stopped backend would be silent (no traffic, no 5xx ratio).
   ...availabilityAlerts(service, {
     workload: 'harven-backend', name: 'HarvenBackendDown', for: '1m', level: SEV1,
     // The runbook runs 2-3 backend containers (`--scale backend=3`): one of them down for 10 minutes is a ticket.
@@ -62,7 +62,7 @@ const alerts: AlertSpec[] = [
   }),
   ...httpGoldenSignalsAlerts(service, {
     workload: 'harven-backend',
-    // SERVICES.md §2: p95 > 3s for 5m, warning. 3s is a bucket bound of HARVEN_LATENCY_BUCKETS.
+    // the service contract: p95 > 3s for 5m, warning. 3s is a bucket bound of HARVEN_LATENCY_BUCKETS.
     latency: {
       name: 'HarvenHighLatency', above: '3s', for: '5m', level: SEV2_WARNING,
       runbook: {
@@ -80,7 +80,7 @@ const alerts: AlertSpec[] = [
         ],
       },
     },
-    // SERVICES.md §2: 5xx > 5% for 5m, critical.
+    // the service contract: 5xx > 5% for 5m, critical.
     errors: {
       name: 'HarvenHighErrorRate', above: '5%', for: '5m', level: SEV1,
       runbook: {
@@ -340,7 +340,7 @@ const dashboard = performanceDashboard({
 });
 
 /**
- * Neither SERVICES.md nor the runbook sets an SLO for Harven. Chosen: availability 99.9% of requests
+ * Neither the service contract nor the runbook sets an SLO for Harven. Chosen: availability 99.9% of requests
  * answered without a 5xx over 30 days, as for the other user-facing APIs (Harvey, Customer Support API):
  * 43 minutes of full-error budget a month. The SLI is server-side, so minutes the backend is down
  * (a docker-compose rollback stops it) are not counted: HarvenBackendDown covers them. No latency SLO:

@@ -1,7 +1,7 @@
 import { defineService, type ServiceSpec } from '../lib/core/index.js';
 
 /**
- * Harvey Backend (SERVICES.md §1; seeds/harvey-backend-runbook.md, harvey-backend-deploy-and-ops.md):
+ * Harvey Backend (from its runbook and operations guide):
  * legal-document generation API (LLM agents + RAG) on Kubernetes, deployed with Helm.
  */
 export const harveyBackendSpec: ServiceSpec = {

@@ -7,7 +7,7 @@ import { issueFactory, type RenderedService } from './rendered-service.js';
 /**
  * The HPA must scale out before the resource alert fires. The two percentages have different bases
  * (the HPA's utilisation is relative to the container **request**, the alert's to the **limit**,
- * SERVICES.md), so they are compared as amounts per pod: request x target < limit x threshold.
+ * the service contract), so they are compared as amounts per pod: request x target < limit x threshold.
  *
  *   workloads.api.autoscaling.cpuUtilization: '90%' is invalid; allowed: a target below what alert ShopHighCPU fires at,
  *     compared per pod: the HPA aims for 90% of the 1000m CPU request = 900m, the alert fires at 80% of the 1000m CPU limit = 800m ...

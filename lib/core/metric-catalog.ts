@@ -128,7 +128,7 @@ export const PROCESS_METRICS: readonly MetricDefinition[] = [
   { name: 'process_max_fds', type: 'gauge', help: 'Maximum number of open file descriptors of the process (its RLIMIT_NOFILE).', labels: ['job', 'instance'], source: 'application' },
 ];
 
-/** HTTP metrics every service exports (SERVICES.md conventions). */
+/** HTTP metrics every service exports (the service contract conventions). */
 export function httpMetrics(latencyBuckets: readonly number[] = DEFAULT_LATENCY_BUCKETS): MetricDefinition[] {
   return [
     {

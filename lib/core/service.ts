@@ -9,7 +9,7 @@ export interface ServiceSpec {
   readonly name: string;
   /** Human title used in dashboards and runbooks, e.g. `Harvey Backend`. */
   readonly title: string;
-  /** PascalCase prefix of every alert name, e.g. `Harvey` (SERVICES.md: names are fixed, service-prefixed). */
+  /** PascalCase prefix of every alert name, e.g. `Harvey` (the service contract: names are fixed, service-prefixed). */
   readonly alertPrefix: string;
   /** Owning team, added as the `team` label on every alert for routing. */
   readonly team: string;
@@ -324,7 +324,7 @@ function checkBuckets(f: FieldParser, field: string, buckets: unknown): void {
 }
 
 /**
- * cAdvisor and kube-state-metrics series are selected with `pod=~"<workload>-.*"` (SERVICES.md), which
+ * cAdvisor and kube-state-metrics series are selected with `pod=~"<workload>-.*"` (the service contract), which
  * would also catch the pods of a workload named `<workload>-<more>`; such names would mix two workloads.
  */
 function checkPodPrefixes(f: FieldParser, workloads: readonly Workload[]): void {

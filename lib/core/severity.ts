@@ -1,5 +1,5 @@
 /**
- * Severities as SERVICES.md defines them: the Prometheus `severity` label drives routing
+ * Severities as the service contract defines them: the Prometheus `severity` label drives routing
  * (critical pages, warning opens a ticket, info is informational); the runbook's own level
  * (SEV-1..SEV-4 or P1..P4) is kept as the `sev` label so responders see the words they know.
  */

@@ -2,7 +2,7 @@ import type { Signal } from '../core/alert.js';
 import { byClause, eq, ne, num, re, renderSelector, selector, type Matcher } from './selector.js';
 
 /**
- * The PromQL of each signal kind, following SERVICES.md's conventions. `valueQuery` is what dashboards
+ * The PromQL of each signal kind, following the service contract's conventions. `valueQuery` is what dashboards
  * plot and the threshold table shows; `alertExpression` compares it with the threshold.
  */
 export function valueQuery(signal: Signal): string {

@@ -17,7 +17,7 @@ export const DEFAULT_LATENCY_HISTOGRAM = 'http_request_duration_seconds';
 export const RESERVED_SLO_LABELS: readonly string[] = ['service', 'slo', 'team', 'severity', 'sev', 'notify', 'alertname'];
 
 /**
- * The runbook level kept as the `sev` label of a burn-rate alert. SERVICES.md: SEV-1 pages critical,
+ * The runbook level kept as the `sev` label of a burn-rate alert. the service contract: SEV-1 pages critical,
  * SEV-2 is critical or warning as stated, SEV-3 is a warning ticket. A page-tier burn (2% or 5% of the
  * monthly budget gone within hours) is serious and pages, but it is not an outage: at 14.4x of a 0.1%
  * budget 98.6% of requests still succeed, and a real outage already pages as SEV-1 through the

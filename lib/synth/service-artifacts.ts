@@ -39,7 +39,7 @@ export interface ServiceArtifacts {
 }
 
 /**
- * Renders every artifact of one service (DESIGN.md output layout) and validates each before it may be
+ * Renders every artifact of one service and validates each before it may be
  * written. Pure: nothing touches the disk here. Each renderer runs on its own: one that throws becomes
  * an issue naming the artifact, and everything else is still rendered and checked, so a single run
  * reports every problem. Then the checks of lib/checks run over all the rendered artifacts together.

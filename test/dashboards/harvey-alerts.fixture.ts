@@ -3,7 +3,7 @@ import {
 } from '../../lib/core/index.js';
 import { harveyBackendService } from '../../stacks/harvey-backend.service.js';
 
-/** The four Harvey alerts a performance dashboard draws or ignores (SERVICES.md §1), built by hand. */
+/** The four Harvey alerts a performance dashboard draws or ignores (the service contract), built by hand. */
 export function unwrap<T>(parsed: Parsed<T>): T {
   if (!parsed.ok) throw new Error(`fixture value must parse (${parsed.allowed})`);
   return parsed.value;

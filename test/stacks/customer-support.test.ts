@@ -38,7 +38,7 @@ describe('Customer Support stack', () => {
     expect(service.issues.issues.map(formatIssue)).toEqual([]);
   });
 
-  describe('fixed alerts of SERVICES.md §4', () => {
+  describe('fixed alerts of the service contract', () => {
     it('CustomerSupportApiDown fires when more than 50% of responses are 5xx for 1m, critical P1', () => {
       expect(row('CustomerSupportApiDown')).toEqual({
         alert: 'CustomerSupportApiDown',
@@ -220,7 +220,7 @@ describe('Customer Support stack', () => {
     expect(sources('customer-support-telegram-bot')).toEqual([['monitoring', 8080]]);
   });
 
-  it('has the uptime targets of SERVICES.md as SLOs over 30 days', () => {
+  it('has the uptime targets of the service contract as SLOs over 30 days', () => {
     expect((customerSupport.slos ?? []).map((slo) => [slo.name, slo.objective.toString(), slo.period.seconds / 86400, slo.sli.bad, slo.sli.total])).toEqual([
       ['api-availability', '99.9%', 30, 'http_requests_total{job="customer-support-api",status=~"5.."}', 'http_requests_total{job="customer-support-api"}'],
       ['telegram-bot-availability', '99.5%', 30, 'telegram_updates_failed_total{job="customer-support-telegram-bot"}', 'telegram_updates_received_total{job="customer-support-telegram-bot"}'],

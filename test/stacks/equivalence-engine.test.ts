@@ -32,7 +32,7 @@ describe('Equivalence Engine stack', () => {
     ]);
   });
 
-  it('has the two workloads of SERVICES.md: the API behind the ingress and the worker without ingress traffic', () => {
+  it('has the two workloads of the service contract: the API behind the ingress and the worker without ingress traffic', () => {
     const { service } = equivalenceEngine;
     expect(service.workloads.map((w) => [w.name, w.job, w.port, w.healthPath, w.servesIngress])).toEqual([
       ['equivalence-web', 'equivalence-web', 8000, '/health', true],

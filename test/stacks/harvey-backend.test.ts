@@ -37,7 +37,7 @@ describe('Harvey Backend stack', () => {
     expect(row('HarveyHighCPU')).toMatchObject({ threshold: '> 80%', for: '5m', severity: 'warning', sev: 'SEV-2' });
   });
 
-  it('keeps the CPU alert above the HPA CPU target, as SERVICES.md asks', () => {
+  it('keeps the CPU alert above the HPA CPU target, as the service contract asks', () => {
     const workload = harveyBackend.service.workload('harvey-backend');
     expect(workload.autoscaling).toMatchObject({ minReplicas: 2, maxReplicas: 10 });
     expect(workload.autoscaling?.cpuUtilization?.value).toBe(70);
@@ -58,7 +58,7 @@ describe('Harvey Backend stack', () => {
     ]);
   });
 
-  it('has the SLOs of SERVICES.md: 99.9% non-5xx and 95% of requests under 5s, both over 30 days', () => {
+  it('has the SLOs of the service contract: 99.9% non-5xx and 95% of requests under 5s, both over 30 days', () => {
     const slos = (harveyBackend.slos ?? []).map((slo) => ({
       name: slo.name, objective: slo.objective.toString(), period: slo.period.seconds / 86400, bad: slo.sli.bad, good: slo.sli.good, total: slo.sli.total,
     }));

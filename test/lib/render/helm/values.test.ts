@@ -18,7 +18,7 @@ function withField(path: string, value: unknown): unknown {
 }
 
 describe('helmValuesFor', () => {
-  it('renders the Harvey Backend values of SERVICES.md §1', () => {
+  it('renders the Harvey Backend values of the service contract', () => {
     const probe = { httpGet: { path: '/health', port: 'http' } };
     expect(values).toEqual({
       replicaCount: 3,
