@@ -416,7 +416,9 @@ const dashboard = performanceDashboard({
     { title: 'Tickets created per hour', description: 'From tickets_created_total, averaged over 1h.', expr: `sum(rate(tickets_created_total{${api}}[1h])) * 3600`, legend: 'tickets/h', unit: 'none' },
     {
       title: 'Tickets escalated per hour by company', description: 'From tickets_escalated_total: are the escalations all from one company?',
-      expr: `sum by (company_id) (rate(tickets_escalated_total{${api}}[1h])) * 3600`, legend: '{{company_id}}', unit: 'none',
+      // A company's escalation counter appears on its first escalation: companies with tickets read 0 until then.
+      expr: `(sum by (company_id) (rate(tickets_escalated_total{${api}}[1h])) or 0 * sum by (company_id) (rate(tickets_created_total{${api}}[1h]))) * 3600`,
+      legend: '{{company_id}}', unit: 'none',
     },
     { title: 'Ticket resolution rate (1h)', description: 'Tickets resolved by the agents over tickets created. Normal above 80%.', expr: plot('CustomerSupportResolutionRateLowWarning'), legend: 'resolved', unit: 'percentunit' },
     { title: 'Escalation rate (1h)', description: 'Tickets escalated to a human over tickets created. Target under 20%.', expr: plot('CustomerSupportEscalationRateHigh'), legend: 'escalated', unit: 'percentunit' },

@@ -274,8 +274,9 @@ const dashboard = performanceDashboard({
     {
       title: 'Refused requests (401/403) per handler',
       description: 'Requests per second answered 401 or 403, per handler: only the login handler points at credentials or Supabase Auth; every handler at JWT validation.',
-      expr: `sum by (handler, status) (rate(http_requests_total{${job},status=~"401|403"}[5m]))`,
-      legend: '{{handler}} {{status}}', unit: 'reqps',
+      // 401/403 series exist only after the first refusal: every handler that serves reads 0 until then.
+      expr: `sum by (handler) (rate(http_requests_total{${job},status=~"401|403"}[5m])) or 0 * sum by (handler) (rate(http_requests_total{${job}}[5m]))`,
+      legend: '{{handler}}', unit: 'reqps',
     },
   ],
   dependencies: [
