@@ -42,7 +42,7 @@ describe('Customer Support stack', () => {
     it('CustomerSupportApiDown fires when more than 50% of responses are 5xx for 1m, critical P1', () => {
       expect(row('CustomerSupportApiDown')).toEqual({
         alert: 'CustomerSupportApiDown',
-        expr: 'sum(rate(http_requests_total{job="customer-support-api",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="customer-support-api"}[5m])) > 0.5',
+        expr: '(sum(rate(http_requests_total{job="customer-support-api",status=~"5.."}[5m])) or 0 * sum(rate(http_requests_total{job="customer-support-api"}[5m]))) / sum(rate(http_requests_total{job="customer-support-api"}[5m])) > 0.5',
         threshold: '> 50%', for: '1m', severity: 'critical', sev: 'P1',
       });
     });
@@ -67,7 +67,7 @@ describe('Customer Support stack', () => {
       expect(row('CustomerSupportEscalationRateHigh')).toEqual({
         alert: 'CustomerSupportEscalationRateHigh',
         // Only with at least 10 tickets created in the hour: 1 escalation out of 3 at night is not a trend.
-        expr: 'sum(rate(tickets_escalated_total{job="customer-support-api"}[1h])) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) > 0.3 ' +
+        expr: '(sum(rate(tickets_escalated_total{job="customer-support-api"}[1h])) or 0 * sum(rate(tickets_created_total{job="customer-support-api"}[1h]))) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) > 0.3 ' +
           'and on() sum(increase(tickets_created_total{job="customer-support-api"}[1h])) >= 10',
         threshold: '> 30%', for: '10m', severity: 'critical', sev: 'P2',
       });
@@ -126,7 +126,7 @@ describe('Customer Support stack', () => {
       expect(levels('CustomerSupportResolutionRateLowWarning')).toEqual({ threshold: '< 80%', for: '10m', severity: 'warning', sev: 'P3' });
       expect(levels('CustomerSupportResolutionRateLowCritical')).toEqual({ threshold: '< 60%', for: '10m', severity: 'critical', sev: 'P2' });
       expect(row('CustomerSupportResolutionRateLowCritical')?.expr).toBe(
-        'sum(rate(tickets_resolved_total{job="customer-support-api"}[1h])) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) < 0.6 ' +
+        '(sum(rate(tickets_resolved_total{job="customer-support-api"}[1h])) or 0 * sum(rate(tickets_created_total{job="customer-support-api"}[1h]))) / sum(rate(tickets_created_total{job="customer-support-api"}[1h])) < 0.6 ' +
         'and on() sum(increase(tickets_created_total{job="customer-support-api"}[1h])) >= 10');
     });
 

@@ -113,7 +113,7 @@ describe('Equivalence Engine stack', () => {
       expr: 'max by (queue) (rq_jobs{job="equivalence-rq-exporter",status="queued"}) > 100', for: '15m', severity: 'warning', sev: 'SEV-3',
     });
     expect(row('EquivalenceEngineQueueGrowing')).toMatchObject({
-      expr: 'sum(rate(equivalence_jobs_processed_total[30m])) / sum(rate(equivalence_jobs_enqueued_total[30m])) < 0.9',
+      expr: '(sum(rate(equivalence_jobs_processed_total[30m])) or 0 * sum(rate(equivalence_jobs_enqueued_total[30m]))) / sum(rate(equivalence_jobs_enqueued_total[30m])) < 0.9',
       for: '15m', severity: 'warning', sev: 'SEV-3',
     });
     // Jobs failed within 30m, not RQ's failed-job registry (kept a year): it resolves by itself.
@@ -124,7 +124,7 @@ describe('Equivalence Engine stack', () => {
 
   it('informs (SEV-4) on mapper timeouts above 5%, more than 5 fallback answers in 10m and a schema that does not match the code', () => {
     expect(row('EquivalenceEngineMapperTimeouts')).toMatchObject({
-      expr: 'sum(rate(equivalence_mapper_timeouts_total[10m])) / sum(rate(equivalence_mapper_requests_total[10m])) > 0.05',
+      expr: '(sum(rate(equivalence_mapper_timeouts_total[10m])) or 0 * sum(rate(equivalence_mapper_requests_total[10m]))) / sum(rate(equivalence_mapper_requests_total[10m])) > 0.05',
       for: '10m', severity: 'info', sev: 'SEV-4',
     });
     expect(row('EquivalenceEngineFallbackMapperInUse')).toMatchObject({

@@ -24,7 +24,7 @@ describe('Harven.AI stack', () => {
   it('HarvenHighErrorRate fires when 5xx are above 5% for 5m, critical SEV-1', () => {
     expect(row('HarvenHighErrorRate')).toEqual({
       alert: 'HarvenHighErrorRate',
-      expr: 'sum(rate(http_requests_total{job="harven-backend",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="harven-backend"}[5m])) > 0.05',
+      expr: '(sum(rate(http_requests_total{job="harven-backend",status=~"5.."}[5m])) or 0 * sum(rate(http_requests_total{job="harven-backend"}[5m]))) / sum(rate(http_requests_total{job="harven-backend"}[5m])) > 0.05',
       threshold: '> 5%', for: '5m', severity: 'critical', sev: 'SEV-1',
     });
   });
@@ -53,12 +53,12 @@ describe('Harven.AI stack', () => {
 
   it('HarvenAuthenticationFailures fires when 401/403 are above 20% of responses over 10m', () => {
     expect(row('HarvenAuthenticationFailures')?.expr).toBe(
-      'sum(rate(http_requests_total{job="harven-backend",status=~"401|403"}[10m])) / sum(rate(http_requests_total{job="harven-backend"}[10m])) > 0.2');
+      '(sum(rate(http_requests_total{job="harven-backend",status=~"401|403"}[10m])) or 0 * sum(rate(http_requests_total{job="harven-backend"}[10m]))) / sum(rate(http_requests_total{job="harven-backend"}[10m])) > 0.2');
   });
 
   it('HarvenOpenAIQuotaExceeded fires when 429s are above 10% of the calls to OpenAI', () => {
     expect(row('HarvenOpenAIQuotaExceeded')?.expr).toBe(
-      'sum(rate(llm_requests_total{job="harven-backend",provider="openai",status="429"}[5m])) / sum(rate(llm_requests_total{job="harven-backend",provider="openai"}[5m])) > 0.1');
+      '(sum(rate(llm_requests_total{job="harven-backend",provider="openai",status="429"}[5m])) or 0 * sum(rate(llm_requests_total{job="harven-backend",provider="openai"}[5m]))) / sum(rate(llm_requests_total{job="harven-backend",provider="openai"}[5m])) > 0.1');
   });
 
   it('works without Kubernetes: every alert selects by job and reads no cAdvisor or kube-state-metrics series', () => {
