@@ -85,9 +85,10 @@ describe('the generated Alertmanager configuration', () => {
     expect(timing('harvey-ticket')).toMatchObject({ group_wait: '5m', repeat_interval: '24h' });
   });
 
-  it('mutes a service latency and error alerts and SLO burns while the service is down', () => {
+  it('mutes a service instance-down, latency and error alerts and SLO burns while the service is down', () => {
     const rules = alertmanagerConfig(stacks, platform).inhibit_rules.filter((r) => r.source_matchers.includes('alertname="HarveyBackendDown"'));
     expect(rules.map((r) => r.target_matchers)).toEqual([
+      ['alertname="HarveyBackendInstanceDown"', 'service="harvey-backend"'],
       ['service="harvey-backend"', 'alertname=~"HarveyHighLatency|HarveyHighErrorRate|HarveyLLMHighLatency"'],
       ['service="harvey-backend"', 'slo=~"availability|latency"'],
     ]);
