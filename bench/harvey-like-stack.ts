@@ -1,6 +1,7 @@
 import {
   availabilityAlerts, containerResourcesAlerts, histogramLatencyAlert, httpGoldenSignalsAlerts, lowThroughputAlert,
 } from '../alerts/index.js';
+import { successRatioQuery } from '../dashboards/service-performance-queries.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { sloDashboard } from '../dashboards/slo.js';
 import { defineService, SEV1, SEV2_WARNING, SEV3, type AlertSpec, type ServiceStack, type Slo } from '../lib/core/index.js';
@@ -141,7 +142,7 @@ export function harveyLikeStack(index: number, variant = 0): ServiceStack {
     uid: `${name}-performance`,
     business: [
       { title: 'Documents generated per hour', description: 'From documents_generated_total.', expr: `sum(rate(documents_generated_total{${job}}[1h])) * 3600`, legend: 'documents/h', unit: 'none', thresholds: [{ alert: `${prefix}LowDocumentGeneration` }] },
-      { title: 'Request success rate', description: 'Share of non-5xx responses.', expr: `1 - (sum(rate(http_requests_total{${job},status=~"5.."}[5m])) / sum(rate(http_requests_total{${job}}[5m])))`, legend: 'success', unit: 'percentunit' },
+      { title: 'Request success rate', description: 'Share of non-5xx responses.', expr: successRatioQuery(service.workload(name)), legend: 'success', unit: 'percentunit' },
       { title: 'Positive feedback ratio', description: 'feedback_positive_total over feedback_total.', expr: `sum(rate(feedback_positive_total{${job}}[1h])) / sum(rate(feedback_total{${job}}[1h]))`, legend: 'positive', unit: 'percentunit' },
     ],
     dependencies: [

@@ -85,7 +85,7 @@ describe('expectAlert(...).toFire(value).after(duration)', () => {
 
   it('fails when the alert fires sooner than claimed', async () => {
     const error = await expectAlert(stack, 'HarveyBackendDown').toFire({ up: 0 }).after('5m').then(() => undefined, (e: unknown) => e);
-    expect((error as Error).message).toMatch(/alertname: HarveyBackendDown, time: 4m, \n\s+exp:\[\], \n\s+got:\[\n\s+0:\n\s+Labels:\{alertname="HarveyBackendDown", instance="10.0.0.12:8000", job="harvey-backend"/);
+    expect((error as Error).message).toMatch(/alertname: HarveyBackendDown, time: 4m, \n\s+exp:\[\], \n\s+got:\[\n\s+0:\n\s+Labels:\{alertname="HarveyBackendDown", job="harvey-backend", service="harvey-backend"/);
   });
 
   it('pins an alert without for to its first evaluation', async () => {
