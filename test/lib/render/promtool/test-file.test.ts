@@ -60,16 +60,21 @@ describe('promtoolTestsFor', () => {
       'HarveyHighErrorRate fires when the 5xx ratio is just above 5% for 5m',
       'HarveyHighErrorRate stays silent when the 5xx ratio is just below 5%',
       'HarveyHighErrorRate stays silent without traffic (0/0 is NaN, not an error ratio)',
+      'HarveyHighErrorRate stays silent when requests are served and no 5xx series exists yet (labelled counters appear with their first increment)',
+      'HarveyHighErrorRate fires when the first 5xx creates its series after 5m of healthy traffic (it appears at 1000, not 0) and 5xx keep coming',
       'HarveyHighLatency fires when p95 is just above 5s for 5m',
       'HarveyHighLatency stays silent when p95 is just below 5s',
       'HarveyHighLatency stays silent without requests (no observations make p95 NaN)',
+      'HarveyHighLatency stays silent when http_request_duration_seconds has no series yet (no observation since the process started)',
       "HarveyHighCPU fires when a pod's CPU use is just above 80% of its limit (2000m) for 5m",
       "HarveyHighCPU stays silent when a pod's CPU use is just below 80% of its limit",
       'HarveyHighCPU stays silent while the container is idle (usage counter flat)',
       'HarveyHighCPU stays silent when only pods of other workloads or namespaces use all of their CPU limit',
+      "HarveyHighCPU stays silent when the workload's pods are gone (cAdvisor and kube-state-metrics series vanish with their pod)",
       "HarveyHighMemory fires when a pod's memory working set is just above 90% of its limit (4Gi) for 5m",
       "HarveyHighMemory stays silent when a pod's memory working set is just below 90% of its limit",
       'HarveyHighMemory stays silent when only pods of other workloads or namespaces are at their memory limit',
+      "HarveyHighMemory stays silent when the workload's pods are gone (cAdvisor and kube-state-metrics series vanish with their pod)",
       'HarveyLowDocumentGeneration fires when documents_generated_total drops to just below 5/h for 30m while requests are served',
       'HarveyLowDocumentGeneration stays silent when documents_generated_total drops to just above 5/h',
       'HarveyLowDocumentGeneration stays silent with no requests and no documents_generated_total increase',
@@ -77,10 +82,12 @@ describe('promtoolTestsFor', () => {
       'HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m',
       'HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%',
       'HarveyHighAuthFailureRatio stays silent without events in the denominator (0/0 is NaN, not a ratio)',
+      'HarveyHighAuthFailureRatio stays silent when http_requests_total{job="harvey-backend",status=~"401|403"} has no series yet while http_requests_total{job="harvey-backend"} counts 10000 events per interval (a ratio of 0%: labelled counters appear with their first increment)',
       'HarveyHighClientErrorRatio fires when http_requests_total{job="harvey-backend",status=~"4.."} / http_requests_total{job="harvey-backend"} is just above 50% for 5m',
       'HarveyHighClientErrorRatio stays silent when the ratio is just below 50%',
       'HarveyHighClientErrorRatio stays silent without events in the denominator (0/0 is NaN, not a ratio)',
       'HarveyHighClientErrorRatio stays silent when the ratio is 100% but http_requests_total{job="harvey-backend"} counts only 2499 events within 10m (fewer than 2500)',
+      'HarveyHighClientErrorRatio stays silent when http_requests_total{job="harvey-backend",status=~"4.."} has no series yet while http_requests_total{job="harvey-backend"} counts 1000 events per interval (a ratio of 0%: labelled counters appear with their first increment)',
       'HarveyLowTicketResolution fires when tickets_resolved_total{job="harvey-backend"} / tickets_created_total{job="harvey-backend"} is just below 80% for 30m',
       'HarveyLowTicketResolution stays silent when the ratio is just above 80%',
       'HarveyLowTicketResolution stays silent without events in the denominator (0/0 is NaN, not a ratio)',
@@ -335,13 +342,16 @@ describe('the generated tests fail under promtool when a threshold moves past th
     expect(failedGroups(result.output)).toEqual([
       // The ratio reads 100%, not 10.2%, in the annotation.
       'HarveyHighAuthFailureRatio fires when http_requests_total{job="harvey-backend",status=~"401|403"} / http_requests_total{job="harvey-backend"} is just above 10% for 10m',
+      // With no 401/403 series yet, the 200s alone read 100% instead of 0%.
+      'HarveyHighAuthFailureRatio stays silent when http_requests_total{job="harvey-backend",status=~"401|403"} has no series yet while http_requests_total{job="harvey-backend"} counts 10000 events per interval (a ratio of 0%: labelled counters appear with their first increment)',
       'HarveyHighAuthFailureRatio stays silent when the ratio is just below 10%',
     ]);
   });
 
   it('counterRatio, gaugeThreshold, counterIncrease: dropping the job matcher breaks the scenarios where another job must be left out', async () => {
     const dropJob = (metric: string, job: string) => (e: string): string =>
-      e.replace(`${metric}{job="${job}"}`, metric).replace(`${metric}{job="${job}",`, `${metric}{`);
+      // Every occurrence: the denominator also appears in the numerator's `or 0 *` fallback.
+      e.replaceAll(`${metric}{job="${job}"}`, metric).replaceAll(`${metric}{job="${job}",`, `${metric}{`);
     let rules = rulesWithExpr(stack, 'HarveyLowTicketResolution', dropJob('tickets_created_total', 'harvey-backend'));
     rules = rules.replace('rq_queue_jobs{job="harvey-worker",status="queued"}', 'rq_queue_jobs{status="queued"}');
     rules = rules.replace('migrations_failed_total{job="harvey-worker"}', 'migrations_failed_total');
@@ -367,7 +377,8 @@ describe('the generated tests fail under promtool when a threshold moves past th
 
     it('renders the volume guard after the ratio', () => {
       expect(rulesYaml(stack)).toContain(
-        'expr: sum(rate(http_requests_total{job="harvey-backend",status=~"4.."}[10m])) / sum(rate(http_requests_total{job="harvey-backend"}[10m])) > 0.5 ' + guard);
+        'expr: (sum(rate(http_requests_total{job="harvey-backend",status=~"4.."}[10m])) or 0 * sum(rate(http_requests_total{job="harvey-backend"}[10m])))'
+        + ' / sum(rate(http_requests_total{job="harvey-backend"}[10m])) > 0.5 ' + guard);
     });
 
     it('feeds the low-volume scenario 2499 requests at once every 10m, all of them 4xx', () => {

@@ -15,7 +15,8 @@ describe('renderRunbook', () => {
 
   it('states the threshold and for from the alert spec, and the PromQL to run', () => {
     expect(markdown).toContain('**Severity:** critical (SEV-1) · **Fires when:** 5xx ratio > 5% for 5m');
-    expect(markdown).toContain('sum(rate(http_requests_total{job="api",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))');
+    expect(markdown).toContain('(sum(rate(http_requests_total{job="api",status=~"5.."}[5m])) or 0 * sum(rate(http_requests_total{job="api"}[5m])))'
+      + ' / sum(rate(http_requests_total{job="api"}[5m])) > 0.05');
   });
 
   it('fills every subsection of every alert', () => {
