@@ -39,10 +39,12 @@ export interface WorkloadAutoscalerProps {
 const MAX_REPLICAS = 1000;
 
 /** Scale-down stabilization and rate limit shared by every HPA; scale-up keeps the Kubernetes default (at once). */
-export const HPA_BEHAVIOR: k8s.HorizontalPodAutoscalerBehaviorV2 = {
+// `satisfies`, not a type annotation: the declared type is then inferred, so the public declarations never load
+// cdk8s-plus-28's (which fail under exactOptionalPropertyTypes), while the value is still checked against the API type.
+export const HPA_BEHAVIOR = {
   scaleUp: { stabilizationWindowSeconds: 0, selectPolicy: 'Max', policies: [{ type: 'Percent', value: 100, periodSeconds: 15 }, { type: 'Pods', value: 4, periodSeconds: 15 }] },
   scaleDown: { stabilizationWindowSeconds: 300, selectPolicy: 'Min', policies: [{ type: 'Percent', value: 50, periodSeconds: 60 }] },
-};
+} satisfies k8s.HorizontalPodAutoscalerBehaviorV2;
 
 /**
  * An `autoscaling/v2` HorizontalPodAutoscaler for one workload, scaling on CPU and/or memory utilisation.
