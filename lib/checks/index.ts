@@ -62,6 +62,14 @@ export const SERVICE_CHECKS: readonly ServiceCheck[] = [
   dnsEgressIssues,
   secureDefaultIssues,
   secretIssues,
+];
+
+/**
+ * The checks that run the real promtool on the service's rule file and panel queries. They run only on a
+ * service every other check and renderer passed: on a broken one promtool would refuse the same defect
+ * again (a bad template, a bad query) and report it twice.
+ */
+export const PROMTOOL_SERVICE_CHECKS: readonly ServiceCheck[] = [
   seriesAbsentAlertIssues,
   seriesAbsentPanelIssues,
 ];

@@ -36,6 +36,8 @@ export interface SynthOptions {
   readonly root?: string;
   /** Progress of long steps (the CLI prints them on stderr). @default silent */
   readonly progress?: (message: string) => void;
+  /** Keep promtool results in its cache (`node_modules/.cache/oac-promtool`); `oac validate` writes nothing, so not there. @default true */
+  readonly promtoolCache?: boolean;
 }
 
 /** What a run found: the files it would write and every problem (empty when it may write). */
@@ -55,7 +57,7 @@ export async function validateStacks(stacks: readonly ServiceStack[], platform: 
   options.progress?.(`rendering and checking ${stacks.length} service(s)`);
   const synthesis = synthesize(stacks, platform, provenance);
   if (synthesis.ruleFiles.length > 0 && options.promtool !== 'off') options.progress?.(`promtool check rules on ${synthesis.ruleFiles.length} rule file(s)`);
-  const promtool = await promtoolRuleIssues(synthesis.ruleFiles, options.promtool ?? 'optional');
+  const promtool = await promtoolRuleIssues(synthesis.ruleFiles, options.promtool ?? 'optional', options.promtoolCache === false ? { cacheDir: false } : {});
   if (promtool.skipped && options.promtool !== 'off') console.warn(`synth: ${promtool.skipped}`);
   return { files: synthesis.files, issues: [...placeholderIssues(platform), ...synthesis.issues, ...promtool.issues] };
 }

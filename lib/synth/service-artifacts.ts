@@ -1,6 +1,6 @@
 import { alertTemplateIssues } from '../checks/alert-templates.js';
 import { helmTemplateEscapingIssues } from '../checks/helm-template-escaping.js';
-import { runServiceChecks } from '../checks/index.js';
+import { PROMTOOL_SERVICE_CHECKS, runServiceChecks } from '../checks/index.js';
 import type { RuleFile } from '../checks/promtool-rules.js';
 import type { RenderedService } from '../checks/rendered-service.js';
 import { formatIssue, type ValidationIssue } from '../core/issues.js';
@@ -125,6 +125,7 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
   const rendered: RenderedService = { ...renderedOf(stack, platform, ruleGroups ?? []), manifests, helmValues, files: local };
   issues.push(...runServiceChecks(rendered));
   issues.push(...helmTemplateEscapingIssues(rendered, ruleDocuments));
+  if (issues.length === 0) issues.push(...runServiceChecks(rendered, PROMTOOL_SERVICE_CHECKS));
   return { files, issues, rendered, ...(ruleFile && { ruleFile }) };
 }
 

@@ -26,7 +26,7 @@ export function validateCommand(program: Command, exit: (code: number) => void):
     });
     const stacks = selectStacks(loaded.stacks, flags.only);
     const { files, issues } = await validateStacks(stacks, loaded.platform, {
-      promtool: mode, root: project.root, progress, ...(project.config.command !== undefined && { command: project.config.command }),
+      promtool: mode, promtoolCache: false, root: project.root, progress, ...(project.config.command !== undefined && { command: project.config.command }),
     });
     if (issues.length > 0) {
       console.error(`validate failed; nothing was written.\n${formatIssues(issues)}`);

@@ -53,10 +53,11 @@ describe('synth failure paths', () => {
     expect(await runSynth([withThrowingSignal(shopStack(), 'ShopHighCPU')], PLATFORM, options())).toBe(1);
     expect(errors.join('\n')).toBe([
       `synth failed; ${dist}/ left unchanged.`,
-      '4 validation errors:',
+      '5 validation errors:',
       '  shop-api:',
       "    - (render prometheus-rules.yaml): 'signal exploded' is invalid; allowed: input every renderer accepts",
       "    - (render alertmanager): 'signal exploded' is invalid; allowed: input every renderer accepts",
+      "    - (render metrics-contract.yaml): 'signal exploded' is invalid; allowed: input every renderer accepts",
       "    - (render RUNBOOK.md): 'signal exploded' is invalid; allowed: input every renderer accepts",
       "    - (check hpaTargetVsAlertIssues): 'signal exploded' is invalid; allowed: a check that completes",
     ].join('\n'));
@@ -72,7 +73,7 @@ describe('synth failure paths', () => {
 
   it('reports a rule file promtool refuses, and writes nothing', async () => {
     const fake = join(tmpdir(), `fake-promtool-${process.pid}`);
-    await writeFile(fake, '#!/bin/sh\necho "Checking $3"\necho "  FAILED:"\necho "$3: 7:15: group \\"shop-api-http\\", rule 1: nope" >&2\nexit 1\n');
+    await writeFile(fake, '#!/bin/sh\necho "Checking $3"\necho "  FAILED:"\necho "prometheus-rules.yaml: 7:15: group \\"shop-api-http\\", rule 1: nope" >&2\nexit 1\n');
     await chmod(fake, 0o755);
     vi.stubEnv('PROMTOOL', fake);
     try {

@@ -7,12 +7,15 @@ import { runSynth, type SynthOptions } from '../../../lib/synth/cli.js';
 import { shopStack } from './fixture.js';
 import { leftovers, treeOf } from './support/trees.js';
 
+/** The default platform with its placeholder URLs accepted: these tests are about the output folder. */
+const PLATFORM = { ...DEFAULT_PLATFORM, allowPlaceholders: true };
+
 /** What `npm run synth` prints and exits with when the writer refuses or stops. */
 let work: string;
 let out: string;
 let errors: string[];
 let warnings: string[];
-const synth = (extra: Partial<SynthOptions> = {}) => runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out, promtool: 'off', ...extra });
+const synth = (extra: Partial<SynthOptions> = {}) => runSynth([shopStack()], PLATFORM, { check: false, outDir: out, promtool: 'off', ...extra });
 
 beforeEach(async () => {
   work = await mkdtemp(join(tmpdir(), 'write-cli-'));

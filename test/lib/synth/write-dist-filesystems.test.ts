@@ -10,6 +10,9 @@ import { shopStack } from './fixture.js';
 import { runWriter } from './support/child.js';
 import { NEW, OLD, completeTree, leftovers, treeOf } from './support/trees.js';
 
+/** The default platform with its placeholder URLs accepted: these tests are about the output folder. */
+const PLATFORM = { ...DEFAULT_PLATFORM, allowPlaceholders: true };
+
 /**
  * Real file-system failures, on real mounts (the tests run as root, so a chmod'ed folder would not refuse
  * anything: read-only and full file systems are tmpfs mounts, EACCES comes from a child running as nobody).
@@ -55,7 +58,7 @@ describe('writeDist on a read-only file system', () => {
     const errors: string[] = [];
     vi.spyOn(console, 'error').mockImplementation((m: string) => void errors.push(m));
     vi.spyOn(console, 'log').mockImplementation(() => undefined);
-    expect(await runSynth([shopStack()], DEFAULT_PLATFORM, { check: false, outDir: out, promtool: 'off' })).toBe(1);
+    expect(await runSynth([shopStack()], PLATFORM, { check: false, outDir: out, promtool: 'off' })).toBe(1);
     expect(errors).toEqual([`synth failed while writing; ${out}/ left unchanged.\ncould not create ${out}/: EROFS: read-only file system, mkdir '${out}'; ${out}/ left unchanged.`]);
   });
 });
