@@ -1,6 +1,8 @@
 import { parse } from 'yaml';
+import type { ServiceStack } from '../core/stack.js';
 import { RULE_FILE, RULE_TEST_FILE } from '../synth/service-artifacts.js';
-import { runPromtoolTests, type PromtoolResult } from '../testing/promtool.js';
+import { runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
+import { proofShape } from '../testing/promtool-shapes.js';
 
 /** One service's generated promtool tests, as synth renders them. */
 export interface ServiceTestFiles {
@@ -8,7 +10,20 @@ export interface ServiceTestFiles {
   /** Contents of `prometheus-rules.yaml` and `prometheus-rules.test.yaml`. */
   readonly rules: string;
   readonly tests: string;
+  /**
+   * The service's own names (name, title, alert prefix in both cases, team, namespace, workloads, jobs), in that order:
+   * services whose files differ only in them share one promtool run (lib/testing/promtool-shapes.ts).
+   * Without them the service always runs on its own.
+   */
+  readonly identity?: readonly string[];
 }
+
+/** How a service's verdict was reached. */
+export type ProofSource =
+  | { readonly kind: 'promtool' }
+  | { readonly kind: 'cache' }
+  /** Its files are an exact renaming of `service`'s, which promtool proved (or the cache held). */
+  | { readonly kind: 'renaming'; readonly service: string };
 
 export interface ServiceTestResult {
   readonly service: string;
@@ -16,33 +31,81 @@ export interface ServiceTestResult {
   /** Test groups (`tests:` entries) and alert assertions (`exp_alerts` checks) in the file. */
   readonly groups: number;
   readonly assertions: number;
+  /** promtool's run time for this service (0 from the cache or a renaming). */
   readonly seconds: number;
+  readonly source: ProofSource;
 }
 
-/** The test files of every service in `files` (paths relative to the output folder). */
-export function serviceTestFiles(files: ReadonlyMap<string, string>, services: readonly string[]): ServiceTestFiles[] {
-  return services.flatMap((service) => {
-    const rules = files.get(`${service}/${RULE_FILE}`);
-    const tests = files.get(`${service}/${RULE_TEST_FILE}`);
-    return rules !== undefined && tests !== undefined ? [{ service, rules, tests }] : [];
+/** The test files of every stack in `files` (paths relative to the output folder). */
+export function serviceTestFiles(files: ReadonlyMap<string, string>, stacks: readonly ServiceStack[]): ServiceTestFiles[] {
+  return stacks.flatMap(({ service }) => {
+    const rules = files.get(`${service.name}/${RULE_FILE}`);
+    const tests = files.get(`${service.name}/${RULE_TEST_FILE}`);
+    // Runbook anchors hold alert names in lower case, so the prefix comes in both spellings.
+    const identity = [service.name, service.title, service.alertPrefix, service.alertPrefix.toLowerCase(), service.team, service.namespace,
+      ...service.workloads.map((w) => w.name), ...service.workloads.map((w) => w.job)];
+    return rules !== undefined && tests !== undefined ? [{ service: service.name, rules, tests, identity }] : [];
   });
 }
 
 /**
- * Runs `promtool test rules` for each service: the one place `oac test` runs promtool, so making it
- * parallel or cached changes this function only. Results come back in the order given.
+ * Runs `promtool test rules` for each service: the one place `oac test` runs promtool. Services whose
+ * files are renamings of another's (same shape) are proven by one run, the first of them in the order
+ * given; the others take its verdict. Every other service, and every member of a shape whose run failed
+ * (so each failure is reported with promtool's own output), runs on its own. Runs go through the pooled
+ * runner: every core, and input that already passed with this promtool is taken from the cache.
+ * `onResult` sees results in the order given, as soon as each and all before it are known.
  */
-export async function runServiceTests(services: readonly ServiceTestFiles[], onResult?: (result: ServiceTestResult) => void): Promise<ServiceTestResult[]> {
-  const results: ServiceTestResult[] = [];
-  for (const files of services) {
-    const started = performance.now();
-    const result = await runPromtoolTests({ [RULE_FILE]: files.rules, [RULE_TEST_FILE]: files.tests }, RULE_TEST_FILE);
-    const counted = countTests(files.tests);
-    const done: ServiceTestResult = { service: files.service, result, ...counted, seconds: (performance.now() - started) / 1000 };
-    onResult?.(done);
-    results.push(done);
-  }
-  return results;
+export async function runServiceTests(
+  services: readonly ServiceTestFiles[],
+  onResult?: (result: ServiceTestResult) => void,
+  options: PromtoolPoolOptions = {},
+): Promise<ServiceTestResult[]> {
+  const jobs = services.map((s) => ({ files: { [RULE_FILE]: s.rules, [RULE_TEST_FILE]: s.tests }, testFile: RULE_TEST_FILE }));
+  // The first service of each shape proves it; a service without a shape is its own representative.
+  const representative = new Map<string, number>();
+  const provenBy = services.map((s, i) => {
+    if (s.identity === undefined) return i;
+    const shape = proofShape(jobs[i]!.files, s.identity);
+    if (!('key' in shape)) return i;
+    const first = representative.get(shape.key);
+    if (first === undefined) representative.set(shape.key, i);
+    return first ?? i;
+  });
+  const results: (ServiceTestResult | undefined)[] = new Array(services.length);
+  let reported = 0;
+  const report = (): void => {
+    while (reported < services.length && results[reported] !== undefined) onResult?.(results[reported++]!);
+  };
+  const counts = new Map<number, { groups: number; assertions: number }>();
+  const countsOf = (i: number): { groups: number; assertions: number } => {
+    // A renaming has the same groups and assertions as its representative.
+    const head = provenBy[i]!;
+    if (!counts.has(head)) counts.set(head, countTests(services[head]!.tests));
+    return counts.get(head)!;
+  };
+  const settle = (i: number, result: PromtoolResult & { cached: boolean; seconds: number }, source?: ProofSource): void => {
+    results[i] = {
+      service: services[i]!.service, result: { ok: result.ok, output: result.output }, ...countsOf(i),
+      seconds: source ? 0 : result.seconds, source: source ?? { kind: result.cached ? 'cache' : 'promtool' },
+    };
+  };
+  const run = async (indices: readonly number[], then: (i: number, result: PromtoolResult & { cached: boolean; seconds: number }) => void): Promise<void> => {
+    await runPromtoolTestsAll(indices.map((i) => jobs[i]!), { ...options, onResult: (n, result) => { then(indices[n]!, result); report(); } });
+  };
+  const heads = services.map((_, i) => i).filter((i) => provenBy[i] === i);
+  const failedHeads = new Set<number>();
+  await run(heads, (i, result) => {
+    settle(i, result);
+    if (!result.ok) failedHeads.add(i);
+    for (let j = i + 1; j < services.length; j++) {
+      if (provenBy[j] === i && result.ok) settle(j, result, { kind: 'renaming', service: services[i]!.service });
+    }
+  });
+  // A failed shape: each of its services runs for itself, so every failure shows its own names.
+  await run(services.map((_, j) => j).filter((j) => provenBy[j] !== j && failedHeads.has(provenBy[j]!)), settle);
+  report();
+  return results as ServiceTestResult[];
 }
 
 function countTests(testYaml: string): { groups: number; assertions: number } {

@@ -84,6 +84,8 @@ export interface PromtoolPoolOptions extends PromtoolOptions {
    * @default process.env.OAC_PROMTOOL_CACHE, else `node_modules/.cache/oac-promtool` under the working directory
    */
   readonly cacheDir?: string | false;
+  /** Called as each job finishes (any order), with its index in `jobs`. */
+  readonly onResult?: (index: number, result: PooledPromtoolResult) => void;
 }
 
 /** One `promtool test rules` run of {@link runPromtoolTestsAll}: the files and the test file among them. */
@@ -95,6 +97,8 @@ export interface PromtoolTestJob {
 export interface PooledPromtoolResult extends PromtoolResult {
   /** The result came from the cache (an earlier successful run of the same input and promtool version). */
   readonly cached: boolean;
+  /** Wall time of this job, cache look-up included (0 from `checkRulesAll`, which checks files in batches). */
+  readonly seconds: number;
 }
 
 /**
@@ -105,13 +109,15 @@ export interface PooledPromtoolResult extends PromtoolResult {
 export async function runPromtoolTestsAll(jobs: readonly PromtoolTestJob[], options: PromtoolPoolOptions = {}): Promise<PooledPromtoolResult[]> {
   const version = await promtoolVersion(executableOf(options));
   const cache = version ? cacheOf(options) : undefined;
-  return pool(jobs, options.concurrency, async (job) => {
+  return pool(jobs, options.concurrency, async (job, index) => {
+    const started = performance.now();
     const key = PromtoolCache.key(['test', 'rules', job.testFile], version, job.files);
     const hit = await cache?.get(key);
-    if (hit) return { ...hit, cached: true };
-    const result = await runPromtoolTests(job.files, job.testFile, options);
-    await cache?.set(key, result);
-    return { ...result, cached: false };
+    const result = hit ? { ...hit, cached: true } : { ...(await runPromtoolTests(job.files, job.testFile, options)), cached: false };
+    if (!hit) await cache?.set(key, result);
+    const done = { ok: result.ok, output: result.output, cached: result.cached, seconds: (performance.now() - started) / 1000 };
+    options.onResult?.(index, done);
+    return done;
   });
 }
 
@@ -135,7 +141,7 @@ export async function checkRulesAll(files: readonly RuleFileInput[], options: Pr
   const keys = files.map((f) => PromtoolCache.key(['check', 'rules'], version, { [f.path]: f.content }));
   const results: (PooledPromtoolResult | undefined)[] = await Promise.all(keys.map(async (key) => {
     const hit = await cache?.get(key);
-    return hit && { ...hit, cached: true };
+    return hit && { ...hit, cached: true, seconds: 0 };
   }));
   const todo = files.map((_, i) => i).filter((i) => results[i] === undefined);
   const size = Math.max(1, options.batchSize ?? 50);
@@ -161,7 +167,7 @@ export async function checkRulesAll(files: readonly RuleFileInput[], options: Pr
         ? { ok: true, output: section.split(path).join(files[index]!.path) }
         : await checkRules({ [files[index]!.path]: files[index]!.content }, files[index]!.path, options);
       await cache?.set(keys[index]!, result);
-      results[index] = { ...result, cached: false };
+      results[index] = { ...result, cached: false, seconds: 0 };
     }
   });
   return results as PooledPromtoolResult[];
@@ -207,13 +213,13 @@ function cacheOf(options: PromtoolPoolOptions): PromtoolCache | undefined {
 }
 
 /** Runs `work` over `items`, at most `concurrency` at once; results in input order; the first error rejects. */
-async function pool<T, R>(items: readonly T[], concurrency: number | undefined, work: (item: T) => Promise<R>): Promise<R[]> {
+async function pool<T, R>(items: readonly T[], concurrency: number | undefined, work: (item: T, index: number) => Promise<R>): Promise<R[]> {
   const results: R[] = new Array(items.length);
   let next = 0;
   const workers = Array.from({ length: Math.max(1, Math.min(concurrency ?? availableParallelism(), items.length)) }, async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await work(items[i]!);
+      results[i] = await work(items[i]!, i);
     }
   });
   await Promise.all(workers);

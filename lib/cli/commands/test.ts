@@ -32,13 +32,14 @@ export function testCommand(program: Command, exit: (code: number) => void): voi
       exit(EXIT.problems);
       return;
     }
-    const suites = serviceTestFiles(files, stacks.map((s) => s.service.name));
+    const suites = serviceTestFiles(files, stacks);
     progress(`promtool test rules for ${suites.length} service(s)`);
     let results;
     try {
       results = await runServiceTests(suites, (r) => {
         const counts = `${r.groups} test group${r.groups === 1 ? '' : 's'}, ${r.assertions} assertion${r.assertions === 1 ? '' : 's'}`;
-        if (r.result.ok) console.log(`  ${r.service}: ${counts} passed in ${r.seconds.toFixed(1)}s`);
+        const how = r.source.kind === 'cache' ? ' (from the cache)' : r.source.kind === 'renaming' ? ` (a renaming of ${r.source.service}, proven once)` : '';
+        if (r.result.ok) console.log(`  ${r.service}: ${counts} passed${how === '' ? ` in ${r.seconds.toFixed(1)}s` : how}`);
         else console.log(`  ${r.service}: FAILED (${counts}) in ${r.seconds.toFixed(1)}s\n${r.result.output.trimEnd().replace(/^/gm, '    ')}`);
       });
     } catch (error) {
@@ -46,7 +47,8 @@ export function testCommand(program: Command, exit: (code: number) => void): voi
       throw error;
     }
     const failed = results.filter((r) => !r.result.ok).length;
-    console.log(`${results.length - failed} of ${results.length} service(s) passed`);
+    const by = (kind: string): number => results.filter((r) => r.result.ok && r.source.kind === kind).length;
+    console.log(`${results.length - failed} of ${results.length} service(s) passed: ${by('promtool')} proven by promtool, ${by('cache')} from the cache, ${by('renaming')} as renamings of a proven service`);
     exit(failed > 0 ? EXIT.problems : EXIT.ok);
   });
 }

@@ -1,0 +1,128 @@
+import { createHash } from 'node:crypto';
+
+/**
+ * Shared proofs for services that are renamings of each other. Services generated from the same packs
+ * differ only in their names (service name, title, alert prefix, team, namespace, workloads, jobs); their
+ * rule and test files are then the same text with those strings swapped. promtool's verdict does not
+ * change under such a renaming where Prometheus treats the strings as opaque: label values and names
+ * compared for equality, alert and group names, annotation text printed as it is (and promtool compares
+ * expected and actual alerts and samples as sets, so order does not matter; the generator already
+ * accepts every float summation order). So one promtool run proves every service of the same shape.
+ *
+ * A shape is the files' text with each identity string replaced by a marker of its role. Two services
+ * share a proof only when their shapes are byte-identical, which makes one the exact renaming of the
+ * other. Where a renamed string could change what PromQL or a template computes, the service gets no
+ * shape and promtool runs it for real:
+ * - an identity string that is not a plain name (`[A-Za-z0-9][A-Za-z0-9 _-]*`, no regex or YAML meta
+ *   character), a YAML 1.1 word (`yes`, `on`, ...), a PromQL keyword, or one that overlaps another
+ *   (one inside the other, or a suffix of one starting another: renaming could then change where the
+ *   strings occur);
+ * - a marker inside a regex matcher (`=~`, `!~`) whose pattern is more than literal text, `.*`,
+ *   groups and `|` (a `.`, class or quantifier would match the old and the new name differently), or a
+ *   regex matcher of any pattern on a label whose values carry a marker;
+ * - string-inspecting functions anywhere: PromQL `label_replace`/`label_join`, template functions
+ *   other than `humanize*`/`printf` of `$value` (`reReplaceAll`, `match`, `title`, `toUpper`, `query`...).
+ */
+export type ProofShape = { readonly key: string } | { readonly unsafe: string };
+
+const MARK = '\u0001';
+const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9 _-]*$/;
+const YAML_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
+const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'inf', 'nan', 'atan2']);
+const STRING_FUNCTIONS = /\b(label_replace|label_join)\s*\(/;
+/** Template functions that only format a number; anything else in a `{{ }}` action is refused. */
+const NUMERIC_TEMPLATE = /^\{\{-?\s*(\$value|\.Value|\$labels\.[A-Za-z_][A-Za-z0-9_]*|\.Labels\.[A-Za-z_][A-Za-z0-9_]*|\$value\s*\|\s*humanize(Percentage|Duration|1024)?|humanize(Percentage|Duration|1024)?\s+\$value|printf\s+"%[-+ 0-9.]*[fegd]"\s+\$value)\s*-?\}\}$/;
+/** A regex pattern that is literal text, `.*`, escaped dots, groups and alternatives only. */
+const LITERAL_REGEX = /^(?:[A-Za-z0-9_;:/ \u0001-]|\\\\?\.|\.\*|[()|^$])*$/;
+
+/**
+ * The shape of one service's promtool files (path → text) under its identity strings, in role order
+ * (the same roles, in the same order, for every service compared).
+ */
+export function proofShape(files: Readonly<Record<string, string>>, identity: readonly string[]): ProofShape {
+  const strings = [...new Set(identity)];
+  for (const s of strings) {
+    if (!PLAIN_NAME.test(s)) return { unsafe: `'${s}' is not a plain name` };
+    if (YAML_WORDS.has(s.toLowerCase()) || PROMQL_WORDS.has(s.toLowerCase())) return { unsafe: `'${s}' is a YAML or PromQL word` };
+  }
+  for (const a of strings) {
+    for (const b of strings) {
+      if (a !== b && b.includes(a)) return { unsafe: `'${a}' occurs inside '${b}'` };
+      if (overlaps(a, b)) return { unsafe: `'${a}' ends with how '${b}' starts` };
+    }
+  }
+  const paths = Object.keys(files).sort();
+  const canonical: string[] = [];
+  for (const path of paths) {
+    const text = files[path]!;
+    if (text.includes(MARK)) return { unsafe: `${path} holds the marker character` };
+    canonical.push(`${path}\0${markIdentity(text, identity)}`);
+  }
+  const all = canonical.join('\0');
+  const refused = renamingRefusal(all, strings);
+  if (refused) return { unsafe: refused };
+  return { key: createHash('sha256').update(all).digest('hex') };
+}
+
+/** Every occurrence of each identity string replaced by the marker of its first role (longest first). */
+export function markIdentity(text: string, identity: readonly string[]): string {
+  const roles = new Map<string, number>();
+  identity.forEach((s, i) => { if (!roles.has(s)) roles.set(s, i); });
+  let out = text;
+  for (const [s, role] of [...roles].sort((a, b) => b[0].length - a[0].length)) out = out.split(s).join(`${MARK}${role}${MARK}`);
+  return out;
+}
+
+/** A proper suffix of `a` is a prefix of `b` (self-overlap included): occurrences could then straddle. */
+function overlaps(a: string, b: string): boolean {
+  for (let n = 1; n < Math.min(a.length, b.length); n++) if (a.slice(a.length - n) === b.slice(0, n)) return true;
+  return false;
+}
+
+interface LiteralPiece {
+  readonly text: string;
+  /** A `.*` comes before it, so it may match anywhere, inside a renamed name too. */
+  readonly floating: boolean;
+}
+
+/** The literal runs of a literal-only pattern (markers, `.*` and `()|^$` split them). */
+function literalPieces(pattern: string): LiteralPiece[] {
+  const pieces: LiteralPiece[] = [];
+  let floating = false;
+  for (const token of pattern.match(new RegExp(`${MARK}\\d+${MARK}|\\.\\*|[()|^$]|(?:\\\\?\\.|[^${MARK}()|^$.\\\\])+`, 'g')) ?? []) {
+    if (token === '.*') floating = true;
+    else if (!token.startsWith(MARK) && !/^[()|^$]$/.test(token)) pieces.push({ text: token.replace(/\\+\./g, '.'), floating });
+  }
+  return pieces;
+}
+
+/**
+ * Could the piece match where a name (or part of one) is? A name starts with what the piece starts
+ * with, the piece ends with how a name starts, or (floating) the piece lies inside a name or starts
+ * with how a name ends.
+ */
+function pieceClashes(piece: LiteralPiece, name: string): boolean {
+  const p = piece.text;
+  if (name[0] === p[0] || overlaps(p, name)) return true;
+  return piece.floating && (name.includes(p) || overlaps(name, p));
+}
+
+/** Why renaming could change promtool's verdict on this marked text, or undefined. */
+function renamingRefusal(text: string, identity: readonly string[]): string | undefined {
+  if (STRING_FUNCTIONS.test(text)) return 'label_replace or label_join inspects label values';
+  for (const action of text.match(/\{\{.*?\}\}/g) ?? []) {
+    if (!NUMERIC_TEMPLATE.test(action)) return `the template action ${action.replaceAll(MARK, '')} may inspect strings`;
+  }
+  const markedLabels = new Set<string>();
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(?:=\\?"|: *"?)([^"\n,}]*)/g)) if (m[2]!.includes(MARK)) markedLabels.add(m[1]!);
+  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*[=!]~\s*(\\?["'`])(.*?)\2/g)) {
+    const [, label, , pattern] = m;
+    if (pattern!.includes(MARK) && !LITERAL_REGEX.test(pattern!)) return `the regex ${label}=~"${pattern!.replaceAll(MARK, '')}" holds a name inside more than literal text`;
+    const marked = pattern!.includes(MARK) || markedLabels.has(label!);
+    if (!marked) continue;
+    if (!LITERAL_REGEX.test(pattern!)) return `the regex on ${label} ("${pattern!.replaceAll(MARK, '')}") is more than literal text and matches values that hold a name`;
+    const clash = literalPieces(pattern!).find((piece) => identity.some((s) => pieceClashes(piece, s)));
+    if (clash) return `the regex on ${label} ("${pattern!.replaceAll(MARK, '')}") holds '${clash.text}', which could match part of a name`;
+  }
+  return undefined;
+}
