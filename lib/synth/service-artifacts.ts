@@ -19,6 +19,7 @@ import { helmValuesSchemaProblems } from '../render/helm/values-schema.js';
 import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
 import type { RuleGroup } from '../render/prometheus/rule-types.js';
 import { promtoolTestsFor } from '../render/promtool/test-file.js';
+import { promtoolTestFileYaml } from '../render/promtool/test-file-yaml.js';
 import { metricsContractFor } from '../render/contract/metrics-contract.js';
 import { renderRunbook } from '../render/runbook/runbook.js';
 import { toYaml } from '../render/yaml.js';
@@ -77,7 +78,7 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
     ruleFile = { service: service.name, path: RULE_FILE, content };
     // Tests are built from the annotation templates; a broken template is reported by the template check alone.
     if (alertTemplateIssues(renderedOf(stack, platform, ruleGroups)).length === 0) {
-      const tests = render(RULE_TEST_FILE, () => toYaml(promtoolTestsFor(stack, platform, RULE_FILE)));
+      const tests = render(RULE_TEST_FILE, () => promtoolTestFileYaml(promtoolTestsFor(stack, platform, RULE_FILE)));
       if (tests !== undefined) put(RULE_TEST_FILE, header + tests);
     }
   }

@@ -26,6 +26,7 @@ import { createHash } from 'node:crypto';
 export type ProofShape = { readonly key: string } | { readonly unsafe: string };
 
 const MARK = '\u0001';
+const MARKED = /\u0001\d+\u0001/g;
 const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9 _-]*$/;
 const YAML_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
 const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'inf', 'nan', 'atan2']);
@@ -83,27 +84,33 @@ interface LiteralPiece {
   readonly text: string;
   /** A `.*` comes before it, so it may match anywhere, inside a renamed name too. */
   readonly floating: boolean;
+  /** A `.*` or a group follows it, so what it matches may end inside a name. */
+  readonly open: boolean;
 }
 
 /** The literal runs of a literal-only pattern (markers, `.*` and `()|^$` split them). */
 function literalPieces(pattern: string): LiteralPiece[] {
+  const tokens = pattern.match(new RegExp(`${MARK}\\d+${MARK}|\\.\\*|[()|^$]|(?:\\\\+\\.|[^${MARK}()|^$.\\\\])+`, 'g')) ?? [];
   const pieces: LiteralPiece[] = [];
   let floating = false;
-  for (const token of pattern.match(new RegExp(`${MARK}\\d+${MARK}|\\.\\*|[()|^$]|(?:\\\\?\\.|[^${MARK}()|^$.\\\\])+`, 'g')) ?? []) {
+  tokens.forEach((token, i) => {
     if (token === '.*') floating = true;
-    else if (!token.startsWith(MARK) && !/^[()|^$]$/.test(token)) pieces.push({ text: token.replace(/\\+\./g, '.'), floating });
-  }
+    else if (!token.startsWith(MARK) && !/^[()|^$]$/.test(token)) {
+      pieces.push({ text: token.replace(/\\+\./g, '.'), floating, open: tokens[i + 1] === '.*' || tokens[i + 1] === '(' });
+    }
+  });
   return pieces;
 }
 
 /**
- * Could the piece match where a name (or part of one) is? A name starts with what the piece starts
- * with, the piece ends with how a name starts, or (floating) the piece lies inside a name or starts
- * with how a name ends.
+ * Could the piece match where a name (or part of one) is? Where it is pinned (at a marker, the start or
+ * an alternative) and closed after, it matches exactly the same text for every name. Open after, it
+ * could match the start of a name, or end with how a name starts; floating, it could lie inside a name
+ * or start with how a name ends.
  */
 function pieceClashes(piece: LiteralPiece, name: string): boolean {
   const p = piece.text;
-  if (name[0] === p[0] || overlaps(p, name)) return true;
+  if ((piece.open || piece.floating) && (name.startsWith(p) || overlaps(p, name))) return true;
   return piece.floating && (name.includes(p) || overlaps(name, p));
 }
 
@@ -111,18 +118,20 @@ function pieceClashes(piece: LiteralPiece, name: string): boolean {
 function renamingRefusal(text: string, identity: readonly string[]): string | undefined {
   if (STRING_FUNCTIONS.test(text)) return 'label_replace or label_join inspects label values';
   for (const action of text.match(/\{\{.*?\}\}/g) ?? []) {
-    if (!NUMERIC_TEMPLATE.test(action)) return `the template action ${action.replaceAll(MARK, '')} may inspect strings`;
+    if (!NUMERIC_TEMPLATE.test(action)) return `the template action ${action.replace(MARKED, '<name>')} may inspect strings`;
   }
   const markedLabels = new Set<string>();
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)(?:=\\?"|: *"?)([^"\n,}]*)/g)) if (m[2]!.includes(MARK)) markedLabels.add(m[1]!);
+  // Label values as selectors (`job="..."`) and as YAML keys (`job: ...`, block or flow style) write them.
+  const values = [...text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*!?=\s*\\?"([^"\\]*)/g), ...text.matchAll(/(?:^|[{,])\s*(?:- )?([A-Za-z_][A-Za-z0-9_]*): +['"]?([^'",}\n]*)/gm)];
+  for (const m of values) if (m[2]!.includes(MARK)) markedLabels.add(m[1]!);
   for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*[=!]~\s*(\\?["'`])(.*?)\2/g)) {
     const [, label, , pattern] = m;
-    if (pattern!.includes(MARK) && !LITERAL_REGEX.test(pattern!)) return `the regex ${label}=~"${pattern!.replaceAll(MARK, '')}" holds a name inside more than literal text`;
+    if (pattern!.includes(MARK) && !LITERAL_REGEX.test(pattern!)) return `the regex ${label}=~"${pattern!.replace(MARKED, '<name>')}" holds a name inside more than literal text`;
     const marked = pattern!.includes(MARK) || markedLabels.has(label!);
     if (!marked) continue;
-    if (!LITERAL_REGEX.test(pattern!)) return `the regex on ${label} ("${pattern!.replaceAll(MARK, '')}") is more than literal text and matches values that hold a name`;
+    if (!LITERAL_REGEX.test(pattern!)) return `the regex on ${label} ("${pattern!.replace(MARKED, '<name>')}") is more than literal text and matches values that hold a name`;
     const clash = literalPieces(pattern!).find((piece) => identity.some((s) => pieceClashes(piece, s)));
-    if (clash) return `the regex on ${label} ("${pattern!.replaceAll(MARK, '')}") holds '${clash.text}', which could match part of a name`;
+    if (clash) return `the regex on ${label} ("${pattern!.replace(MARKED, '<name>')}") holds '${clash.text}', which could match part of a name`;
   }
   return undefined;
 }

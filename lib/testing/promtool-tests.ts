@@ -5,6 +5,7 @@ import { Duration } from '../core/units.js';
 import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
 import { parseInterval } from '../render/promtool/resolve.js';
 import { promtoolTestsFor, type PromtoolTestFile } from '../render/promtool/test-file.js';
+import { promtoolTestFileYaml } from '../render/promtool/test-file-yaml.js';
 import { toYaml } from '../render/yaml.js';
 import { runPromtoolTests, type PromtoolOptions } from './promtool.js';
 import { promtoolTimeoutMs } from './promtool-timeout.js';
@@ -59,7 +60,7 @@ export class PromtoolTestSuite implements PromiseLike<PromtoolTestsResult> {
     const groups = ruleGroupsFor(stack, platform);
     const file = promtoolTestsFor(stack, platform, RULE_FILE);
     this.ruleFile = toYaml({ groups });
-    this.testFile = toYaml(file);
+    this.testFile = promtoolTestFileYaml(file);
     this.scenarios = file.tests.length;
     this.evaluationSteps = evaluationSteps(file, parseInterval(platform));
     this.timeoutMs = promtoolTimeoutMs(this.evaluationSteps, groups.reduce((n, g) => n + g.rules.length, 0));

@@ -7,6 +7,7 @@ import { Duration, Ratio, type Parsed } from '../../../../lib/core/units.js';
 import { eq, re } from '../../../../lib/promql/selector.js';
 import { ruleGroupsFor } from '../../../../lib/render/prometheus/rule-groups.js';
 import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
+import { promtoolTestFileYaml } from '../../../../lib/render/promtool/test-file-yaml.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
 
 export const RULE_FILE = 'rules.yaml';
@@ -222,4 +223,4 @@ export function withFor(stack: ServiceStack, alertName: string, forText: string)
 }
 
 export const rulesYaml = (stack: ServiceStack): string => toYaml({ groups: ruleGroupsFor(stack, platform) });
-export const testsYaml = (stack: ServiceStack): string => toYaml(promtoolTestsFor(stack, platform, RULE_FILE));
+export const testsYaml = (stack: ServiceStack): string => promtoolTestFileYaml(promtoolTestsFor(stack, platform, RULE_FILE));

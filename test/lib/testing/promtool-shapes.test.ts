@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { markIdentity, proofShape } from '../../../lib/testing/promtool-shapes.js';
+
+const files = (name: string, prefix: string, extra = '') => ({
+  'rules.yaml': `groups:\n  - name: ${name}\n    rules:\n      - alert: ${prefix}Down\n        expr: up{job="${name}"} == 0${extra}\n        annotations:\n          summary: "${name} is down: {{ $labels.instance }} at {{ $value | humanize }}"\n`,
+  'rules.test.yaml': `tests:\n  - input_series:\n      - {series: 'up{job="${name}",instance="a"}', values: 0x5}\n    promql_expr_test:\n      - {expr: 'ALERTS{alertname=~"${prefix}Down|${prefix}Up"}', eval_time: 0s, exp_samples: []}\n`,
+});
+const shape = (name: string, prefix: string, extra = '') => proofShape(files(name, prefix, extra), [name, prefix]);
+const key = (s: ReturnType<typeof proofShape>) => ('key' in s ? s.key : `unsafe: ${s.unsafe}`);
+
+describe('proofShape', () => {
+  it('gives services whose files differ only in their names the same shape', () => {
+    expect(key(shape('svc-00001', 'Svc1'))).toMatch(/^[0-9a-f]{64}$/);
+    expect(key(shape('svc-00002', 'Svc2'))).toBe(key(shape('svc-00001', 'Svc1')));
+  });
+
+  it('gives a service whose rule differs in anything but its names another shape', () => {
+    expect(key(shape('svc-00002', 'Svc2', ' or up{job="x"} == 2'))).not.toBe(key(shape('svc-00001', 'Svc1')));
+    expect(key(proofShape({ ...files('svc-00002', 'Svc2'), 'rules.yaml': files('svc-00002', 'Svc2')['rules.yaml'].replace('== 0', '== 1') }, ['svc-00002', 'Svc2'])))
+      .not.toBe(key(shape('svc-00001', 'Svc1')));
+  });
+
+  it('marks every occurrence of each name by its role', () => {
+    expect(markIdentity('svc-1 Svc1Down svc-1', ['svc-1', 'Svc1']).replaceAll('\u0001', '@')).toBe('@0@ @1@Down @0@');
+  });
+
+  it('refuses names a renaming could change the meaning of', () => {
+    expect(key(proofShape(files('svc.1', 'Svc1'), ['svc.1', 'Svc1']))).toContain("'svc.1' is not a plain name");
+    expect(key(proofShape(files('true', 'Svc1'), ['true', 'Svc1']))).toContain('YAML or PromQL word');
+    expect(key(proofShape(files('svc', 'Svc1'), ['svc', 'svc-1']))).toContain("'svc' occurs inside 'svc-1'");
+    expect(key(proofShape(files('aba', 'Svc1'), ['aba', 'Svc1']))).toContain("'aba' ends with how 'aba' starts");
+  });
+
+  it('refuses a name inside a regex that is more than literal text, or a regex on values that hold a name', () => {
+    expect(key(shape('svc-1', 'Svc1', ' or up{job=~"svc-1.+"} == 2'))).toContain('more than literal text');
+    expect(key(shape('svc-1', 'Svc1', ' or up{job=~"s.*"} == 2'))).toContain("holds 's'");
+    expect(key(shape('svc-1', 'Svc1', ' or up{job=~"...-1"} == 2'))).toContain('more than literal text');
+    expect(key(shape('svc-1', 'Svc1', ' or up{pod=~"svc-1-.*"} == 2'))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
+  it('refuses string functions of PromQL and templates', () => {
+    expect(key(shape('svc-1', 'Svc1', ' or label_replace(up, "a", "$1", "job", "(.*)")'))).toContain('label_replace');
+    expect(key(proofShape({ 'r.yaml': 'summary: "{{ $labels.job | toUpper }}"' }, ['svc-1']))).toContain('may inspect strings');
+  });
+});
