@@ -34,7 +34,7 @@ const STRING_FUNCTIONS = /\b(label_replace|label_join)\s*\(/;
 /** Template functions that only format a number; anything else in a `{{ }}` action is refused. */
 const NUMERIC_TEMPLATE = /^\{\{-?\s*(\$value|\.Value|\$labels\.[A-Za-z_][A-Za-z0-9_]*|\.Labels\.[A-Za-z_][A-Za-z0-9_]*|\$value\s*\|\s*humanize(Percentage|Duration|1024)?|humanize(Percentage|Duration|1024)?\s+\$value|printf\s+"%[-+ 0-9.]*[fegd]"\s+\$value)\s*-?\}\}$/;
 /** A regex pattern that is literal text, `.*`, escaped dots, groups and alternatives only. */
-const LITERAL_REGEX = /^(?:[A-Za-z0-9_;:/ \u0001-]|\\\\?\.|\.\*|[()|^$])*$/;
+const LITERAL_REGEX = /^(?:[A-Za-z0-9_;:/ \u0001-]|\\+\.|\.\*|[()|^$])*$/;
 
 /**
  * The shape of one service's promtool files (path → text) under its identity strings, in role order
