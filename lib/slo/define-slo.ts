@@ -38,7 +38,8 @@ const definedNames = new WeakMap<Service, Set<string>>();
  * synth refuses to write while any issue exists. Never throws.
  *
  * SLIs, as counter selectors (rates are added by the rules):
- * - availability: bad `http_requests_total{job,status=~"5.."}` over total `http_requests_total{job}`;
+ * - availability: bad `http_requests_total{job,status=~"5.."}` over total `http_requests_total{job}`, and
+ *   while the job has no healthy target, every minute bad (`outage`, see lib/slo/rules.ts);
  * - latency: good `<histogram>_bucket{job,le=~"<threshold>"}` over total `<histogram>_count{job}`;
  * - ratio: the selectors as written, `total` and exactly one of `good` or `bad`.
  */
@@ -121,6 +122,7 @@ function parseSli(f: FieldParser, service: Service, field: string, spec: SliSpec
       return {
         kind,
         job,
+        outage: { job },
         bad: selector('http_requests_total', eq('job', job), re('status', '5..')),
         total: selector('http_requests_total', eq('job', job)),
       };
@@ -152,10 +154,13 @@ function parseSli(f: FieldParser, service: Service, field: string, spec: SliSpec
       const hasGood = s.good !== undefined;
       const hasBad = s.bad !== undefined;
       const total = vectorSelector(f, `${field}.total`, s.total);
+      const outage = s.outageOf === undefined ? {} : { outage: { job: workloadJob(f, service, `${field}.outageOf`, s.outageOf) } };
       if (!f.check(hasGood !== hasBad, field, { good: s.good, bad: s.bad }, "exactly one of 'good' or 'bad' (besides 'total')")) {
-        return { kind, bad: 'invalid_selector', total };
+        return { kind, bad: 'invalid_selector', total, ...outage };
       }
-      return hasBad ? { kind, bad: vectorSelector(f, `${field}.bad`, s.bad), total } : { kind, good: vectorSelector(f, `${field}.good`, s.good), total };
+      return hasBad
+        ? { kind, bad: vectorSelector(f, `${field}.bad`, s.bad), total, ...outage }
+        : { kind, good: vectorSelector(f, `${field}.good`, s.good), total, ...outage };
     }
   }
 }
