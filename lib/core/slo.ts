@@ -83,8 +83,8 @@ export interface SloTier extends BurnRateTier {
   readonly factor: number;
   readonly for: Duration;
   /**
-   * Runbook level kept as the `sev` label. @default from the severity, see `sloTierLevel` in
-   * lib/slo/define-slo.ts (critical → SEV-2, warning → SEV-3, info → SEV-4)
+   * Runbook level kept as the `sev` label, in the service's vocabulary. @default from the severity, see
+   * `sloTierLevel` in lib/slo/define-slo.ts (critical → level 2, warning → 3, info → 4: SEV-2 or P2, ...)
    */
   readonly sev?: RunbookLevel;
 }

@@ -1,6 +1,7 @@
 import { SRE_WORKBOOK_TIERS } from '../core/burn-rate-policy.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { Service } from '../core/service.js';
+import { runbookLevel } from '../core/severity.js';
 import type { Slo, SloTier } from '../core/slo.js';
 import type { ServiceStack } from '../core/stack.js';
 import { Duration, roundFloat } from '../core/units.js';
@@ -286,7 +287,7 @@ export function missedIterationsAlert(stack: ServiceStack, platform: PlatformCon
     expr: missedIterationsExpr(service),
     // Each skipped evaluation is a fact, not a flapping condition; `increase(...[1h])` keeps it for an hour.
     for: '0s',
-    labels: { severity: 'warning', sev: 'SEV-3', service: service.name, team: service.team, notify: 'ticket' },
+    labels: { severity: 'warning', sev: runbookLevel(service.sevVocabulary ?? 'SEV', 3), service: service.name, team: service.team, notify: 'ticket' },
     annotations: {
       summary: `${service.title} SLO rule group {{ $labels.rule_group }} skipped evaluations`,
       description: `{{ $value | humanize }} evaluations of rule group {{ $labels.rule_group }} were skipped over the last hour, ` +
