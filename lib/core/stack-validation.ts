@@ -125,7 +125,10 @@ const optional = (check: Check): Check => (f, field, v) => {
 const SIGNAL_FIELDS: { readonly [K in Signal['kind']]: Readonly<Record<string, Check>> } = {
   targetDown: { job },
   instanceDown: { job },
-  errorRatio: { job, threshold: ratio, window },
+  errorRatio: {
+    job, threshold: ratio, window,
+    minRequests: optional((f, field, v) => void f.check(Number.isInteger(v) && (v as number) > 0, field, v, 'a positive whole number of requests')),
+  },
   latencyQuantile: {
     metric, job, threshold: latency, window,
     quantile: (f, field, v) => void f.check(typeof v === 'number' && v > 0 && v < 1, field, v, 'a number strictly between 0 and 1, such as 0.95'),

@@ -235,6 +235,13 @@ describe.concurrent('the SLO promtool tests fail when the rules move', () => {
     expect(result.output).toContain('got: nil');
   });
 
+  it('no outage term: a full outage (no target, or every target down, and no request) burns nothing and pages nobody', async () => {
+    const blind: ServiceStack = { ...stack, slos: (stack.slos ?? []).map((slo) => ({ ...slo, sli: { ...slo.sli, outage: undefined } })) };
+    const result = await runAgainst(rulesYaml(blind));
+    expect(result.ok).toBe(false);
+    expect(failedGroups(result.output)).toEqual(named('the outage burns'));
+  });
+
   it('the meta-alert watching only the short group misses the long group skipping', async () => {
     const result = await runAgainst(rulesYaml(stack).replace('(shop-api-slo|shop-api-slo-long)', '(shop-api-slo)'));
     expect(result.ok).toBe(false);
