@@ -41,7 +41,8 @@ describe('runSynth', () => {
     expect(files).toContain('shop-api/prometheus-rules.test.yaml');
     expect(files).toContain('shop-api/RUNBOOK.md');
     expect(files).toContain('shop-api/helm/api.values.yaml');
-    expect(files).toContain('shop-api/helm/values.schema.json');
+    expect(files).toContain('_shared/helm/values.schema.json');
+    expect(files).not.toContain('shop-api/helm/values.schema.json');
     expect(files).toContain('shop-api/k8s/horizontalpodautoscaler-api.yaml');
     expect(files).toContain('shop-api/k8s/prometheusrule-shop-api.yaml');
   });
