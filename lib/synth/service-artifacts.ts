@@ -112,7 +112,7 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
     if (!values) continue;
     helmValues.set(workload.name, values);
     for (const p of render(`helm/${workload.name}.values.yaml`, () => helmValuesSchemaProblems(values)) ?? []) {
-      problem(helmValueInputField(workload.name, p.path), valueAt(values, p.path), `what helm/values.schema.json accepts in helm/${workload.name}.values.yaml: ${p.message}`);
+      problem(helmValueInputField(workload.name, p.path), valueAt(values, p.path), `what _shared/helm/values.schema.json accepts in helm/${workload.name}.values.yaml: ${p.message}`);
     }
     put(`helm/${workload.name}.values.yaml`, header + HELM_VALUES_SCHEMA_MODELINE + toYaml(values));
   }
