@@ -183,6 +183,7 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
     const files = batch;
     batch = [];
     await inFlight;
+    if (files.length > 0 && options.promtool !== 'off') options.progress?.(`promtool check rules on ${files.length} rule file(s)`);
     inFlight = files.length === 0 ? Promise.resolve() : promtoolRuleIssues(files, options.promtool, promtoolOptions).then((r) => {
       promtoolIssues.push(...r.issues);
       skipped ??= r.skipped;
