@@ -23,7 +23,11 @@ export interface Synthesis {
   readonly ruleFiles: readonly RuleFile[];
 }
 
-/** Renders all services and runs the checks that span services (names other repos rely on). */
+/**
+ * Renders all services in memory and runs the checks that span services (names other repos rely on):
+ * for tests and library callers that want the files as a Map. Synth itself (runSynth, oac) streams one
+ * service at a time through lib/synth/incremental.ts, on the same renderService and acrossServices.
+ */
 export function synthesize(stacks: readonly ServiceStack[], platform: PlatformConfig, provenance: Provenance = projectProvenance()): Synthesis {
   // Every service renders with the platform's values: with bad ones, report them and each service's own issues only.
   const platformIssues = platformConfigIssues(platform);
