@@ -258,6 +258,12 @@ const dashboard = performanceDashboard({
   // docker-compose has no cAdvisor or kube-state-metrics: the System row reads prometheus_client's
   // process_* metrics by job only (per uvicorn/gunicorn worker process when several run per container).
   system: 'process',
+  // Neither exports metrics nor is called through an instrumented client; their failures surface as
+  // the API's own 5xx and 401/403 (Application and Business rows).
+  unobservedDependencies: {
+    supabase: 'supabase-py calls are not instrumented; its failures show as the API\'s 5xx and 401/403, and on https://status.supabase.com',
+    sentry: 'error reporting only: its outage loses error reports, never requests',
+  },
   // The template's Business row holds what the runbook looks at first beyond the standard HTTP panels.
   business: [
     {
