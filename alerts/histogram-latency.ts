@@ -62,8 +62,8 @@ export function histogramLatencyAlert(service: Service, options: HistogramLatenc
 /**
  * `$value` as a duration, marked as a lower bound at the top bucket: histogram_quantile returns the
  * largest finite bound whenever the quantile falls in the `+Inf` bucket, so on buckets ending at 10 a
- * 15s fault reads 10s. The annotation then says `≥ 10s, the largest finite bucket of <metric> (the real
- * more`. Go compares `$value` (float64) only with a float literal, hence `10.0`.
+ * 15s fault reads 10s. The annotation then says `≥ 10s, the largest finite bucket of <metric>, so
+ * possibly more`. Go compares `$value` (float64) only with a float literal, hence `10.0`.
  */
 export function quantileValueText(metric: string, buckets: readonly number[]): string {
   const value = '{{ $value | humanizeDuration }}';

@@ -9,7 +9,7 @@ import { workerQueuesAlerts } from '../alerts/worker-queues.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { sloDashboard } from '../dashboards/slo.js';
 import {
-  SEV1, SEV2_CRITICAL, SEV3, SEV4, type AlertSpec, type ServiceStack, type Signal, type Slo,
+  SEV1, SEV2_CRITICAL, SEV3, SEV4, type AlertSpec, type RunbookProcedure, type ServiceStack, type Signal, type Slo,
 } from '../lib/core/index.js';
 import { valueQuery } from '../lib/promql/signals.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
@@ -458,4 +458,18 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Equivalence Engine - SLOs', uid: 'equivalence-engine-slos' });
 
-export const equivalenceEngine: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };
+/** The runbook's planned operation: a schema migration is never run in production without a backup. */
+const procedures: RunbookProcedure[] = [
+  {
+    title: 'Run a database migration in production',
+    when: 'A release brings an Alembic migration, or EquivalenceEngineSchemaMigrationFailed says the schema is behind the code.',
+    steps: [
+      BACKUP,
+      `Compare revisions: \`kubectl exec -n ${NS} deploy/${WEB} -- alembic current\` and \`alembic heads\`.`,
+      `Run it: \`kubectl exec -n ${NS} deploy/${WEB} -- alembic upgrade head\`, then check \`curl http://localhost:8000/health\` from the pod and that equivalence_schema_revision_mismatch is 0 for web and worker.`,
+      NEVER_AUDIT,
+    ],
+  },
+];
+
+export const equivalenceEngine: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos, procedures };

@@ -90,6 +90,7 @@ export function shopStack(breakage: Breakage = {}): ServiceStack {
   const dashboard = performanceDashboard({
     service, workload: service.workload('api'), alerts, title: 'Shop API - Performance', uid: breakage.dashboardUid ?? 'shop-api-performance',
     business: breakage.panels ?? [ordersPanel],
+    unobservedDependencies: { postgresql: 'the shop fixture declares no database metrics' },
   });
   const slo = defineSlo(service, {
     name: 'availability', description: 'Requests are answered without a server error.',
