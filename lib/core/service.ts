@@ -2,6 +2,7 @@ import { ALL_PODS, FieldParser, isRecord } from './fields.js';
 import { DEFAULT_LATENCY_BUCKETS, httpMetrics, MetricCatalog, PLATFORM_METRICS, type MetricDefinition } from './metric-catalog.js';
 import { Percent, type CpuQuantity, type CpuText, type MemoryQuantity, type MemoryText, type PercentText } from './units.js';
 import { callerFile } from './caller-file.js';
+import { SEV_VOCABULARIES, type SevVocabulary } from './severity.js';
 
 /** How a service is described by its team. Plain data with unit-typed strings; `defineService` validates it. */
 export interface ServiceSpec {
@@ -15,6 +16,11 @@ export interface ServiceSpec {
   readonly team: string;
   /** @default 'production' */
   readonly namespace?: string;
+  /**
+   * The runbook's words for its levels, used by every alert's `sev` label (SLO burn-rate tiers are levels
+   * 2-4, written in these words): 'SEV' (SEV-1..SEV-4) or 'P' (P1..P4). @default 'SEV'
+   */
+  readonly sevVocabulary?: SevVocabulary;
   readonly workloads: readonly WorkloadSpec[];
   readonly dependencies?: readonly DependencySpec[];
   /** Application metrics beyond the standard HTTP pair (which every service gets). */
@@ -132,6 +138,7 @@ export interface Service {
   readonly alertPrefix: string;
   readonly team: string;
   readonly namespace: string;
+  readonly sevVocabulary: SevVocabulary;
   readonly workloads: readonly Workload[];
   readonly dependencies: readonly Dependency[];
   readonly metrics: MetricCatalog;
@@ -185,6 +192,7 @@ export function defineService(spec: ServiceSpec): Service {
     alertPrefix: f.pascalCase('alertPrefix', input.alertPrefix),
     team: f.dnsLabel('team', input.team),
     namespace,
+    sevVocabulary: f.oneOf('sevVocabulary', input.sevVocabulary ?? 'SEV', SEV_VOCABULARIES),
     workloads,
     dependencies,
     metrics: new MetricCatalog([...PLATFORM_METRICS, ...httpMetrics(Array.isArray(latencyBuckets) ? latencyBuckets : DEFAULT_LATENCY_BUCKETS), ...metrics]),

@@ -111,7 +111,7 @@ export function describeThreshold(alert: AlertSpec): string {
     case 'instanceDown':
       return `a target of \`${s.job}\` down`;
     case 'errorRatio':
-      return `5xx ratio > ${t.display}`;
+      return `5xx ratio > ${t.display}` + (s.minRequests === undefined ? '' : ` with at least ${s.minRequests} requests in ${s.window.text}`);
     case 'latencyQuantile':
       return `p${Math.round(s.quantile * 100)} of \`${s.metric}\` > ${t.display}`;
     case 'resourceUtilisation':
