@@ -11,7 +11,17 @@ export interface ErrorRateOptions extends CommonAlertOptions {
   readonly window?: DurationText;
   /** @default '<Prefix>HighErrorRate' */
   readonly name?: string;
+  /**
+   * Traffic floor: requests the job must have served within the window for the alert to fire. Required
+   * (a number, or `'none'` to say so) when the threshold is below {@link LOW_ERROR_RATE} and the alert
+   * pages or opens a ticket: at 0.1% or 1%, one failed request among a few hundred at night is over the
+   * threshold. @default no floor for thresholds of 5% and more, and for info alerts
+   */
+  readonly minRequests?: number | 'none';
 }
+
+/** Below this error-rate threshold, a paging or ticketing alert needs an explicit traffic floor (`minRequests`). */
+export const LOW_ERROR_RATE = 0.05;
 
 export interface HttpGoldenSignalsOptions {
   readonly workload: string;
@@ -46,15 +56,19 @@ function errorRateAlert(service: Service, workloadName: string, options: ErrorRa
   const name = alertName(service, options.name, 'HighErrorRate');
   const workload = service.workload(workloadName, `alerts.${name}.workload`);
   const threshold = issues.ratioFromPercent(`alerts.${name}.above`, options.above);
+  const window = issues.duration(`alerts.${name}.window`, options.window ?? '5m');
+  const minRequests = trafficFloor(service, name, options, threshold.value);
+  const floorWhy = minRequests === undefined ? '' :
+    ` Only with at least ${minRequests} requests within ${window.text}: below that a single failed request is more than ${threshold}, which is noise, not an error rate.`;
   return buildAlert(service, options, {
     name,
     group: 'http',
-    signal: { kind: 'errorRatio', job: workload.job, threshold, window: issues.duration(`alerts.${name}.window`, options.window ?? '5m') },
+    signal: { kind: 'errorRatio', job: workload.job, threshold, window, ...(minRequests !== undefined && { minRequests }) },
     summary: `${service.title} 5xx error rate above ${threshold}`,
     description: `{{ $value | humanizePercentage }} of ${service.title} responses are 5xx (threshold ${threshold}).`,
     runbook: {
       meaning: `More than ${threshold} of the requests to ${service.title} end in a server error (5xx).`,
-      why: `Computed as 5xx over all responses; with no traffic the ratio is undefined and stays silent. ${options.for} of persistence skips single bursts.`,
+      why: `Computed as 5xx over all responses; with no traffic the ratio is undefined and stays silent. ${options.for} of persistence skips single bursts.${floorWhy}`,
       diagnose: [
         `Find the failing handlers: \`sum by (handler) (rate(http_requests_total{job="${workload.job}",status=~"5.."}[5m]))\``,
         `Read the errors in the logs: \`kubectl logs -n ${service.namespace} deployment/${workload.name} --tail=200 | grep -i error\``,
@@ -62,4 +76,21 @@ function errorRateAlert(service: Service, workloadName: string, options: ErrorRa
       act: ['If the errors started with a deploy, roll it back first and investigate after.'],
     },
   });
+}
+
+/** The traffic floor of an error-rate alert: required below LOW_ERROR_RATE unless the alert is informational. */
+function trafficFloor(service: Service, name: string, options: ErrorRateOptions, threshold: number): number | undefined {
+  const field = `alerts.${name}.minRequests`;
+  const input: unknown = options.minRequests;
+  if (input === 'none') return undefined;
+  if (input === undefined) {
+    const informational = options.level?.severity === 'info';
+    service.issues.check(threshold >= LOW_ERROR_RATE || informational, field, input,
+      `a traffic floor for an error rate below ${LOW_ERROR_RATE * 100}% that notifies: a whole number of requests within the window, such as 1000 ` +
+      "(one failed request among a few hundred is already over the threshold), or 'none' to alert on any traffic");
+    return undefined;
+  }
+  const ok = typeof input === 'number' && Number.isInteger(input) && input > 0;
+  service.issues.check(ok, field, input, "a positive whole number of requests within the window, such as 1000, or 'none'");
+  return ok ? (input as number) : undefined;
 }

@@ -85,6 +85,8 @@ export const customerSupportSpec: ServiceSpec = {
   alertPrefix: 'CustomerSupport',
   team: 'customer-support',
   namespace: 'production',
+  // The runbook's levels are P1..P4: every alert's `sev`, burn-rate tiers included (P2 pages, P3 tickets).
+  sevVocabulary: 'P',
   latencyBuckets: API_LATENCY_BUCKETS,
   workloads: [
     {

@@ -9,7 +9,7 @@ import { workerQueuesAlerts } from '../alerts/worker-queues.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { sloDashboard } from '../dashboards/slo.js';
 import {
-  SEV1, SEV2_CRITICAL, SEV3, SEV4, type AlertSpec, type ServiceStack, type Signal, type Slo,
+  SEV1, SEV2_CRITICAL, SEV3, SEV4, type AlertSpec, type RunbookProcedure, type ServiceStack, type Signal, type Slo,
 } from '../lib/core/index.js';
 import { valueQuery } from '../lib/promql/signals.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
@@ -388,10 +388,10 @@ const dashboard = performanceDashboard({
     { title: 'Worker memory per pod (of limit)', description: 'Working set of each equivalence-worker pod over its memory limit; OOM-killed at 100%.', expr: valueQuery(workerMemory), legend: '{{pod}}', unit: 'percentunit' },
   ],
   dependencies: [
-    { title: 'Mapper calls per second', description: 'Calls to the external mappers, by mapper.', expr: 'sum by (mapper) (rate(equivalence_mapper_requests_total[5m]))', legend: '{{mapper}}', unit: 'reqps' },
-    { title: 'Mapper timeout ratio', description: 'Timed-out mapper calls over all mapper calls.', expr: valueQuery(signalOf('EquivalenceEngineMapperTimeouts')), legend: 'timeouts', unit: 'percentunit' },
+    { title: 'Mapper calls per second', description: 'Calls to the external mappers, by mapper.', expr: 'sum by (mapper) (rate(equivalence_mapper_requests_total[5m]))', legend: '{{mapper}}', unit: 'reqps', dependency: 'mapper-providers' },
+    { title: 'Mapper timeout ratio', description: 'Timed-out mapper calls over all mapper calls.', expr: valueQuery(signalOf('EquivalenceEngineMapperTimeouts')), legend: 'timeouts', unit: 'percentunit', dependency: 'mapper-providers' },
     // The fallback counter of a mapper appears on its first fallback: mappers that are called read 0 until then.
-    { title: 'Fallback mapper use', description: 'Evaluations answered by the fallback mapper over 10m, by the mapper it replaced.', expr: `${valueQuery(signalOf('EquivalenceEngineFallbackMapperInUse'))} or 0 * sum by (mapper) (increase(equivalence_mapper_requests_total[10m]))`, legend: '{{mapper}}', unit: 'none' },
+    { title: 'Fallback mapper use', description: 'Evaluations answered by the fallback mapper over 10m, by the mapper it replaced.', expr: `${valueQuery(signalOf('EquivalenceEngineFallbackMapperInUse'))} or 0 * sum by (mapper) (increase(equivalence_mapper_requests_total[10m]))`, legend: '{{mapper}}', unit: 'none', dependency: 'mapper-providers' },
     { title: 'Redis up', description: 'redis_up of the RQ broker and cache (1 up, 0 down).', expr: valueQuery(signalOf('EquivalenceEngineRedisDown')), legend: 'redis', unit: 'none' },
     { title: 'PostgreSQL up', description: 'pg_up of the service database (1 up, 0 down).', expr: valueQuery(signalOf('EquivalenceEnginePostgresqlDown')), legend: 'postgresql', unit: 'none' },
     { title: 'PostgreSQL connections', description: `Connections open to database ${EQUIVALENCE_DATABASE} (max_connections: pg_settings_max_connections).`, expr: valueQuery(signalOf('EquivalenceEnginePostgresqlTooManyConnections')), legend: 'connections', unit: 'none' },
@@ -458,4 +458,18 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Equivalence Engine - SLOs', uid: 'equivalence-engine-slos' });
 
-export const equivalenceEngine: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };
+/** The runbook's planned operation: a schema migration is never run in production without a backup. */
+const procedures: RunbookProcedure[] = [
+  {
+    title: 'Run a database migration in production',
+    when: 'A release brings an Alembic migration, or EquivalenceEngineSchemaMigrationFailed says the schema is behind the code.',
+    steps: [
+      BACKUP,
+      `Compare revisions: \`kubectl exec -n ${NS} deploy/${WEB} -- alembic current\` and \`alembic heads\`.`,
+      `Run it: \`kubectl exec -n ${NS} deploy/${WEB} -- alembic upgrade head\`, then check \`curl http://localhost:8000/health\` from the pod and that equivalence_schema_revision_mismatch is 0 for web and worker.`,
+      NEVER_AUDIT,
+    ],
+  },
+];
+
+export const equivalenceEngine: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos, procedures };

@@ -4,7 +4,7 @@ import {
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { successRatioQuery } from '../dashboards/service-performance-queries.js';
 import { sloDashboard } from '../dashboards/slo.js';
-import { SEV1, SEV2_WARNING, SEV3, type AlertSpec, type ServiceStack, type Slo } from '../lib/core/index.js';
+import { SEV1, SEV2_WARNING, SEV3, type AlertSpec, type RunbookProcedure, type ServiceStack, type Slo } from '../lib/core/index.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
 import { harveyBackendService as service } from './harvey-backend.service.js';
 
@@ -129,8 +129,8 @@ const dashboard = performanceDashboard({
     { title: 'Positive feedback ratio', description: 'feedback_positive_total over feedback_total.', expr: `sum(rate(feedback_positive_total{${job}}[1h])) / sum(rate(feedback_total{${job}}[1h]))`, legend: 'positive', unit: 'percentunit' },
   ],
   dependencies: [
-    { title: 'LLM latency p95 by provider', description: 'harvey_llm_latency_seconds per provider.', expr: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{${job}}[5m])))`, legend: '{{provider}}', unit: 's', thresholds: [{ alert: 'HarveyLLMHighLatency' }] },
-    { title: 'LLM calls per second by provider', description: 'Rate of LLM calls.', expr: `sum by (provider) (rate(harvey_llm_latency_seconds_count{${job}}[5m]))`, legend: '{{provider}}', unit: 'reqps' },
+    { title: 'LLM latency p95 by provider', description: 'harvey_llm_latency_seconds per provider.', expr: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{${job}}[5m])))`, legend: '{{provider}}', unit: 's', thresholds: [{ alert: 'HarveyLLMHighLatency' }], dependency: 'llm-providers' },
+    { title: 'LLM calls per second by provider', description: 'Rate of LLM calls.', expr: `sum by (provider) (rate(harvey_llm_latency_seconds_count{${job}}[5m]))`, legend: '{{provider}}', unit: 'reqps', dependency: 'llm-providers' },
   ],
 });
 
@@ -180,4 +180,41 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Harvey Backend - SLOs', uid: 'harvey-backend-slos' });
 
-export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };
+/**
+ * The runbook's procedures no alert starts: wrong legal content and personal data are reported by people
+ * (users, reviewers, clients, auditors), not measured, and each needs the same containment and the same
+ * evidence every time.
+ */
+const AUDIT_GATE_ON = CONFIG_PATCH('{"AUDIT_REQUIRED":"true"}');
+const PRESERVE_LOGS = `\`kubectl logs -n ${NS} -l app.kubernetes.io/name=harvey-backend --since=48h --prefix > harvey-incident-$(date +%F).log\``;
+const procedures: RunbookProcedure[] = [
+  {
+    title: 'SEV-1: LLM hallucination or wrong legal content reaches users',
+    when: 'A user, reviewer or client reports a generated document with invented case law or citations, the wrong jurisdiction, or advice the source documents contradict; or the positive feedback ratio on the dashboard drops sharply. Wrong legal content that was delivered is SEV-1 whatever the volume.',
+    steps: [
+      'Declare SEV-1: page the on-call engineer and the Harvey team lead (team `harvey`), name an incident lead, and tell legal/compliance within the hour.',
+      `Stop unreviewed output: turn the audit gate on, so no document leaves without an audit: ${AUDIT_GATE_ON}. Document generation slows down (HarveyLowDocumentGeneration may fire): expected while the gate is on.`,
+      `If the content started with a release (model, prompt template, retrieval settings), roll it back: \`helm rollback harvey-production -n ${NS}\`.`,
+      `If one provider or model produces it, switch to the fallback provider: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
+      `Preserve the evidence before anything is regenerated or deleted: the reported document ids, their request ids, provider and model, prompt version and the RAG sources retrieved (Qdrant point ids); save the logs: ${PRESERVE_LOGS}, and \`grep POLICY_VIOLATION\` in them. Store them in the restricted incident folder: they contain client data.`,
+      'Find every affected document: the same model, prompt version and time window, by document type; list the users who received them. Never replace a delivered document silently: the incident lead and legal decide how users are told and which documents are withdrawn.',
+      'Re-run audits for the affected runs (scripts/reprocess_audit.py) once the cause is fixed; turn the audit gate off only when the incident lead agrees.',
+      'Afterwards: add the reported cases to the evaluation set, so a release that brings them back fails before production.',
+    ],
+  },
+  {
+    title: 'PII exposure or audit request',
+    when: 'Personal or client data appears where it must not (in another user\'s document, in logs, in a request to an LLM provider outside the agreement), or a client, regulator or internal audit asks for the record of what was generated, from which data, and who accessed it.',
+    steps: [
+      'Exposure: declare SEV-1, page the on-call engineer and the Harvey team lead, and tell the data protection officer at once: legal notification deadlines (72 hours under the GDPR) run from discovery.',
+      `Contain the path that leaks: a release is rolled back (\`helm rollback harvey-production -n ${NS}\`); data shown across users or sent to a provider stops with the audit gate on (${AUDIT_GATE_ON}) until the cause is known.`,
+      `Preserve, never delete: no log, document, audit record or database row is removed or edited during the investigation. Snapshot the database first: \`kubectl exec -n ${NS} <postgresql-pod> -- pg_dump -U <user> -Fc -f /tmp/harvey-audit.dump <database>\` and \`kubectl cp ${NS}/<postgresql-pod>:/tmp/harvey-audit.dump ./harvey-audit-$(date +%F).dump\`; save the logs: ${PRESERVE_LOGS}. Keep both in the restricted incident folder.`,
+      'Scope it: which records, which users, which time window, and whether the data left the cluster (LLM provider requests, exported documents). Write the timeline as you go.',
+      'Audit request: answer from the audit records, never from memory: export the audit entries of the requested documents, users and time window; run scripts/reprocess_audit.py for runs left without an audit and say so in the answer. Audit records are never edited by hand.',
+      'Rotate every credential that was exposed with the data (API keys, database passwords) and redeploy.',
+      'The data protection officer decides on notification of the authority and the people concerned; the incident lead sends the answer to the requester.',
+    ],
+  },
+];
+
+export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos, procedures };

@@ -49,6 +49,13 @@ export interface ErrorRatioSignal {
   readonly job: string;
   readonly threshold: Ratio;
   readonly window: Duration;
+  /**
+   * Traffic floor: the alert fires only while the job served at least this many requests within the
+   * window (`… and on() sum(increase(http_requests_total{job}[w])) >= minRequests`), so that one error
+   * among 100 night-time requests does not read as a 1% error rate. The value query (dashboards,
+   * threshold table) stays the ratio. @default undefined (no floor)
+   */
+  readonly minRequests?: number;
 }
 
 /** A quantile of a latency histogram above `threshold`, which must be one of the histogram's buckets. */

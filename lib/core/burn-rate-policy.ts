@@ -1,4 +1,4 @@
-import type { Severity } from './severity.js';
+import type { LevelNumber, Severity } from './severity.js';
 import { Duration } from './units.js';
 
 /**
@@ -14,6 +14,12 @@ export interface BurnRateTier {
   readonly longWindow: Duration;
   readonly shortWindow: Duration;
   readonly severity: Severity;
+  /**
+   * The runbook level (1-4) of the tier's alerts, written in the service's vocabulary (`SEV-2` or `P2`).
+   * Page tiers are level 2: a 14.4x burn of a 0.1% budget is serious, not an outage (1.44% errors); an
+   * outage already pages as level 1 through the service's down and error-rate alerts. Tickets are level 3.
+   */
+  readonly level: LevelNumber;
   /** Alert label telling Alertmanager how to notify: `page` or `ticket` (ready for inhibition rules). */
   readonly notify: 'page' | 'ticket';
   /**
@@ -33,10 +39,10 @@ const d = (text: string): Duration => {
 
 /** The Workbook's defaults for a 30-day period: 14.4x, 6x (page), 3x, 1x (ticket). */
 export const SRE_WORKBOOK_TIERS: readonly BurnRateTier[] = [
-  { id: 'page-fast', budgetConsumed: 0.02, longWindow: d('1h'), shortWindow: d('5m'), severity: 'critical', notify: 'page', for: d('2m') },
-  { id: 'page-slow', budgetConsumed: 0.05, longWindow: d('6h'), shortWindow: d('30m'), severity: 'critical', notify: 'page', for: d('15m') },
-  { id: 'ticket-fast', budgetConsumed: 0.10, longWindow: d('1d'), shortWindow: d('2h'), severity: 'warning', notify: 'ticket', for: d('1h') },
-  { id: 'ticket-slow', budgetConsumed: 0.10, longWindow: d('3d'), shortWindow: d('6h'), severity: 'warning', notify: 'ticket', for: d('3h') },
+  { id: 'page-fast', budgetConsumed: 0.02, longWindow: d('1h'), shortWindow: d('5m'), severity: 'critical', level: 2, notify: 'page', for: d('2m') },
+  { id: 'page-slow', budgetConsumed: 0.05, longWindow: d('6h'), shortWindow: d('30m'), severity: 'critical', level: 2, notify: 'page', for: d('15m') },
+  { id: 'ticket-fast', budgetConsumed: 0.10, longWindow: d('1d'), shortWindow: d('2h'), severity: 'warning', level: 3, notify: 'ticket', for: d('1h') },
+  { id: 'ticket-slow', budgetConsumed: 0.10, longWindow: d('3d'), shortWindow: d('6h'), severity: 'warning', level: 3, notify: 'ticket', for: d('3h') },
 ];
 
 /**

@@ -2,6 +2,7 @@ import { ALL_PODS, FieldParser, isRecord } from './fields.js';
 import { DEFAULT_LATENCY_BUCKETS, httpMetrics, MetricCatalog, PLATFORM_METRICS, type MetricDefinition } from './metric-catalog.js';
 import { Percent, type CpuQuantity, type CpuText, type MemoryQuantity, type MemoryText, type PercentText } from './units.js';
 import { callerFile } from './caller-file.js';
+import { SEV_VOCABULARIES, type SevVocabulary } from './severity.js';
 
 /** How a service is described by its team. Plain data with unit-typed strings; `defineService` validates it. */
 export interface ServiceSpec {
@@ -15,6 +16,11 @@ export interface ServiceSpec {
   readonly team: string;
   /** @default 'production' */
   readonly namespace?: string;
+  /**
+   * The runbook's words for its levels, used by every alert's `sev` label (SLO burn-rate tiers are levels
+   * 2-4, written in these words): 'SEV' (SEV-1..SEV-4) or 'P' (P1..P4). @default 'SEV'
+   */
+  readonly sevVocabulary?: SevVocabulary;
   readonly workloads: readonly WorkloadSpec[];
   readonly dependencies?: readonly DependencySpec[];
   /** Application metrics beyond the standard HTTP pair (which every service gets). */
@@ -80,6 +86,12 @@ export interface DependencySpec {
   readonly inCluster?: { readonly namespace?: string; readonly podLabels: PodLabels };
   /** Addresses outside the cluster, e.g. LLM providers over HTTPS. */
   readonly external?: { readonly cidr: string; readonly except?: readonly string[] };
+  /**
+   * Scrape job of the dependency's exporter or own `/metrics` (postgres_exporter, redis_exporter,
+   * mongodb_exporter, Qdrant), whose series the performance dashboard's generated Dependencies panels
+   * select. @default none (only client-side metrics or the stack's own panels show the dependency)
+   */
+  readonly exporterJob?: string;
 }
 
 /** Labels selecting pods, or the explicit choice of every pod of the namespace. */
@@ -116,6 +128,7 @@ export interface Dependency {
   readonly port: number;
   readonly inCluster?: { readonly namespace: string; readonly podLabels: PodLabels };
   readonly external?: { readonly cidr: string; readonly except: readonly string[] };
+  readonly exporterJob?: string;
 }
 
 /** A validated service. Problems found while building it (and later by alert packs) sit in `issues`. */
@@ -125,6 +138,7 @@ export interface Service {
   readonly alertPrefix: string;
   readonly team: string;
   readonly namespace: string;
+  readonly sevVocabulary: SevVocabulary;
   readonly workloads: readonly Workload[];
   readonly dependencies: readonly Dependency[];
   readonly metrics: MetricCatalog;
@@ -178,6 +192,7 @@ export function defineService(spec: ServiceSpec): Service {
     alertPrefix: f.pascalCase('alertPrefix', input.alertPrefix),
     team: f.dnsLabel('team', input.team),
     namespace,
+    sevVocabulary: f.oneOf('sevVocabulary', input.sevVocabulary ?? 'SEV', SEV_VOCABULARIES),
     workloads,
     dependencies,
     metrics: new MetricCatalog([...PLATFORM_METRICS, ...httpMetrics(Array.isArray(latencyBuckets) ? latencyBuckets : DEFAULT_LATENCY_BUCKETS), ...metrics]),
@@ -295,6 +310,7 @@ function parseDependency(f: FieldParser, spec: Input, serviceNamespace: string):
     port: f.integer(`${at}.port`, spec.port, 1, 65535),
     ...(inCluster && { inCluster: { namespace, podLabels: f.podLabels(`${at}.inCluster.podLabels`, inCluster.podLabels, namespace) } }),
     ...(external && { external: { cidr: String(external.cidr), except: except.map(String) } }),
+    ...(spec.exporterJob !== undefined && { exporterJob: f.jobName(`${at}.exporterJob`, spec.exporterJob) }),
   };
 }
 

@@ -35,3 +35,34 @@ export const LEVEL_SEVERITIES: Readonly<Record<RunbookLevel, readonly Severity[]
   'SEV-1': ['critical'], 'SEV-2': ['critical', 'warning'], 'SEV-3': ['warning'], 'SEV-4': ['info'],
   P1: ['critical'], P2: ['critical', 'warning'], P3: ['warning'], P4: ['info'],
 };
+
+/**
+ * The words a service's runbook uses for its levels: `SEV` (SEV-1..SEV-4) or `P` (P1..P4). One per service:
+ * routing and silences match on `sev`, and responders read one scale, so a service whose alerts say P2
+ * while its burn-rate alerts say SEV-2 is refused (lib/core/stack-validation.ts).
+ */
+export type SevVocabulary = 'SEV' | 'P';
+export const SEV_VOCABULARIES: readonly SevVocabulary[] = ['SEV', 'P'];
+
+/** A level as a number, 1 (most urgent) to 4 (informational), whatever the vocabulary. */
+export type LevelNumber = 1 | 2 | 3 | 4;
+
+/** `SEV-2` → 'SEV', `P2` → 'P'. */
+export function vocabularyOf(level: RunbookLevel): SevVocabulary {
+  return level.startsWith('SEV-') ? 'SEV' : 'P';
+}
+
+/** `SEV-2` and `P2` → 2. */
+export function levelNumber(level: RunbookLevel): LevelNumber {
+  return Number(level.slice(-1)) as LevelNumber;
+}
+
+/** Level 2 in the service's words: `SEV-2` or `P2`. */
+export function runbookLevel(vocabulary: SevVocabulary, level: LevelNumber): RunbookLevel {
+  return (vocabulary === 'SEV' ? `SEV-${level}` : `P${level}`) as RunbookLevel;
+}
+
+/** The levels of a vocabulary, for error messages: `P1, P2, P3, P4`. */
+export function levelsOf(vocabulary: SevVocabulary): RunbookLevel[] {
+  return ([1, 2, 3, 4] as const).map((n) => runbookLevel(vocabulary, n));
+}

@@ -15,7 +15,14 @@ export type SliSpec =
     /** @default 'http_request_duration_seconds' */
     readonly metric?: string;
   }
-  | { readonly kind: 'ratio'; readonly good?: string; readonly bad?: string; readonly total: string };
+  | {
+    readonly kind: 'ratio'; readonly good?: string; readonly bad?: string; readonly total: string;
+    /**
+     * The workload whose outage the events cannot see: while it has no healthy target, time counts as
+     * bad events (see {@link SliOutage}). Availability SLIs always watch their own workload. @default none
+     */
+    readonly outageOf?: string;
+  };
 
 /** Per-SLO change to one burn-rate tier (ids from SRE_WORKBOOK_TIERS). */
 export interface BurnRateOverride {
@@ -55,8 +62,19 @@ export interface Sli {
   readonly total: string;
   /** Scrape job of the HTTP metrics (availability and latency SLIs). */
   readonly job?: string;
+  /**
+   * Availability SLIs (and ratio SLIs with `outageOf`): while the job has no healthy target, the events
+   * stop (nothing answers, nothing counts a request), so the ratio would be 0/0 and burn nothing. The
+   * rules then record bad events at the usual rate instead (lib/slo/rules.ts, `outageRateExpr`).
+   */
+  readonly outage?: SliOutage;
   /** Latency SLIs: the histogram, the threshold (one of its bucket bounds) and all its bounds. */
   readonly histogram?: { readonly metric: string; readonly threshold: Duration; readonly buckets: readonly number[] };
+}
+
+/** The scrape job whose "no healthy target" (`max by (job) (up) == 0 or absent(up)`) counts as an outage. */
+export interface SliOutage {
+  readonly job: string;
 }
 
 /** A burn-rate tier as one SLO uses it: factor scaled to the SLO's period, overrides applied. */
@@ -65,8 +83,8 @@ export interface SloTier extends BurnRateTier {
   readonly factor: number;
   readonly for: Duration;
   /**
-   * Runbook level kept as the `sev` label. @default from the severity, see `sloTierLevel` in
-   * lib/slo/define-slo.ts (critical → SEV-2, warning → SEV-3, info → SEV-4)
+   * Runbook level kept as the `sev` label, in the service's vocabulary. @default from the severity, see
+   * `sloTierLevel` in lib/slo/define-slo.ts (critical → level 2, warning → 3, info → 4: SEV-2 or P2, ...)
    */
   readonly sev?: RunbookLevel;
 }

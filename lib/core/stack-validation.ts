@@ -1,6 +1,7 @@
 import type { Signal } from './alert.js';
 import { FieldParser, isRecord } from './fields.js';
 import type { ValidationIssue } from './issues.js';
+import { levelsOf, RUNBOOK_LEVELS, vocabularyOf, type RunbookLevel } from './severity.js';
 import type { ServiceStack } from './stack.js';
 import { Duration, Ratio } from './units.js';
 
@@ -22,6 +23,7 @@ export function stackShapeIssues(stack: ServiceStack): readonly ValidationIssue[
       // A value whose getter throws: the renderers' guards report it by artifact.
     }
   });
+  checkVocabulary(f, stack, alerts);
   f.list('dashboards', stack.dashboards).forEach((d, i) => {
     const dashboard = f.record(`dashboards[${i}]`, d, false, 'a dashboard { uid, title, json } built by a dashboard template');
     if (!dashboard) return;
@@ -36,7 +38,45 @@ export function stackShapeIssues(stack: ServiceStack): readonly ValidationIssue[
     f.check(slo.objective instanceof Ratio && slo.period instanceof Duration && Array.isArray(slo.tiers) && isRecord(slo.sli), at, slo.name,
       'an SLO built by defineSlo(service, spec)');
   });
+  const titles = new Set<string>();
+  f.list('procedures', stack.procedures, true).forEach((p, i) => {
+    const procedure = f.record(`procedures[${i}]`, p, false, 'a runbook procedure { title, when, steps }');
+    if (!procedure) return;
+    const title = procedure.title;
+    const at = typeof title === 'string' && title.trim() !== '' ? `procedures[${JSON.stringify(title)}]` : `procedures[${i}]`;
+    if (f.check(typeof title === 'string' && title.trim() !== '' && !/[\r\n]/.test(title), `${at}.title`, title, 'a non-empty one-line heading')) {
+      f.check(!titles.has(title as string), `${at}.title`, title, 'a title no other procedure of the stack has (each is a RUNBOOK.md heading)');
+      titles.add(title as string);
+    }
+    f.nonEmpty(`${at}.when`, procedure.when);
+    const steps = f.list(`${at}.steps`, procedure.steps);
+    if (Array.isArray(procedure.steps)) f.check(steps.length > 0 && steps.every((s) => typeof s === 'string' && s.trim() !== ''), `${at}.steps`, procedure.steps, 'a non-empty list of non-empty strings');
+  });
   return f.issues;
+}
+
+/**
+ * One `sev` vocabulary per service: every alert's level and every SLO tier's in the words the service
+ * declares (`sevVocabulary`), so routing and silences on `sev` and responders see one scale.
+ */
+function checkVocabulary(f: FieldParser, stack: ServiceStack, alerts: readonly unknown[]): void {
+  const vocabulary = stack.service.sevVocabulary ?? 'SEV';
+  const allowed = `${levelsOf(vocabulary).join(', ')} (the service's sevVocabulary '${vocabulary}': one vocabulary per service)`;
+  const check = (field: string, sev: unknown): void => {
+    if (typeof sev === 'string' && (RUNBOOK_LEVELS as readonly string[]).includes(sev)) {
+      f.check(vocabularyOf(sev as RunbookLevel) === vocabulary, field, sev, allowed);
+    }
+  };
+  for (const alert of alerts) {
+    if (!isRecord(alert) || typeof alert.name !== 'string' || !isRecord(alert.level)) continue;
+    check(`alerts.${alert.name}.level.sev`, alert.level.sev);
+  }
+  for (const slo of Array.isArray(stack.slos) ? stack.slos : []) {
+    if (!isRecord(slo) || !Array.isArray(slo.tiers)) continue;
+    for (const tier of slo.tiers as unknown[]) {
+      if (isRecord(tier)) check(`slos.${String(slo.name)}.burnRates.${String(tier.id)}.sev`, tier.sev);
+    }
+  }
 }
 
 function checkAlert(f: FieldParser, input: unknown, index: number, names: ReadonlySet<string>): void {
@@ -99,7 +139,10 @@ const optional = (check: Check): Check => (f, field, v) => {
 const SIGNAL_FIELDS: { readonly [K in Signal['kind']]: Readonly<Record<string, Check>> } = {
   targetDown: { job },
   instanceDown: { job },
-  errorRatio: { job, threshold: ratio, window },
+  errorRatio: {
+    job, threshold: ratio, window,
+    minRequests: optional((f, field, v) => void f.check(Number.isInteger(v) && (v as number) > 0, field, v, 'a positive whole number of requests')),
+  },
   latencyQuantile: {
     metric, job, threshold: latency, window,
     quantile: (f, field, v) => void f.check(typeof v === 'number' && v > 0 && v < 1, field, v, 'a number strictly between 0 and 1, such as 0.95'),

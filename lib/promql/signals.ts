@@ -66,6 +66,11 @@ export function alertExpression(signal: Signal): string {
       const processed = `sum ${byClause(signal.by)}(increase(${renderSelector(signal.processed)}[${signal.window.text}])) > 0`;
       return `${valueQuery(signal)} > 0 unless on(${signal.by.join(', ')}) ${processed}`;
     }
+    case 'errorRatio': {
+      const ratio = `${valueQuery(signal)} > ${num(signal.threshold.value)}`;
+      // Traffic floor: a ratio over a handful of requests (1 error in 100 at night) is not an error rate.
+      return signal.minRequests === undefined ? ratio : `${ratio} and on() ${minRequestsGuard(signal)}`;
+    }
     case 'counterRatio': {
       const ratio = `${valueQuery(signal)} ${signal.comparator} ${num(signal.threshold.value)}`;
       if (signal.minEvents === undefined) return ratio;
@@ -88,6 +93,11 @@ export function trafficMatchers(signal: Extract<Signal, { kind: 'lowThroughput' 
   const excluded = signal.excludeHandlers ?? [];
   if (excluded.length === 0) return [eq('job', signal.job)];
   return [eq('job', signal.job), { label: 'handler', op: '!~', value: excluded.map((h) => h.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('|') }];
+}
+
+/** `sum(increase(http_requests_total{job}[w])) >= minRequests`: the traffic floor of an error ratio. */
+export function minRequestsGuard(signal: Extract<Signal, { kind: 'errorRatio' }>): string {
+  return `sum(increase(${selector('http_requests_total', eq('job', signal.job))}[${signal.window.text}])) >= ${num(signal.minRequests ?? 0)}`;
 }
 
 /** `sum(increase(<denominator>[w])) >= minEvents`: the volume condition of a counter ratio with `minEvents`. */

@@ -1,7 +1,7 @@
 import { burnRateFactor, SRE_WORKBOOK_TIERS, type BurnRateTier } from '../core/burn-rate-policy.js';
 import type { FieldParser } from '../core/fields.js';
 import type { Service } from '../core/service.js';
-import type { RunbookLevel, Severity } from '../core/severity.js';
+import { runbookLevel, type LevelNumber, type RunbookLevel, type Severity, type SevVocabulary } from '../core/severity.js';
 import type { BurnRateOverride, Sli, SliSpec, Slo, SloSpec, SloTier } from '../core/slo.js';
 import { Duration, Ratio } from '../core/units.js';
 import { eq, re, selector } from '../promql/selector.js';
@@ -17,16 +17,17 @@ export const DEFAULT_LATENCY_HISTOGRAM = 'http_request_duration_seconds';
 export const RESERVED_SLO_LABELS: readonly string[] = ['service', 'slo', 'team', 'severity', 'sev', 'notify', 'alertname'];
 
 /**
- * The runbook level kept as the `sev` label of a burn-rate alert. the service contract: SEV-1 pages critical,
- * SEV-2 is critical or warning as stated, SEV-3 is a warning ticket. A page-tier burn (2% or 5% of the
- * monthly budget gone within hours) is serious and pages, but it is not an outage: at 14.4x of a 0.1%
- * budget 98.6% of requests still succeed, and a real outage already pages as SEV-1 through the
- * service's own alerts (target down, 5xx above 5%). So: critical → SEV-2, warning → SEV-3, info → SEV-4.
+ * The runbook level kept as the `sev` label of a burn-rate alert, in the service's vocabulary (`SEV` or
+ * `P`). the service contract: level 1 pages critical, level 2 is critical or warning as stated, level 3 is a
+ * warning ticket. A page-tier burn (2% or 5% of the monthly budget gone within hours) is serious and
+ * pages, but it is not an outage: at 14.4x of a 0.1% budget 98.6% of requests still succeed, and a real
+ * outage already pages as level 1 through the service's own alerts (target down, 5xx above 5%). So by
+ * severity: critical → level 2, warning → level 3, info → level 4 (SEV-2 or P2, ...).
  */
-export function sloTierLevel(tier: Pick<SloTier, 'severity' | 'sev'>): RunbookLevel {
+export function sloTierLevel(tier: Pick<SloTier, 'severity' | 'sev'>, vocabulary: SevVocabulary = 'SEV'): RunbookLevel {
   if (tier.sev) return tier.sev;
-  const bySeverity: Record<Severity, RunbookLevel> = { critical: 'SEV-2', warning: 'SEV-3', info: 'SEV-4' };
-  return bySeverity[tier.severity];
+  const bySeverity: Record<Severity, LevelNumber> = { critical: 2, warning: 3, info: 4 };
+  return runbookLevel(vocabulary, bySeverity[tier.severity]);
 }
 
 /** Names already defined per service, so a second SLO of the same name is reported. */
@@ -38,7 +39,8 @@ const definedNames = new WeakMap<Service, Set<string>>();
  * synth refuses to write while any issue exists. Never throws.
  *
  * SLIs, as counter selectors (rates are added by the rules):
- * - availability: bad `http_requests_total{job,status=~"5.."}` over total `http_requests_total{job}`;
+ * - availability: bad `http_requests_total{job,status=~"5.."}` over total `http_requests_total{job}`, and
+ *   while the job has no healthy target, every minute bad (`outage`, see lib/slo/rules.ts);
  * - latency: good `<histogram>_bucket{job,le=~"<threshold>"}` over total `<histogram>_count{job}`;
  * - ratio: the selectors as written, `total` and exactly one of `good` or `bad`.
  */
@@ -58,7 +60,7 @@ export function defineSlo(service: Service, spec: SloSpec): Slo {
   const period = Duration.parse(f.oneOf(`${at}.period`, spec?.period ?? '30d', SLO_PERIODS)) as { ok: true; value: Duration };
   const labels = parseLabels(f, `${at}.labels`, spec?.labels ?? {});
   const sli = parseSli(f, service, `${at}.sli`, spec?.sli);
-  const tiers = parseTiers(f, `${at}.burnRates`, (f.record(`${at}.burnRates`, spec?.burnRates, true, "per-tier changes such as { 'ticket-slow': { enabled: false } }") ?? {}) as NonNullable<SloSpec['burnRates']>, period.value);
+  const tiers = parseTiers(f, `${at}.burnRates`, (f.record(`${at}.burnRates`, spec?.burnRates, true, "per-tier changes such as { 'ticket-slow': { enabled: false } }") ?? {}) as NonNullable<SloSpec['burnRates']>, period.value, service.sevVocabulary ?? 'SEV');
   checkReachable(f, `${at}.objective`, spec?.objective, objective, tiers);
   const runbookSpec = f.record(`${at}.runbook`, spec?.runbook, true, "runbook steps { diagnose?: [...], act?: [...] }");
   const runbook = {
@@ -121,6 +123,7 @@ function parseSli(f: FieldParser, service: Service, field: string, spec: SliSpec
       return {
         kind,
         job,
+        outage: { job },
         bad: selector('http_requests_total', eq('job', job), re('status', '5..')),
         total: selector('http_requests_total', eq('job', job)),
       };
@@ -152,10 +155,13 @@ function parseSli(f: FieldParser, service: Service, field: string, spec: SliSpec
       const hasGood = s.good !== undefined;
       const hasBad = s.bad !== undefined;
       const total = vectorSelector(f, `${field}.total`, s.total);
+      const outage = s.outageOf === undefined ? {} : { outage: { job: workloadJob(f, service, `${field}.outageOf`, s.outageOf) } };
       if (!f.check(hasGood !== hasBad, field, { good: s.good, bad: s.bad }, "exactly one of 'good' or 'bad' (besides 'total')")) {
-        return { kind, bad: 'invalid_selector', total };
+        return { kind, bad: 'invalid_selector', total, ...outage };
       }
-      return hasBad ? { kind, bad: vectorSelector(f, `${field}.bad`, s.bad), total } : { kind, good: vectorSelector(f, `${field}.good`, s.good), total };
+      return hasBad
+        ? { kind, bad: vectorSelector(f, `${field}.bad`, s.bad), total, ...outage }
+        : { kind, good: vectorSelector(f, `${field}.good`, s.good), total, ...outage };
     }
   }
 }
@@ -191,7 +197,7 @@ function vectorSelector(f: FieldParser, field: string, input: unknown): string {
 const TIER_IDS = SRE_WORKBOOK_TIERS.map((t) => t.id);
 const ZERO_DURATION = /^0+(ms|s|m|h|d|w|y)$/;
 
-function parseTiers(f: FieldParser, field: string, overrides: SloSpec['burnRates'] & object, period: Duration): SloTier[] {
+function parseTiers(f: FieldParser, field: string, overrides: SloSpec['burnRates'] & object, period: Duration, vocabulary: SevVocabulary): SloTier[] {
   for (const id of Object.keys(overrides)) {
     f.check(TIER_IDS.includes(id), `${field}.${id}`, id, `a burn-rate tier id: ${TIER_IDS.map((t) => `'${t}'`).join(', ')}`);
   }
@@ -202,12 +208,12 @@ function parseTiers(f: FieldParser, field: string, overrides: SloSpec['burnRates
     if (change?.enabled !== undefined) f.check(typeof change.enabled === 'boolean', `${at}.enabled`, change.enabled, 'true or false');
     if (change?.enabled === false) continue;
     const severity = change?.severity === undefined ? tier.severity : f.oneOf(`${at}.severity`, change.severity, ['critical', 'warning', 'info'] as const);
-    tiers.push(sloTier(tier, period, severity, change?.for === undefined ? tier.for : forDuration(f, `${at}.for`, change.for)));
+    tiers.push(sloTier(tier, period, severity, change?.for === undefined ? tier.for : forDuration(f, `${at}.for`, change.for), vocabulary));
   }
   return tiers;
 }
 
-function sloTier(tier: BurnRateTier, period: Duration, severity: Severity, forDuration: Duration): SloTier {
+function sloTier(tier: BurnRateTier, period: Duration, severity: Severity, forDuration: Duration, vocabulary: SevVocabulary): SloTier {
   return {
     ...tier,
     severity,
@@ -215,7 +221,8 @@ function sloTier(tier: BurnRateTier, period: Duration, severity: Severity, forDu
     notify: severity === 'critical' ? 'page' : 'ticket',
     factor: burnRateFactor(tier, period),
     for: forDuration,
-    sev: sloTierLevel({ severity }),
+    // A tier whose severity was changed takes that severity's level (a page tier turned warning is level 3).
+    sev: severity === tier.severity ? runbookLevel(vocabulary, tier.level) : sloTierLevel({ severity }, vocabulary),
   };
 }
 

@@ -1,6 +1,7 @@
 import { SRE_WORKBOOK_TIERS } from '../core/burn-rate-policy.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { Service } from '../core/service.js';
+import { runbookLevel } from '../core/severity.js';
 import type { Slo, SloTier } from '../core/slo.js';
 import type { ServiceStack } from '../core/stack.js';
 import { Duration, roundFloat } from '../core/units.js';
@@ -40,7 +41,9 @@ import { SLO_RECORDS } from './names.js';
  *   minutes when Prometheus was down are missing from every window rather than counted;
  * - the period ratio and budget remaining need the recordings retained for the whole period (30d);
  *   with a shorter retention they cover the retention only.
- * With no traffic every ratio is 0/0 = NaN, which no comparison matches: nothing fires.
+ * With no traffic every ratio is 0/0 = NaN, which no comparison matches: nothing fires — while the job
+ * has healthy targets. Without any (availability SLIs, and ratio SLIs with `outageOf`), time counts as
+ * failed requests at the usual rate (`outageRateExpr`), so a full outage burns the budget.
  */
 export const SLO_BASE_WINDOW: Duration = Duration.ofSeconds(300);
 /** Windows of at least this length are recorded in the long group. */
@@ -89,8 +92,20 @@ export const isLongWindow = (window: Duration): boolean => window.seconds >= SLO
 /** A tier is evaluated with the group that records its long window. */
 export const isLongTier = (tier: Pick<SloTier, 'longWindow'>): boolean => isLongWindow(tier.longWindow);
 
-/** Per-second rate of bad events over the base window, from the SLI's selectors. */
-export function errorsRateExpr(slo: Pick<Slo, 'sli'>): string {
+/**
+ * Per-second rate of bad events over the base window, from the SLI's selectors; during an outage
+ * (`sli.outage`: no healthy target) the outage rate instead, see {@link outageRateExpr}.
+ */
+export function errorsRateExpr(service: Pick<Service, 'name'>, slo: Pick<Slo, 'name' | 'sli'>): string {
+  return withOutage(service, slo, requestErrorsRateExpr(slo));
+}
+
+/** Per-second rate of all events over the base window (the outage rate during an outage). */
+export function totalRateExpr(service: Pick<Service, 'name'>, slo: Pick<Slo, 'name' | 'sli'>): string {
+  return withOutage(service, slo, `sum by () (rate(${slo.sli.total}[${SLO_BASE_WINDOW.text}]))`);
+}
+
+function requestErrorsRateExpr(slo: Pick<Slo, 'sli'>): string {
   const w = SLO_BASE_WINDOW.text;
   const rate = (s: string): string => `sum by () (rate(${s}[${w}]))`;
   const { sli } = slo;
@@ -107,9 +122,49 @@ export function errorsRateExpr(slo: Pick<Slo, 'sli'>): string {
   return `${rate(sli.total)} - (${rate(sli.good!)} or 0 * ${rate(sli.total)})`;
 }
 
-/** Per-second rate of all events over the base window. */
-export function totalRateExpr(slo: Pick<Slo, 'sli'>): string {
-  return `sum by () (rate(${slo.sli.total}[${SLO_BASE_WINDOW.text}]))`;
+/**
+ * Events per second an outage counts as bad when nothing answers, as a floor: one a minute. An idle
+ * service that goes down is down too (the runbooks' targets are uptime targets), and a new SLO has no
+ * history to take the usual rate from.
+ */
+export const SLO_OUTAGE_MIN_RATE = '1 / 60';
+/** How far back the usual request rate of an outage is taken from. */
+export const SLO_OUTAGE_HISTORY: Duration = Duration.ofSeconds(86400);
+
+/**
+ * `max by (job) (up{job}) == 0 or absent(up{job})`: the job has no healthy target, the same condition
+ * as the targetDown alert (a job with no target left at all counts as down).
+ */
+export function noHealthyTargetExpr(job: string): string {
+  const up = selector('up', eq('job', job));
+  return `(max by (job) (${up}) == 0 or absent(${up}))`;
+}
+
+/**
+ * Why an outage needs its own term. A request-based SLI counts what the application itself records;
+ * when no target answers, nothing is recorded, every rate is 0/0 and no budget burns, however long the
+ * outage. So while the job has no healthy target (from `up`, which Prometheus writes for every target
+ * whatever the application does, and absent counting as down), both recordings take the **usual
+ * request rate** — the average of the SLO's own recorded total rate over the last day, at least
+ * {@link SLO_OUTAGE_MIN_RATE} — as bad events: the requests that would have come in, all failed. Long
+ * windows then weigh outage minutes like the minutes around them (a 10-minute outage of a service at
+ * 20 req/s is 10 × 60 × 20 failed requests), where a constant would under- or over-weigh them.
+ * `up` was chosen over the ingress controller's counters (`nginx_ingress_controller_requests`, which see
+ * the 502/503 users get) because every service has `up` for every workload, with or without an ingress
+ * (Harven runs on docker-compose); an SLO over ingress counters can be declared as a ratio SLI.
+ * The outage wins over the request rates (`or on()`): for 5m after the last scrape the rates still
+ * read the samples before it. A single replica down among healthy ones is not an outage: the others'
+ * requests count as usual.
+ */
+export function outageRateExpr(service: Pick<Service, 'name'>, slo: Pick<Slo, 'name'>): string {
+  const history = sloSeries(SLO_RECORDS.totalRate(SLO_BASE_WINDOW), service, slo);
+  return `clamp_min(sum by () (avg_over_time(${history}[${rangeText(SLO_OUTAGE_HISTORY)}])) or on() vector(0), ${SLO_OUTAGE_MIN_RATE})`;
+}
+
+function withOutage(service: Pick<Service, 'name'>, slo: Pick<Slo, 'name' | 'sli'>, requests: string): string {
+  const outage = slo.sli.outage;
+  if (!outage) return requests;
+  return `(${outageRateExpr(service, slo)} and on() ${noHealthyTargetExpr(outage.job)}) or on() (${requests})`;
 }
 
 /** The error ratio over `window` (the base window or longer), from the two base recordings. */
@@ -148,8 +203,8 @@ export function sloRuleGroups(stack: ServiceStack, platform: PlatformConfig): Ru
   for (const slo of slos) {
     const labels = sloLabels(service, slo);
     const record = (name: string, expr: string): RecordingRule => ({ record: name, expr, labels });
-    short.push(record(SLO_RECORDS.errorsRate(SLO_BASE_WINDOW), errorsRateExpr(slo)));
-    short.push(record(SLO_RECORDS.totalRate(SLO_BASE_WINDOW), totalRateExpr(slo)));
+    short.push(record(SLO_RECORDS.errorsRate(SLO_BASE_WINDOW), errorsRateExpr(service, slo)));
+    short.push(record(SLO_RECORDS.totalRate(SLO_BASE_WINDOW), totalRateExpr(service, slo)));
     for (const window of sloWindows(slo)) {
       (isLongWindow(window) ? long : short).push(record(SLO_RECORDS.errorRatio(window), errorRatioExpr(service, slo, window)));
     }
@@ -205,7 +260,7 @@ export function burnRateAlert(stack: ServiceStack, slo: Slo, tier: SloTier, plat
 export function badEvents(slo: Pick<Slo, 'sli'>): string {
   switch (slo.sli.kind) {
     case 'availability':
-      return 'requests failed (5xx)';
+      return 'requests failed (5xx, or no healthy target)';
     case 'latency':
       return `requests took longer than ${slo.sli.histogram?.threshold.secondsText ?? 'the threshold'}`;
     case 'ratio':
@@ -232,7 +287,7 @@ export function missedIterationsAlert(stack: ServiceStack, platform: PlatformCon
     expr: missedIterationsExpr(service),
     // Each skipped evaluation is a fact, not a flapping condition; `increase(...[1h])` keeps it for an hour.
     for: '0s',
-    labels: { severity: 'warning', sev: 'SEV-3', service: service.name, team: service.team, notify: 'ticket' },
+    labels: { severity: 'warning', sev: runbookLevel(service.sevVocabulary ?? 'SEV', 3), service: service.name, team: service.team, notify: 'ticket' },
     annotations: {
       summary: `${service.title} SLO rule group {{ $labels.rule_group }} skipped evaluations`,
       description: `{{ $value | humanize }} evaluations of rule group {{ $labels.rule_group }} were skipped over the last hour, ` +

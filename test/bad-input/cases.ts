@@ -326,6 +326,25 @@ export const CASES: readonly BadInputCase[] = [
       "    - rules.ShopHighErrorRate.annotations.summary: 'Errors at {{ $value | humanisePercentage }}' is invalid; allowed: a valid Prometheus Go template (unknown function 'humanisePercentage' (did you mean 'humanizePercentage'?) in {{ $value | humanisePercentage }})",
     ],
   },
+  // Severities
+  {
+    name: 'a stack whose alerts mix sev vocabularies (P1 beside SEV-1 and the SEV burn-rate tiers) is refused',
+    stacks: one({ errors: { level: { severity: 'critical', sev: 'P1' } } }),
+    expected: [
+      '1 validation error:',
+      '  shop-api:',
+      "    - alerts.ShopHighErrorRate.level.sev: 'P1' is invalid; allowed: SEV-1, SEV-2, SEV-3, SEV-4 (the service's sevVocabulary 'SEV': one vocabulary per service)",
+    ],
+  },
+  {
+    name: 'a sev vocabulary other than SEV or P is refused',
+    stacks: one({ service: { sevVocabulary: 'Sev' } as never }),
+    expected: [
+      '1 validation error:',
+      '  shop-api:',
+      "    - sevVocabulary: 'Sev' is invalid; allowed: one of 'SEV', 'P'",
+    ],
+  },
   // Names
   {
     name: 'an upper-case service name is refused',

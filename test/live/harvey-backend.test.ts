@@ -157,6 +157,12 @@ describe('Harvey Backend live, in the test profile', () => {
     expect(inhibitors.map((a) => a.labels.notify)).toContain('page');
     expect(inhibitors.every((a) => a.labels.slo === 'availability')).toBe(true);
     expect(webhook.about('HarveyAvailabilityBurnRateTicketFast', 'firing')).toEqual([]);
+    // One problem, one page: the threshold page mutes the paging burn of the same SLI (inhibit rule).
+    const errorPage = (await alertmanager.alerts()).find((a) => a.labels.alertname === 'HarveyHighErrorRate')!;
+    await eventually('the availability page-fast burn, muted by HarveyHighErrorRate', async () => {
+      const burn = (await alertmanager.alerts()).find((a) => a.labels.alertname === 'HarveyAvailabilityBurnRatePageFast');
+      return burn?.status.state === 'suppressed' && burn.status.inhibitedBy.includes(errorPage.fingerprint) ? burn : undefined;
+    }, 10_000);
     demo.fault = { kind: 'none' };
     await expectResolves('HarveyHighErrorRate');
   });

@@ -245,6 +245,35 @@ describe('Customer Support stack', () => {
     ]);
   });
 
+  it('speaks one sev vocabulary, P1..P4, on its own alerts and on its burn-rate alerts alike', () => {
+    const rules = synthesis.files.get('customer-support/prometheus-rules.yaml') ?? '';
+    const sevs = new Set((parse(rules) as { groups: { rules: { alert?: string; labels?: { sev?: string } }[] }[] }).groups
+      .flatMap((g) => g.rules).flatMap((r) => (r.alert ? [r.labels!.sev!] : [])));
+    expect([...sevs].sort()).toEqual(['P1', 'P2', 'P3']);
+    const fast = sloRuleGroups(customerSupport, platform).flatMap((g) => g.rules).filter(isAlertingRule)
+      .find((a) => a.alert === 'CustomerSupportApiAvailabilityBurnRatePageFast')!;
+    expect([fast.labels.severity, fast.labels.sev]).toEqual(['critical', 'P2']);
+  });
+
+  it('guards the 0.1% / 1% error-rate pair with a floor of 1000 requests in 5 minutes, and not the 50% ApiDown', () => {
+    const floor = (name: string) => { const s = customerSupport.alerts.find((a) => a.name === name)!.signal; return s.kind === 'errorRatio' ? s.minRequests : 'not an error ratio'; };
+    expect([floor('CustomerSupportApiErrorRateWarning'), floor('CustomerSupportApiErrorRateCritical'), floor('CustomerSupportApiDown')]).toEqual([1000, 1000, undefined]);
+  });
+
+  it('counts API and Telegram bot outages in their availability SLOs, and mutes the API burn pages under the 1% and 50% error-rate pages', () => {
+    const outage = (customerSupport.slos ?? []).filter((s) => s.sli.outage).map((s) => [s.name, s.sli.outage!.job]);
+    expect(outage).toEqual([['api-availability', 'customer-support-api'], ['telegram-bot-availability', 'customer-support-telegram-bot']]);
+    const burnMuters = inhibitRules.filter((r) => r.target_matchers.includes('slo=~"api-availability"') && r.target_matchers.includes('notify="page"'));
+    expect(burnMuters.map((r) => r.source_matchers[0])).toEqual(['alertname="CustomerSupportApiDown"', 'alertname="CustomerSupportApiErrorRateCritical"']);
+  });
+
+  it('tells responders of ApiDown to raise the replicas in the stack, never to patch or scale what the HPA owns', () => {
+    const act = customerSupport.alerts.find((a) => a.name === 'CustomerSupportApiDown')!.runbook.act.join('\n');
+    expect(act).toContain('raise minReplicas (now 2) and maxReplicas (now 4) of customer-support-api in stacks/customer-support.service.ts');
+    expect(act).not.toContain('kubectl patch hpa customer-support-api');
+    expect(act).not.toContain('kubectl scale deployment');
+  });
+
   it('synthesizes without any issue', () => {
     expect(synthesis.issues.map(formatIssue)).toEqual([]);
   });

@@ -1,10 +1,10 @@
 import type { ErrorRatioSignal } from '../../core/alert.js';
 import { eq, re } from '../../promql/selector.js';
 import { combine, mapPossible, sum, type SeriesStore } from './prom-eval.js';
-import { piecewise, type InputSeriesModel } from './series.js';
+import { piecewise, type InputSeriesModel, type Phase } from './series.js';
 import {
   compare, intervalsUntil, perIntervalTotal, SCENARIO_MARGIN, silentCheckTimes,
-  type ResultSample, type ScenarioBuilder, type ScenarioContext,
+  type ResultSample, type Scenario, type ScenarioBuilder, type ScenarioContext,
 } from './scenario.js';
 
 /**
@@ -19,6 +19,11 @@ import {
  * zero-point rule stops all of them from being extrapolated before t=0, so every rate is
  * `increase / window` with the same factor and the ratio is exactly errors/N from t=interval on. The
  * condition therefore first holds at t=interval and the alert fires at interval + `for`.
+ *
+ * Traffic floor (`minRequests` = m, `… and on() sum(increase(http_requests_total{job}[w])) >= m`), as
+ * counter-ratio.ts does for `minEvents`: N is raised until a full window holds m requests, the condition
+ * first holds at ceil(m / N) × interval, and a scenario with m - 1 requests per window, far past the
+ * threshold, must stay silent.
  */
 export const errorRatioScenarios: ScenarioBuilder<'errorRatio'> = (signal, ctx) => {
   const { alert, intervalMs, holdMs } = ctx;
@@ -26,8 +31,18 @@ export const errorRatioScenarios: ScenarioBuilder<'errorRatio'> = (signal, ctx) 
   if (t * (1 + SCENARIO_MARGIN) >= 0.98) {
     throw new Error(`${alert.name}: an error-ratio threshold of ${signal.threshold} leaves no room for the test's successful requests`);
   }
-  const n = perIntervalTotal(t);
-  const conditionTrueAt = intervalMs;
+  const windowMs = signal.window.seconds * 1000;
+  const minRequests = signal.minRequests;
+  if (minRequests !== undefined && windowMs % intervalMs !== 0) {
+    throw new Error(`${alert.name}: the window ${signal.window} is not a whole number of evaluation intervals (${ctx.platform.evaluationInterval}); ` +
+      'increase() would be extrapolated and the traffic floor could not be tested exactly');
+  }
+  const p = windowMs / intervalMs;
+  let n = perIntervalTotal(t);
+  // A full window must hold at least minRequests requests (the traffic floor).
+  while (minRequests !== undefined && p * n < minRequests) n *= 10;
+  // j × N requests at t = j × interval (no extrapolation, see counter-ratio.ts): enough from j = ceil(minRequests / N) on.
+  const conditionTrueAt = Math.max(1, Math.ceil((minRequests ?? 0) / n)) * intervalMs;
   const firesAt = conditionTrueAt + holdMs;
   const checks = silentCheckTimes(ctx, firesAt, signal.window.seconds * 1000);
   const intervals = intervalsUntil(checks[checks.length - 1]!, intervalMs);
@@ -39,9 +54,10 @@ export const errorRatioScenarios: ScenarioBuilder<'errorRatio'> = (signal, ctx) 
         ? piecewise('http_requests_total', labelsFor(signal.job, ctx, status), perInterval * 60, [{ perInterval: 0, intervals }])
         : piecewise('http_requests_total', labelsFor(signal.job, ctx, status), 0, [{ perInterval, intervals }]));
 
-  return [
+  const floor = minRequests === undefined ? '' : ` with at least ${minRequests} requests in ${signal.window.text}`;
+  const scenarios: Scenario[] = [
     {
-      name: `${alert.name} fires when the 5xx ratio is just above ${display} for ${alert.for.text}`,
+      name: `${alert.name} fires when the 5xx ratio is just above ${display}${floor} for ${alert.for.text}`,
       series: traffic(Math.round(t * (1 + SCENARIO_MARGIN) * n), false),
       evaluate,
       expectation: { kind: 'fires', conditionTrueAt },
@@ -59,7 +75,30 @@ export const errorRatioScenarios: ScenarioBuilder<'errorRatio'> = (signal, ctx) 
       expectation: { kind: 'silent', checkAt: checks },
     },
   ];
+  if (minRequests !== undefined && minRequests > 1) {
+    // Below the floor: m - 1 requests per window, far past the threshold (twice it, at least one 5xx, at
+    // most half), all at once in (0, interval] and again every window, so any P consecutive intervals hold
+    // exactly one burst and increase() is exactly m - 1 from t=interval on.
+    const few = minRequests - 1;
+    const failed = Math.max(1, Math.min(Math.floor(few / 2), Math.ceil(2 * t * few)));
+    const bursts = (status: string, events: number): InputSeriesModel => {
+      const phases: Phase[] = [];
+      for (let done = 0; done < intervals; done += p) {
+        phases.push({ perInterval: events, intervals: 1 }, { perInterval: 0, intervals: Math.min(p, intervals - done) - 1 });
+      }
+      return piecewise('http_requests_total', labelsFor(signal.job, ctx, status), 0, phases);
+    };
+    scenarios.push({
+      name: `${alert.name} stays silent when ${failed} of ${few} requests within ${signal.window.text} fail (${percentText(failed / few)}, but fewer than ${minRequests} requests)`,
+      series: [bursts('200', few - failed), bursts('500', failed)],
+      evaluate,
+      expectation: { kind: 'silent', checkAt: checks },
+    });
+  }
+  return scenarios;
 };
+
+const percentText = (value: number): string => `${Number((value * 100).toPrecision(4))}%`;
 
 function labelsFor(job: string, ctx: ScenarioContext, status: string): Record<string, string> {
   const port = ctx.stack.service.workloads.find((w) => w.job === job)?.port ?? 80;
@@ -89,5 +128,17 @@ export function evaluateErrorRatio(store: SeriesStore, at: number, signal: Error
   const errors = sum(rates(store.select('http_requests_total', eq('job', signal.job), re('status', '5..')))) ?? (all && mapPossible(all, (v) => 0 * v));
   if (!errors || !all) return [];
   const ratio = combine(errors, all, (a, b) => a / b);
-  return compare(ratio, '>', signal.threshold.value, ctx.alert.name) ? [{ labels: {}, value: ratio }] : [];
+  if (!compare(ratio, '>', signal.threshold.value, ctx.alert.name)) return [];
+  if (signal.minRequests !== undefined) {
+    // `and on() sum(increase(http_requests_total{job}[w])) >= minRequests`: the left side survives only while the right has a sample.
+    const volume = sum(store.select('http_requests_total', eq('job', signal.job))
+      .map((s) => store.increase(s, at, windowMs)).filter((v): v is number => v !== undefined));
+    if (!volume) return [];
+    const enough = volume.alternatives.map((v) => v >= signal.minRequests!);
+    if (enough.some((e) => e !== enough[0])) {
+      throw new Error(`${ctx.alert.name}: the scenario's volume ${volume.value} is too close to minRequests ${signal.minRequests} to compare reliably`);
+    }
+    if (!enough[0]) return [];
+  }
+  return [{ labels: {}, value: ratio }];
 }

@@ -2,12 +2,12 @@ import type { PlatformConfig } from '../../core/platform.js';
 import type { Slo, SloTier } from '../../core/slo.js';
 import type { ServiceStack } from '../../core/stack.js';
 import { roundFloat } from '../../core/units.js';
-import { num } from '../../promql/selector.js';
+import { eq, num } from '../../promql/selector.js';
 import { parseVectorSelector, type ParsedVectorSelector } from '../../promql/syntax.js';
 import { errorBudget } from '../../slo/define-slo.js';
 import { SLO_RECORDS } from '../../slo/names.js';
 import {
-  burnRateAlert, missedIterationsAlert, missedIterationsSelector, percent, SLO_BASE_WINDOW, sloAlertName, sloGroupNames, sloLabels,
+  burnRateAlert, missedIterationsAlert, missedIterationsSelector, percent, SLO_BASE_WINDOW, SLO_OUTAGE_HISTORY, sloAlertName, sloGroupNames, sloLabels,
   sloMetaAlertName, sloSeries,
 } from '../../slo/rules.js';
 import { KahanPrefix, kahanSum, matchesAll, SeriesStore, type LoadedSeries, type Possible } from './prom-eval.js';
@@ -71,8 +71,10 @@ export function sloTestGroups(stack: ServiceStack, platform: PlatformConfig): Pr
 export interface SloScenario {
   readonly name: string;
   readonly series: readonly InputSeriesModel[];
-  /** Tiers that must fire; their condition first holds at t=interval (see above). */
+  /** Tiers that must fire; their condition first holds at t=interval (see above), or at `conditionTrueAt`. */
   readonly fires: readonly SloTier[];
+  /** When the fired tiers' condition first holds. @default the interval */
+  readonly conditionTrueAt?: number;
   /** Tiers that must stay silent (neither pending nor firing) at `checkAt`. */
   readonly silent: readonly SloTier[];
   readonly checkAt: readonly number[];
@@ -159,14 +161,52 @@ export function sloScenarios(stack: ServiceStack, platform: PlatformConfig, slo:
       budgetAt: at,
     });
   }
+  scenarios.push(...outageScenarios(stack, slo, tiers, intervalMs, wouldFireAt));
   scenarios.push({
-    name: `No traffic fires no burn-rate alert of the ${slo.name} SLO (0/0 is NaN, not an error ratio)`,
+    name: `No traffic fires no burn-rate alert of the ${slo.name} SLO (0/0 is NaN, not an error ratio)` +
+      (slo.sli.outage ? `, while every target of ${slo.sli.outage.job} is up` : ''),
     series: traffic({ bad: roundFloat(budget * perInterval), total: perInterval, intervals: end / intervalMs, flat: true, style: 'python' }),
     fires: [],
     silent: tiers,
     checkAt,
   });
   return scenarios;
+}
+
+/**
+ * SLIs with an outage term (lib/slo/rules.ts, outageRateExpr): no target of the job left in Prometheus,
+ * or every target `up == 0`, and no request counted at all. Both recordings take the outage rate at
+ * once (it needs no rate() over two samples): with no history yet it is the floor, one a minute, so
+ * every window's ratio is 1 from t=0 on and the fastest tier fires at its `for`; budget remaining is
+ * 1 - 1 / budget. Another job's healthy target must not hide the outage.
+ */
+function outageScenarios(stack: ServiceStack, slo: Slo, tiers: readonly SloTier[], intervalMs: number, wouldFireAt: (tier: SloTier) => number): SloScenario[] {
+  const outage = slo.sli.outage;
+  const fastest = tiers[0];
+  if (!outage || !fastest) return [];
+  const holdMs = ceilToInterval(fastest.for.seconds * 1000, intervalMs);
+  const intervals = Math.max(holdMs, wouldFireAt(fastest)) / intervalMs;
+  const instance = upInstance(stack, outage.job);
+  const up = (job: string, value: number): InputSeriesModel => piecewise('up', { job, instance }, value, [{ perInterval: 0, intervals }]);
+  const alert = sloAlertName(stack.service, slo, fastest);
+  const burn = roundFloat(1 / errorBudget(slo));
+  const common = { fires: [fastest], silent: [], checkAt: [], conditionTrueAt: 0, burn, budgetAt: holdMs };
+  return [
+    {
+      name: `No target of ${outage.job} left and no request counted: the outage burns the ${slo.name} error budget and ${alert} fires after ${durationText(holdMs)}`,
+      series: [up(`${outage.job}-other`, 1)],
+      ...common,
+    },
+    {
+      name: `Every target of ${outage.job} down (up == 0) and no request counted: the outage burns the ${slo.name} error budget and ${alert} fires after ${durationText(holdMs)}`,
+      series: [up(outage.job, 0)],
+      ...common,
+    },
+  ];
+}
+
+function upInstance(stack: ServiceStack, job: string): string {
+  return `10.0.0.12:${stack.service.workloads.find((w) => w.job === job)?.port ?? 80}`;
 }
 
 export type LeStyle = 'python' | 'go';
@@ -192,6 +232,14 @@ function counter(metric: string, labels: Labels, perInterval: number, o: Traffic
 
 /** The SLI's input series, per kind: realistic HTTP series for availability and latency, derived from the selectors for ratio SLIs. */
 export function trafficModel(stack: ServiceStack, slo: Slo, where: string): Traffic {
+  const requests = requestTrafficModel(stack, slo, where);
+  const outage = slo.sli.outage;
+  if (!outage) return requests;
+  // Healthy targets throughout: the requests alone decide (an outage is outageScenarios' case).
+  return (o) => [...requests(o), piecewise('up', { job: outage.job, instance: upInstance(stack, outage.job) }, 1, [{ perInterval: 0, intervals: o.intervals }])];
+}
+
+function requestTrafficModel(stack: ServiceStack, slo: Slo, where: string): Traffic {
   const { sli } = slo;
   const job = sli.job ?? 'invalid';
   const port = stack.service.workloads.find((w) => w.job === job)?.port ?? 80;
@@ -310,6 +358,7 @@ export class SloEmulation {
 
   /** `slo:sli_errors:rate5m` at t (errorsRateExpr). */
   errors(t: number): number | undefined {
+    if (!this.errorsAt.has(t) && this.inOutage(t)) this.errorsAt.set(t, this.totalRate(t));
     if (!this.errorsAt.has(t)) {
       const total = this.totalRate(t);
       const part = this.partial ? this.sumOfRates(this.partial, t) : undefined;
@@ -327,8 +376,31 @@ export class SloEmulation {
 
   /** `slo:sli_total:rate5m` at t. */
   totalRate(t: number): number | undefined {
-    if (!this.totalAt.has(t)) this.totalAt.set(t, this.sumOfRates(this.total, t));
+    if (!this.totalAt.has(t)) this.totalAt.set(t, this.inOutage(t) ? this.outageRate(t) : this.sumOfRates(this.total, t));
     return this.totalAt.get(t);
+  }
+
+  /** `max by (job) (up{job}) == 0 or absent(up{job})` at t, for SLIs with an outage term. */
+  private inOutage(t: number): boolean {
+    const outage = this.slo.sli.outage;
+    if (!outage) return false;
+    const values = this.store.select('up', eq('job', outage.job)).map((s) => this.store.instant(s, t)).filter((v): v is number => v !== undefined);
+    return values.length === 0 || Math.max(...values) === 0;
+  }
+
+  /**
+   * `clamp_min(sum by () (avg_over_time(<total rate>[1d])) or on() vector(0), 1 / 60)`: the recorded total
+   * rates before t (the rule's own sample at t is not written yet), averaged, at least one a minute.
+   */
+  private outageRate(t: number): number {
+    const step = this.store.intervalMs;
+    const recorded: number[] = [];
+    for (let i = Math.max(0, Math.ceil((t - SLO_OUTAGE_HISTORY.seconds * 1000) / step)); i * step < t; i++) {
+      const v = this.totalRate(i * step);
+      if (v !== undefined) recorded.push(v);
+    }
+    const average = recorded.length === 0 ? 0 : kahanSum(recorded) / recorded.length;
+    return Math.max(average, 1 / 60);
   }
 
   /** `slo:sli_error:ratio_rate<w>` (or the period ratio) at t: a ratio of sums of the recorded rates. */
@@ -438,7 +510,7 @@ function resolveSloScenario(stack: ServiceStack, platform: PlatformConfig, slo: 
   for (const tier of scenario.fires) {
     const { name, simulation } = simulate(tier);
     const holdMs = ceilToInterval(tier.for.seconds * 1000, intervalMs);
-    tests.provesFiring(name, simulation, intervalMs, holdMs, intervalMs, where);
+    tests.provesFiring(name, simulation, scenario.conditionTrueAt ?? intervalMs, holdMs, intervalMs, where);
   }
   for (const tier of scenario.silent) {
     const { name, simulation } = simulate(tier);

@@ -6,7 +6,8 @@ import { num } from '../../promql/selector.js';
 import { errorBudget, sloTierLevel } from '../../slo/define-slo.js';
 import { SLO_RECORDS } from '../../slo/names.js';
 import {
-  burnRateAlertExpr, burnRateThreshold, errorsRateExpr, humanDuration, isLongTier, missedIterationsExpr, percent,
+  burnRateAlertExpr, burnRateThreshold, errorsRateExpr, humanDuration, isLongTier, missedIterationsExpr, noHealthyTargetExpr, percent,
+  SLO_OUTAGE_HISTORY,
   SLO_BASE_WINDOW, SLO_LONG_GROUP_INTERVAL, sloAlertName, sloGroupNames, sloMetaAlertName, sloSeries, timeToExhaustion, totalRateExpr,
 } from '../../slo/rules.js';
 import { headingAnchor } from './anchor.js';
@@ -48,6 +49,14 @@ export function sloRunbookSections(stack: ServiceStack, platform: PlatformConfig
   return lines;
 }
 
+/** How an SLI with an outage term counts a full outage (lib/slo/rules.ts, outageRateExpr). */
+function outageSentence(job: string): string {
+  return `- **Full outage:** while \`${job}\` has no healthy target (\`${noHealthyTargetExpr(job)}\`, the down alert's condition), ` +
+    'nothing answers and the application records no requests, so every minute counts as failed requests at the usual rate ' +
+    `(the recorded total rate averaged over the last ${SLO_OUTAGE_HISTORY.text}, at least one a minute): an outage burns the budget even at night. ` +
+    'One replica down while others serve is not an outage: their requests count as usual.';
+}
+
 /** The whole budget spent as one full outage: 99.9% over 30d is 43m 12s. */
 export function outageAllowed(slo: Slo): Duration {
   return Duration.ofSeconds(Math.round(slo.period.seconds * errorBudget(slo)));
@@ -66,6 +75,7 @@ function sloSection(stack: ServiceStack, slo: Slo): string[] {
     `- **Error budget:** ${percent(budget)} of events, i.e. ${humanDuration(outageAllowed(slo))} of full outage in ` +
     `${humanDuration(slo.period)} (or twice that at 50% errors). ${badEventSentence(slo)}`,
     `- **SLI:** ${slo.sli.bad !== undefined ? `bad events \`${slo.sli.bad}\`` : `good events \`${slo.sli.good}\``}, all events \`${slo.sli.total}\`.`,
+    ...(slo.sli.outage ? [outageSentence(slo.sli.outage.job)] : []),
     ...(Object.keys(slo.labels).length ? [`- **Labels:** ${Object.entries(slo.labels).map(([k, v]) => `\`${k}="${v}"\``).join(', ')}`] : []),
     '',
     '### Burn-rate alerts',
@@ -93,8 +103,8 @@ function sloSection(stack: ServiceStack, slo: Slo): string[] {
     '# error ratio over 1h (also 5m, 30m, 2h, 6h, 1d, 3d; the period: slo:sli_error:ratio_period)',
     series(SLO_RECORDS.errorRatio(Duration.ofSeconds(3600))),
     `# the recorded rates (${SLO_RECORDS.errorsRate(SLO_BASE_WINDOW)}, ${SLO_RECORDS.totalRate(SLO_BASE_WINDOW)})`,
-    errorsRateExpr(slo),
-    totalRateExpr(slo),
+    errorsRateExpr(service, slo),
+    totalRateExpr(service, slo),
     '```',
     '',
     '### When the budget is burning',

@@ -17,7 +17,9 @@ import { httpLabels, wholeEventsTotal, type ValueContext, type ValueScenario } f
 export function errorRatioValue(signal: ErrorRatioSignal, ctx: ValueContext, errors: unknown): ValueScenario {
   const share = parsePercentValue(ctx.alert.name, 'errors', errors, 0.98);
   const { intervalMs } = ctx;
-  const n = wholeEventsTotal(share);
+  let n = wholeEventsTotal(share);
+  // With a traffic floor, every full window holds at least minRequests requests.
+  while (signal.minRequests !== undefined && Math.max(1, Math.floor((signal.window.seconds * 1000) / intervalMs)) * n < signal.minRequests) n *= 10;
   const failed = Math.round(share * n);
   const unavailable = Math.floor(failed / 5);
   const notFound = n / 100;

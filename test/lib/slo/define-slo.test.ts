@@ -24,6 +24,7 @@ describe('defineSlo', () => {
     expect(slo.sli).toEqual({
       kind: 'availability',
       job: 'shop-api',
+      outage: { job: 'shop-api' },
       bad: 'http_requests_total{job="shop-api",status=~"5.."}',
       total: 'http_requests_total{job="shop-api"}',
     });

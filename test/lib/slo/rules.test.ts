@@ -30,13 +30,21 @@ describe('sloRuleGroups', () => {
     ]);
   });
 
+  const outage = '(clamp_min(sum by () (avg_over_time(slo:sli_total:rate5m{service="shop-api",slo="availability"}[1d])) or on() vector(0), 1 / 60) ' +
+    'and on() (max by (job) (up{job="shop-api"}) == 0 or absent(up{job="shop-api"}))) or on() ';
+
   it('records the error and total rates at the base window, 5xx counting as 0 (not no data) while no 5xx series exists yet', () => {
     expect(rule('shop-api-slo', 'slo:sli_errors:rate5m', 'availability')).toEqual({
       record: 'slo:sli_errors:rate5m',
-      expr: 'sum by () (rate(http_requests_total{job="shop-api",status=~"5.."}[5m])) or 0 * sum by () (rate(http_requests_total{job="shop-api"}[5m]))',
+      expr: `${outage}(sum by () (rate(http_requests_total{job="shop-api",status=~"5.."}[5m])) or 0 * sum by () (rate(http_requests_total{job="shop-api"}[5m])))`,
       labels: { service: 'shop-api', slo: 'availability' },
     });
-    expect(rule('shop-api-slo', 'slo:sli_total:rate5m', 'availability').expr).toBe('sum by () (rate(http_requests_total{job="shop-api"}[5m]))');
+    expect(rule('shop-api-slo', 'slo:sli_total:rate5m', 'availability').expr).toBe(`${outage}(sum by () (rate(http_requests_total{job="shop-api"}[5m])))`);
+  });
+
+  it('counts the time without a healthy target as failed requests at the usual rate (averaged over a day, at least one a minute), for availability SLIs only', () => {
+    expect(rule('shop-api-slo', 'slo:sli_total:rate5m', 'orders').expr).toBe('sum by () (rate(orders_total{job="shop-api"}[5m]))');
+    expect(rule('shop-api-slo', 'slo:sli_total:rate5m', 'latency').expr).not.toContain('up{');
   });
 
   it('takes slow requests as all requests minus those in the threshold bucket', () => {
@@ -74,7 +82,7 @@ describe('sloRuleGroups', () => {
       labels: { severity: 'critical', sev: 'SEV-2', service: 'shop-api', team: 'shop', slo: 'availability', notify: 'page' },
       annotations: {
         summary: 'Shop API availability SLO: error budget burning at over 14.4x the sustainable rate',
-        description: '{{ $value | humanizePercentage }} of Shop API requests failed (5xx) over the last 1h, and more than 1.44% over the last 5m; ' +
+        description: '{{ $value | humanizePercentage }} of Shop API requests failed (5xx, or no healthy target) over the last 1h, and more than 1.44% over the last 5m; ' +
           'the availability SLO allows 0.1% (objective 99.9% over 30d). Burning the error budget over 14.4x faster than sustainable spends 2% ' +
           'of it within 1h and all of it within 2d 2h.',
         runbook_url: 'https://github.com/example-org/observability/blob/main/dist/shop-api/RUNBOOK.md#shopavailabilityburnratepagefast',
@@ -141,13 +149,43 @@ describe('sloRuleGroups', () => {
       tests: [{
         name: 'traffic-weighted 1h ratio',
         interval: '1m',
-        input_series: [series('200', 5, 9990), series('500', 5, 10)],
+        input_series: [series('200', 5, 9990), series('500', 5, 10), { series: 'up{job="shop-api",instance="10.0.0.12:8080"}', values: '1x59' }],
         alert_rule_test: [],
         promql_expr_test: [{
           expr: 'slo:sli_error:ratio_rate1h{service="shop-api",slo="availability"} < bool 0.002',
           eval_time: '1h',
           exp_samples: [{ labels: '{service="shop-api",slo="availability"}', value: 1 }],
         }],
+      }],
+    };
+    const result = await runPromtoolTests({ 'rules.yaml': toYaml({ groups: sloRuleGroups(s, platform) }), 'tests.yaml': toYaml(tests) }, 'tests.yaml');
+    expect(result.output).toContain('SUCCESS');
+    expect(result.ok).toBe(true);
+  });
+});
+
+describe('an outage in the availability SLI (promtool)', () => {
+  it('counts every minute without a healthy target as failed requests at the rate the service usually gets', async () => {
+    const s = sloStack(availabilitySpec);
+    // 30m of 10 requests/s without errors, then the target and its counters are gone (no requests counted at all).
+    const tests = {
+      rule_files: ['rules.yaml'],
+      evaluation_interval: '1m',
+      group_eval_order: ['shop-api-slo', 'shop-api-slo-long', 'shop-api-slo-meta'],
+      tests: [{
+        name: 'outage after traffic',
+        interval: '1m',
+        input_series: [
+          { series: 'http_requests_total{job="shop-api",instance="10.0.0.12:8080",status="200"}', values: '0+600x29' },
+          { series: 'up{job="shop-api",instance="10.0.0.12:8080"}', values: '1x29' },
+        ],
+        alert_rule_test: [],
+        promql_expr_test: [
+          // The day's average: 10/s for 30m, and the rates fading over the 5m after the last scrape (8.94/s in all).
+          { expr: 'abs(slo:sli_total:rate5m{service="shop-api",slo="availability"} - 10) < bool 2', eval_time: '50m', exp_samples: [{ labels: '{service="shop-api",slo="availability"}', value: 1 }] },
+          { expr: 'slo:sli_error:ratio_rate5m{service="shop-api",slo="availability"}', eval_time: '50m', exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{service="shop-api",slo="availability"}', value: 1 }] },
+          { expr: 'slo:sli_error:ratio_rate5m{service="shop-api",slo="availability"}', eval_time: '20m', exp_samples: [{ labels: 'slo:sli_error:ratio_rate5m{service="shop-api",slo="availability"}', value: 0 }] },
+        ],
       }],
     };
     const result = await runPromtoolTests({ 'rules.yaml': toYaml({ groups: sloRuleGroups(s, platform) }), 'tests.yaml': toYaml(tests) }, 'tests.yaml');

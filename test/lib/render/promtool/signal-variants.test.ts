@@ -36,6 +36,8 @@ const stack: ServiceStack = {
     alert('FewResolved', { kind: 'counterRatio', comparator: '<', threshold: ratio('60%'), window: duration('1h'), minEvents: 10,
       numerator: { metric: 'tickets_resolved_total', matchers: [eq('job', 'x')] },
       denominator: { metric: 'tickets_created_total', matchers: [eq('job', 'x')] } }, '10m'),
+    // A traffic floor on a 5xx ratio: 250 000 requests in 5m, reached only at the third interval of the test traffic.
+    alert('QuietErrors', { kind: 'errorRatio', job: 'x', threshold: ratio('1%'), window: duration('5m'), minRequests: 250_000 }),
     alert('LowFreeSpace', { kind: 'gaugeThreshold', aggregation: 'sum', by: [], comparator: '<', threshold: 0.25, unit: 'percentunit',
       series: { metric: 'free_ratio', matchers: [re('job', 'node|kubelet')] } }),
     alert('FewWorkers', { kind: 'gaugeThreshold', aggregation: 'max', by: ['instance'], comparator: '<', threshold: 3, unit: 'none',
@@ -104,6 +106,29 @@ describe('scenario builders of counter ratios, gauges and counter increases, bey
     ]);
     // 10 tickets are reached within the first minute (1000 a minute): the condition holds from 1m, as without a minimum.
     expect(file.tests.find((t) => t.name.startsWith('FewResolved fires'))!.promql_expr_test.map((t) => t.eval_time)).toEqual(['0s', '1m']);
+  });
+
+  it('proves a traffic floor on a 5xx ratio: silent at 2% of fewer requests than the floor, firing once the window holds enough', () => {
+    expect(file.tests.map((t) => t.name).filter((n) => n.startsWith('QuietErrors'))).toEqual([
+      'QuietErrors fires when the 5xx ratio is just above 1% with at least 250000 requests in 5m for 5m',
+      'QuietErrors stays silent when the 5xx ratio is just below 1%',
+      'QuietErrors stays silent without traffic (0/0 is NaN, not an error ratio)',
+      'QuietErrors stays silent when 5000 of 249999 requests within 5m fail (2%, but fewer than 250000 requests)',
+      // The series-absent variants (series-absent.ts) keep to the floor too.
+      'QuietErrors stays silent when requests are served and no 5xx series exists yet (labelled counters appear with their first increment)',
+      'QuietErrors fires when the first 5xx creates its series after 5m of healthy traffic (it appears at 2000, not 0) and 5xx keep coming',
+    ]);
+    // 100 000 requests a minute: the ratio holds from 1m, the floor from 3m.
+    expect(file.tests.find((t) => t.name.startsWith('QuietErrors fires'))!.promql_expr_test.map((t) => t.eval_time)).toEqual(['2m', '3m']);
+  });
+
+  it('fails the floor\'s low-traffic scenario when the rule has no floor', async () => {
+    const only = { ...stack, alerts: stack.alerts.filter((a) => a.name === 'QuietErrors') };
+    const unguarded = rulesYaml(only).replace(/ and on\(\) sum\(increase\(http_requests_total\{job="x"\}\[5m\]\)\) >= 250000/, '');
+    expect(unguarded).not.toBe(rulesYaml(only));
+    const result = await runPromtoolTests({ [RULE_FILE]: unguarded, [TEST_FILE]: testsYaml(only) }, TEST_FILE);
+    expect(result.ok).toBe(false);
+    expect(result.output).toContain('QuietErrors stays silent when 5000 of 249999 requests');
   });
 
   it('refuses a minimum volume over a window that is not a whole number of evaluation intervals', () => {

@@ -34,7 +34,9 @@ describe('promtool tests of the SLOs', () => {
       'A 1.17x burn of the availability error budget (0.117% of requests failing) opens a ticket via ShopAvailabilityBurnRateTicketSlow after 3h1m while page-fast and page-slow and ticket-fast stay silent',
       'A 0.9x burn of the availability error budget (0.09% of requests failing) fires no burn-rate alert',
       'Traffic without a single 5xx yet leaves the availability error budget untouched (no 5xx series means 0% errors, not no data)',
-      'No traffic fires no burn-rate alert of the availability SLO (0/0 is NaN, not an error ratio)',
+      'No target of shop-api left and no request counted: the outage burns the availability error budget and ShopAvailabilityBurnRatePageFast fires after 2m',
+      'Every target of shop-api down (up == 0) and no request counted: the outage burns the availability error budget and ShopAvailabilityBurnRatePageFast fires after 2m',
+      'No traffic fires no burn-rate alert of the availability SLO (0/0 is NaN, not an error ratio), while every target of shop-api is up',
       'A 15x burn of the latency error budget (75% of requests slower than 5s) pages via ShopLatencyBurnRatePageFast after 3m',
       'A 15x burn of the latency error budget (75% of requests slower than 5s) pages via ShopLatencyBurnRatePageFast after 3m, with buckets written as Go and JavaScript clients do',
       'A 6.24x burn of the latency error budget (31.2% of requests slower than 5s) pages via ShopLatencyBurnRatePageSlow after 16m while page-fast stays silent',
@@ -67,6 +69,7 @@ describe('promtool tests of the SLOs', () => {
       { series: 'http_requests_total{handler="/api/v1/example",instance="10.0.0.12:8080",job="shop-api",method="POST",status="404"}', values: '0+60x3' },
       { series: 'http_requests_total{handler="/api/v1/example",instance="10.0.0.12:8080",job="shop-api",method="POST",status="500"}', values: '0+72x3' },
       { series: 'http_requests_total{handler="/api/v1/example",instance="10.0.0.12:8080",job="shop-api",method="POST",status="503"}', values: '0+18x3' },
+      { series: 'up{instance="10.0.0.12:8080",job="shop-api"}', values: '1x3' },
     ]);
     expect(fast.alert_rule_test).toEqual([
       { eval_time: '2m', alertname: 'ShopAvailabilityBurnRatePageFast', exp_alerts: [] },
@@ -77,7 +80,7 @@ describe('promtool tests of the SLOs', () => {
           exp_labels: { service: 'shop-api', slo: 'availability', severity: 'critical', sev: 'SEV-2', team: 'shop', notify: 'page' },
           exp_annotations: {
             summary: 'Shop API availability SLO: error budget burning at over 14.4x the sustainable rate',
-            description: '1.5% of Shop API requests failed (5xx) over the last 1h, and more than 1.44% over the last 5m; the availability SLO allows 0.1% ' +
+            description: '1.5% of Shop API requests failed (5xx, or no healthy target) over the last 1h, and more than 1.44% over the last 5m; the availability SLO allows 0.1% ' +
               '(objective 99.9% over 30d). Burning the error budget over 14.4x faster than sustainable spends 2% of it within 1h and all of it within 2d 2h.',
             runbook_url: 'https://github.com/example-org/observability/blob/main/dist/shop-api/RUNBOOK.md#shopavailabilityburnratepagefast',
           },
@@ -209,7 +212,8 @@ describe.concurrent('the SLO promtool tests fail when the rules move', () => {
   it('page-fast for one interval longer: it fires too late', async () => {
     const result = await runAgainst(rulesYaml(withTier(stack, 'page-fast', (t) => ({ ...t, for: duration('3m') }))));
     expect(result.ok).toBe(false);
-    expect(failedGroups(result.output)).toEqual(named('A 15x burn'));
+    // The outage scenarios prove page-fast's `for` too (a full outage pages at once, after the `for`).
+    expect(failedGroups(result.output)).toEqual(named('A 15x burn', 'the outage burns'));
   });
 
   it('le="5" instead of the regex: the Python-style histogram no longer counts (the Go-style one still does)', async () => {
@@ -229,6 +233,13 @@ describe.concurrent('the SLO promtool tests fail when the rules move', () => {
     expect(result.ok).toBe(false);
     expect(result.output).toContain('expr: "abs(slo:error_budget_remaining:ratio{service=\\"shop-api\\",slo=\\"availability\\"} - 1) < bool 1e-06", time: 10m');
     expect(result.output).toContain('got: nil');
+  });
+
+  it('no outage term: a full outage (no target, or every target down, and no request) burns nothing and pages nobody', async () => {
+    const blind: ServiceStack = { ...stack, slos: (stack.slos ?? []).map((slo) => ({ ...slo, sli: { ...slo.sli, outage: undefined } })) };
+    const result = await runAgainst(rulesYaml(blind));
+    expect(result.ok).toBe(false);
+    expect(failedGroups(result.output)).toEqual(named('the outage burns'));
   });
 
   it('the meta-alert watching only the short group misses the long group skipping', async () => {
