@@ -108,6 +108,8 @@ export function generatedStack(index: number, seed: number): ServiceStack {
     const w = workload.name;
     const title = w.charAt(0).toUpperCase() + w.slice(1);
     alerts.push(...availabilityAlerts(service, { workload: w, name: `${prefix}${title}Down`, for: r.pick(FORS), level: SEV1 }));
+    // Below 5% an error-rate alert that pages must say how much traffic it needs (a traffic floor).
+    const errorRate = r.int(1, 500) / 10;
     alerts.push(...httpGoldenSignalsAlerts(service, {
       workload: w,
       latency: {
@@ -115,7 +117,7 @@ export function generatedStack(index: number, seed: number): ServiceStack {
         name: `${prefix}${title}HighLatency`, above: `${r.pick(buckets.slice(0, -1))}s` as DurationText, quantile: r.pick([0.5, 0.9, 0.95, 0.99]),
         window: r.pick(WINDOWS), for: r.pick(FORS), level: SEV2_WARNING,
       },
-      errors: { name: `${prefix}${title}HighErrorRate`, above: `${r.int(1, 500) / 10}%` as PercentText, window: r.pick(WINDOWS), for: r.pick(FORS), level: SEV1 },
+      errors: { name: `${prefix}${title}HighErrorRate`, above: `${errorRate}%` as PercentText, window: r.pick(WINDOWS), for: r.pick(FORS), level: SEV1, ...(errorRate < 5 && { minRequests: r.pick([100, 1000] as const) }) },
     }));
     alerts.push(...containerResourcesAlerts(service, {
       workload: w,
