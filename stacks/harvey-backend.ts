@@ -181,38 +181,38 @@ const slos: Slo[] = [
 const sloOverview = sloDashboard({ service, slos, title: 'Harvey Backend - SLOs', uid: 'harvey-backend-slos' });
 
 /**
- * The runbook's procedures no alert starts: wrong legal content and personal data are reported by people
- * (users, reviewers, clients, auditors), not measured, and each needs the same containment and the same
- * evidence every time.
+ * The runbook's procedures no alert starts: wrong legal content and audit or PII failures are found by
+ * people (users, reviewers, auditors) or by the audit trail, not by a threshold. Their steps are the
+ * service runbook's own: diagnose from the `run_audit` table, contain with the feature flags in
+ * `harvey-config`, then fix so it cannot come back.
  */
-const AUDIT_GATE_ON = CONFIG_PATCH('{"AUDIT_REQUIRED":"true"}');
-const PRESERVE_LOGS = `\`kubectl logs -n ${NS} -l app.kubernetes.io/name=harvey-backend --since=48h --prefix > harvey-incident-$(date +%F).log\``;
+const DB = '`psql -h $DB_HOST -U $DB_USER -d $DB_NAME -c';
 const procedures: RunbookProcedure[] = [
   {
-    title: 'SEV-1: LLM hallucination or wrong legal content reaches users',
-    when: 'A user, reviewer or client reports a generated document with invented case law or citations, the wrong jurisdiction, or advice the source documents contradict; or the positive feedback ratio on the dashboard drops sharply. Wrong legal content that was delivered is SEV-1 whatever the volume.',
+    title: 'SEV-1: answers with hallucinations or factually incorrect content',
+    when: 'A user, reviewer or client reports a generated answer or document with invented facts, case law or citations, or content its sources contradict. Delivered wrong legal content is SEV-1 whatever the volume: page the on-call engineer and the Harvey team lead (team `harvey`).',
     steps: [
-      'Declare SEV-1: page the on-call engineer and the Harvey team lead (team `harvey`), name an incident lead, and tell legal/compliance within the hour.',
-      `Stop unreviewed output: turn the audit gate on, so no document leaves without an audit: ${AUDIT_GATE_ON}. Document generation slows down (HarveyLowDocumentGeneration may fire): expected while the gate is on.`,
-      `If the content started with a release (model, prompt template, retrieval settings), roll it back: \`helm rollback harvey-production -n ${NS}\`.`,
-      `If one provider or model produces it, switch to the fallback provider: ${CONFIG_PATCH('{"LLM_FALLBACK_ENABLED":"true"}')}`,
-      `Preserve the evidence before anything is regenerated or deleted: the reported document ids, their request ids, provider and model, prompt version and the RAG sources retrieved (Qdrant point ids); save the logs: ${PRESERVE_LOGS}, and \`grep POLICY_VIOLATION\` in them. Store them in the restricted incident folder: they contain client data.`,
-      'Find every affected document: the same model, prompt version and time window, by document type; list the users who received them. Never replace a delivered document silently: the incident lead and legal decide how users are told and which documents are withdrawn.',
-      'Re-run audits for the affected runs (scripts/reprocess_audit.py) once the cause is fixed; turn the audit gate off only when the incident lead agrees.',
-      'Afterwards: add the reported cases to the evaluation set, so a release that brings them back fails before production.',
+      `Diagnose: find the run: \`kubectl logs -n ${NS} deployment/harvey-backend | grep run_id\` (match the reported request).`,
+      `Diagnose: read its faithfulness report, the sources used and the agent trace: ${DB} "SELECT run_id, faithfulness_report, sources_used, agent_trace FROM run_audit WHERE run_id = '<run_id>';"\`.`,
+      'Diagnose: check the quality of the RAG context: search the `legal_docs` collection in Qdrant (`POST http://qdrant:6333/collections/legal_docs/points/search`, `limit` 10) with the query of the run and look for a badly indexed or wrong document among the points returned.',
+      `Act now: put the misbehaving agent in log-only mode, then restart: ${CONFIG_PATCH('{"AGENT_MODE":"log_only"}')} and \`kubectl rollout restart deployment/harvey-backend -n ${NS}\`.`,
+      'Act now: if a badly indexed document caused it, remove it from the index: `curl -X DELETE http://qdrant:6333/collections/legal_docs/points/<point_id>`.',
+      'Resolve: add the case to the golden dataset (`tests/golden_dataset.csv`: `run_id,expected_output,actual_output,issue_type` with issue type `hallucination`), so a release that brings it back fails before production.',
+      'Resolve: tighten the agent\'s prompt (`app/agents/document_writer.py`) and test it with `pytest tests/test_prompts.py`.',
+      'Resolve: check the reranker (`app/core/rag.py`): lower `top_k` (5 today) or raise `score_threshold` (0.7 today) for higher-quality context; release, then turn `AGENT_MODE` back to normal.',
     ],
   },
   {
-    title: 'PII exposure or audit request',
-    when: 'Personal or client data appears where it must not (in another user\'s document, in logs, in a request to an LLM provider outside the agreement), or a client, regulator or internal audit asks for the record of what was generated, from which data, and who accessed it.',
+    title: 'SEV-3: audit or compliance failure (missing audit records, PII)',
+    when: 'Runs without an audit record or with a broken hash, PII detected in runs, or policy violations in the logs; also when the LGPD compliance report (last 30 days) is due. Personal data that actually reached someone it must not is handled as SEV-1.',
     steps: [
-      'Exposure: declare SEV-1, page the on-call engineer and the Harvey team lead, and tell the data protection officer at once: legal notification deadlines (72 hours under the GDPR) run from discovery.',
-      `Contain the path that leaks: a release is rolled back (\`helm rollback harvey-production -n ${NS}\`); data shown across users or sent to a provider stops with the audit gate on (${AUDIT_GATE_ON}) until the cause is known.`,
-      `Preserve, never delete: no log, document, audit record or database row is removed or edited during the investigation. Snapshot the database first: \`kubectl exec -n ${NS} <postgresql-pod> -- pg_dump -U <user> -Fc -f /tmp/harvey-audit.dump <database>\` and \`kubectl cp ${NS}/<postgresql-pod>:/tmp/harvey-audit.dump ./harvey-audit-$(date +%F).dump\`; save the logs: ${PRESERVE_LOGS}. Keep both in the restricted incident folder.`,
-      'Scope it: which records, which users, which time window, and whether the data left the cluster (LLM provider requests, exported documents). Write the timeline as you go.',
-      'Audit request: answer from the audit records, never from memory: export the audit entries of the requested documents, users and time window; run scripts/reprocess_audit.py for runs left without an audit and say so in the answer. Audit records are never edited by hand.',
-      'Rotate every credential that was exposed with the data (API keys, database passwords) and redeploy.',
-      'The data protection officer decides on notification of the authority and the people concerned; the incident lead sends the answer to the requester.',
+      `Diagnose: hash integrity of the last hour: ${DB} "SELECT run_id, input_hash, output_hash, CASE WHEN input_hash IS NULL THEN 'MISSING HASH' ELSE 'OK' END AS status FROM run_audit WHERE created_at >= NOW() - INTERVAL '1 hour';"\`.`,
+      `Diagnose: runs with PII detected: ${DB} "SELECT run_id, pii_report->>'pii_detected' AS pii_detected, pii_report->>'pii_types' AS pii_types FROM run_audit WHERE pii_report->>'pii_detected' = 'true';"\`.`,
+      `Diagnose: policy violations: \`kubectl logs -n ${NS} deployment/harvey-backend | grep POLICY_VIOLATION\`.`,
+      `Act now: if needed, stop unaudited processing: ${CONFIG_PATCH('{"AUDIT_REQUIRED":"true"}')}. Document generation slows down (HarveyLowDocumentGeneration may fire): expected while the gate is on.`,
+      `Act now: turn on strict PII mode: ${CONFIG_PATCH('{"PII_STRICT_MODE":"true"}')}.`,
+      'Resolve: re-run the audit of every run without one: `scripts/reprocess_audit.py` (runs in `runs` whose `run_id` is not in `run_audit`, each through `build_and_save_audit_record`). Audit records are never edited by hand.',
+      'Compliance (LGPD): the 30-day report counts total runs, runs with PII detected and runs with PII redacted per day from `run_audit`; `scripts/integrity_check.py` recomputes the sha256 of the last day\'s inputs and outputs and prints every `INTEGRITY VIOLATION` (a hash mismatch).',
     ],
   },
 ];
