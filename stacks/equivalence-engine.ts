@@ -458,8 +458,40 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Equivalence Engine - SLOs', uid: 'equivalence-engine-slos' });
 
-/** The runbook's planned operation: a schema migration is never run in production without a backup. */
+/**
+ * The runbook's procedures no alert starts: the start-of-day checklist, maintenance routines, backup and
+ * restore, and planned migrations (never run in production without a backup).
+ */
 const procedures: RunbookProcedure[] = [
+  {
+    title: 'Daily checklist (start of the day)',
+    when: 'Every working day, before traffic picks up.',
+    steps: [
+      `Pods: \`kubectl get pods -n ${NS}\` (docker compose: \`docker compose ps\`).`,
+      `API health: \`kubectl port-forward -n ${NS} deploy/${WEB} 8000:8000\`, then \`curl -sS http://localhost:8000/health\`.`,
+      `Redis: ${REDIS_PING}.`,
+      `RQ queue: ${RQ_INFO}. Failed jobs? Queued jobs growing?`,
+    ],
+  },
+  {
+    title: 'Restart or rebuild a service',
+    when: 'Routine maintenance: a configuration change, a stuck process, or a full rebuild.',
+    steps: [
+      `Restart one service: \`kubectl rollout restart deployment/${WEB} -n ${NS}\` or \`kubectl rollout restart deployment/${WORKER} -n ${NS}\` (docker compose: \`docker compose restart web\`, \`docker compose restart worker\`).`,
+      'Full rebuild (docker compose): `docker compose up -d --build`.',
+      'Full reset, development only (deletes the volumes and their data): `docker compose down -v`, then `docker compose up -d --build`.',
+    ],
+  },
+  {
+    title: 'Back up and restore PostgreSQL',
+    when: 'Before a migration or any risky change to the data, or to recover data from a backup.',
+    steps: [
+      BACKUP,
+      `Restore: copy the dump into the pod (\`kubectl cp ./backup.dump ${NS}/<postgresql-pod>:/tmp/backup.dump\`), then \`kubectl exec -n ${NS} <postgresql-pod> -- pg_restore -U equivalence -d equivalence --clean /tmp/backup.dump\` (docker compose: \`docker compose exec -T postgres pg_restore -U equivalence -d equivalence --clean /tmp/backup.dump\`).`,
+      NEVER_AUDIT,
+      'Never share API keys, and never log personal data (PII).',
+    ],
+  },
   {
     title: 'Run a database migration in production',
     when: 'A release brings an Alembic migration, or EquivalenceEngineSchemaMigrationFailed says the schema is behind the code.',

@@ -383,6 +383,35 @@ const procedures: RunbookProcedure[] = [
     steps: [ROLLBACK, 'Tell the team in the incident channel which deployment was rolled back and why.'],
   },
   {
+    title: 'Supabase database issues',
+    when: 'Connection errors to Supabase, query timeouts or inconsistent data (supabase-py calls are not instrumented, so no alert names them).',
+    steps: [
+      'Supabase status: `curl -s "https://<project>.supabase.co/rest/v1/" -H "apikey: $SUPABASE_KEY" -H "Authorization: Bearer $SUPABASE_KEY"` (the key from the Coolify environment; never paste it anywhere) and https://status.supabase.com.',
+      'Active connections: Supabase dashboard > Database > Connections.',
+      `Database errors in the backend: ${LOGS('supabase')}.`,
+      'Too many connections: check the connection pooling. Slow query: add indexes, optimize the query. Supabase down: follow https://status.supabase.com. RLS blocking: check the policies in the Supabase dashboard.',
+    ],
+  },
+  {
+    title: 'Deploy checklist',
+    when: 'Before every deploy to production.',
+    steps: [
+      'Tests pass locally; the PR is approved; the security scan is clean.',
+      'A recent database backup exists.',
+      'Deploy in a low-traffic window, with the on-call team told beforehand.',
+    ],
+  },
+  {
+    title: 'Incident checklist',
+    when: 'Any incident, whichever alert fired or none.',
+    steps: [
+      `Identify the symptoms; check the dashboards (Grafana "${DASHBOARD}", Sentry: https://sentry.io/organizations/harven/issues/).`,
+      'Tell the stakeholders; isolate the problem.',
+      'Apply a fix or roll back (see "Roll back a deploy").',
+      'Write it up in the post-mortem and create the action items.',
+    ],
+  },
+  {
     title: 'Escalation',
     when: 'An incident is not resolved by the first responder, or users cannot use Harven.AI.',
     steps: [ESCALATE],
