@@ -54,7 +54,21 @@ export function histogramLatencyAlert(service: Service, options: HistogramLatenc
       window: issues.duration(`alerts.${name}.window`, options.window ?? '5m'), buckets,
     },
     summary: `${service.title} ${subject} latency ${p} above ${threshold.secondsText}`,
-    description: `${p} ${subject} latency of ${service.title} is {{ $value | humanizeDuration }} (threshold ${threshold.secondsText}).`,
+    description: `${p} ${subject} latency of ${service.title} is ${quantileValueText(metric, buckets)} (threshold ${threshold.secondsText}).`,
     runbook,
   });
+}
+
+/**
+ * `$value` as a duration, marked as a lower bound at the top bucket: histogram_quantile returns the
+ * largest finite bound whenever the quantile falls in the `+Inf` bucket, so on buckets ending at 10 a
+ * 15s fault reads 10s. The annotation then says `≥ 10s, the largest finite bucket of <metric>, so
+ * possibly more`. Go compares `$value` (float64) only with a float literal, hence `10.0`.
+ */
+export function quantileValueText(metric: string, buckets: readonly number[]): string {
+  const value = '{{ $value | humanizeDuration }}';
+  const top = buckets[buckets.length - 1];
+  if (top === undefined) return value;
+  const literal = Number.isInteger(top) ? top.toFixed(1) : String(top);
+  return `{{ if ge $value ${literal} }}≥ ${value}, the largest finite bucket of ${metric}, so possibly more{{ else }}${value}{{ end }}`;
 }

@@ -146,8 +146,8 @@ export function harveyLikeStack(index: number, variant = 0): ServiceStack {
       { title: 'Positive feedback ratio', description: 'feedback_positive_total over feedback_total.', expr: `sum(rate(feedback_positive_total{${job}}[1h])) / sum(rate(feedback_total{${job}}[1h]))`, legend: 'positive', unit: 'percentunit' },
     ],
     dependencies: [
-      { title: 'LLM latency p95 by provider', description: 'harvey_llm_latency_seconds per provider.', expr: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{${job}}[5m])))`, legend: '{{provider}}', unit: 's', thresholds: [{ alert: `${prefix}LLMHighLatency` }] },
-      { title: 'LLM calls per second by provider', description: 'Rate of LLM calls.', expr: `sum by (provider) (rate(harvey_llm_latency_seconds_count{${job}}[5m]))`, legend: '{{provider}}', unit: 'reqps' },
+      { title: 'LLM latency p95 by provider', description: 'harvey_llm_latency_seconds per provider.', expr: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{${job}}[5m])))`, legend: '{{provider}}', unit: 's', thresholds: [{ alert: `${prefix}LLMHighLatency` }], dependency: 'llm-providers' },
+      { title: 'LLM calls per second by provider', description: 'Rate of LLM calls.', expr: `sum by (provider) (rate(harvey_llm_latency_seconds_count{${job}}[5m]))`, legend: '{{provider}}', unit: 'reqps', dependency: 'llm-providers' },
     ],
   });
 

@@ -70,6 +70,10 @@ interface Row {
 }
 
 const rows: Row[] = [];
+// Written after every size too, so a long run that is stopped keeps the sizes it finished.
+const writeJson = async (): Promise<void> => {
+  if (values.json) await writeFile(values.json, `${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows }, null, 2)}\n`);
+};
 let promtoolMsPerService: number | null = null;
 let promtoolCachedMsPerService: number | null = null;
 for (const services of sizes) {
@@ -114,6 +118,7 @@ for (const services of sizes) {
     promtoolCachedMsPerService: promtoolCachedMsPerService,
     errors,
   });
+  await writeJson();
 }
 
 const s = (ms: number | null): string => (ms === null || Number.isNaN(ms) ? '-' : (ms / 1000).toFixed(1));
@@ -131,4 +136,4 @@ for (const r of rows) {
   if (base && r.services > 1000) console.log(`${r.services} services take ${x(r.synthMs, base.synthMs)} the 1000-service synth time`);
   for (const e of r.errors) console.log(`error: ${e}`);
 }
-if (values.json) await writeFile(values.json, `${JSON.stringify({ machine: { cpus: (await import('node:os')).cpus().length, node: process.version }, rows }, null, 2)}\n`);
+await writeJson();

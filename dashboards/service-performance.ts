@@ -5,7 +5,9 @@ import type { DashboardModel } from '../lib/core/stack.js';
 import { threshold, valueQuery } from '../lib/promql/signals.js';
 import { dashboardField, renderServiceDashboard } from '../lib/render/grafana/render-dashboard.js';
 import type { PanelSpec, RowSpec, ThresholdLine } from '../lib/render/grafana/types.js';
-import { performanceQueries, processQueries, type PerformanceQueries } from './service-performance-queries.js';
+import { IN_FLIGHT_METRIC, performanceQueries, processQueries, type PerformanceQueries } from './service-performance-queries.js';
+import { withTopBucketFloor } from './top-bucket.js';
+import { dependencyPanels, panelShowsDependency } from './dependency-panels.js';
 
 /**
  * A line on a business or dependency panel: either an alert's threshold by the alert's name (the number
@@ -29,6 +31,12 @@ export interface QueryPanelSpec {
    * @default []
    */
   readonly thresholds?: readonly PanelThreshold[];
+  /**
+   * The declared dependency (its `name`) a Dependencies panel shows. Needed only where the query does not
+   * say it: panels reading the kind's metrics (`pg_*`, `redis_*`, ...) or selecting `provider="<name>"`
+   * count for that dependency anyway. @default inferred from the query
+   */
+  readonly dependency?: string;
 }
 
 /**
@@ -51,8 +59,18 @@ export interface PerformanceDashboardOptions {
   readonly uid: string;
   /** Panels of the Business row; the row is left out when empty. @default [] */
   readonly business?: readonly QueryPanelSpec[];
-  /** Panels of the Dependencies row; the row is left out when empty. @default [] */
+  /**
+   * Panels of the Dependencies row. Every declared dependency of the service the given panels do not show
+   * gets generated panels of its kind (dashboards/dependency-panels.ts: exporter metrics selected by its
+   * `exporterJob`, or client-side metrics), after these; a dependency with neither is an issue.
+   * @default []
+   */
   readonly dependencies?: readonly QueryPanelSpec[];
+  /**
+   * Declared dependencies no metric shows, by name, each with the reason (error reporting, a hosted API
+   * without client metrics); said in the dashboard's description instead of a panel. @default {}
+   */
+  readonly unobservedDependencies?: Readonly<Record<string, string>>;
   /**
    * Source of the System row. `kubernetes`: CPU and memory per pod relative to the container limits,
    * network and disk I/O per pod (cAdvisor, kube-state-metrics; meaningless outside Kubernetes).
@@ -102,17 +120,22 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
       title: 'Error rate per endpoint (5xx)', unit: 'percentunit', queries: q.errors,
       description: 'Share of 5xx responses per handler, and over all handlers (what the error-rate alert evaluates).',
     },
-    ...(q.inFlight ? [{ title: 'In-flight requests', unit: 'short', queries: q.inFlight, description: 'Requests being served right now, by handler.' }] : []),
+    ...(q.inFlight ? [{ title: 'Active connections (in-flight requests)', unit: 'short', queries: q.inFlight, description: `Requests being served right now by job ${workload.job} (${IN_FLIGHT_METRIC}): connections held open by slow requests pile up here before latency alerts fire.` }] : []),
   ];
   const business = (options.business ?? []).map((p, i) => queryPanel(p, `${at}.business[${i}]`, alerts, issues));
-  const dependencies = (options.dependencies ?? []).map((p, i) => queryPanel(p, `${at}.dependencies[${i}]`, alerts, issues));
+  const given = options.dependencies ?? [];
+  const dependencies = [
+    ...given.map((p, i) => queryPanel(p, `${at}.dependencies[${i}]`, alerts, issues)),
+    ...generatedDependencyPanels(options, at, issues).map((panel) => withAlertLines(panel, plottedBy(panel, alerts))),
+  ];
+  const unobserved = Object.entries(options.unobservedDependencies ?? {});
 
   const rows: RowSpec[] = [
     { title: 'System', panels: system.map((panel) => withAlertLines(panel, plottedBy(panel, alerts))) },
     { title: 'Application', panels: application.map((panel) => withAlertLines(panel, plottedBy(panel, alerts))) },
     { title: 'Business', panels: business },
     { title: 'Dependencies', panels: dependencies },
-  ];
+  ].map((row) => ({ ...row, panels: row.panels.map((panel) => withTopBucketFloor(panel, service)) }));
 
   const spec = {
     service: service.name,
@@ -120,11 +143,41 @@ export function performanceDashboard(options: PerformanceDashboardOptions): Dash
     title: options.title,
     description: `Performance of ${service.title}: workload ${workload.name}${onKubernetes ? ` in namespace ${service.namespace}` : ''}, job ${workload.job}. ` +
       (onKubernetes ? '' : 'System row from the process metrics of its Prometheus client library, per scrape target. ') +
-      'Red and orange lines are critical and warning alert thresholds. Generated from code: change the stack, not this dashboard.',
+      'Red and orange lines are critical and warning alert thresholds. ' +
+      (unobserved.length > 0 ? `Not on this dashboard: ${unobserved.map(([name, why]) => `${name} (${why})`).join('; ')}. ` : '') +
+      'Generated from code: change the stack, not this dashboard.',
     tags: [service.name, 'performance', workload.name],
     rows,
   };
   return renderServiceDashboard(service, spec, issues);
+}
+
+/**
+ * Panels for every declared dependency the stack's own Dependencies panels do not show and that is not
+ * declared unobserved; a dependency nothing can show is an issue naming it.
+ */
+function generatedDependencyPanels(options: PerformanceDashboardOptions, at: string, issues: IssueCollector): PanelSpec[] {
+  const { service, workload } = options;
+  const given = options.dependencies ?? [];
+  const unobserved = options.unobservedDependencies ?? {};
+  const names = service.dependencies.map((d) => d.name);
+  const allowedNames = names.map((n) => `'${n}'`).join(', ') || '(the service declares none)';
+  given.forEach((p, i) => {
+    if (p.dependency !== undefined) issues.check(names.includes(p.dependency), `${at}.dependencies[${i}].dependency`, p.dependency, `a declared dependency of the service: ${allowedNames}`);
+  });
+  for (const [name, why] of Object.entries(unobserved)) {
+    issues.check(names.includes(name), `${at}.unobservedDependencies`, name, `a declared dependency of the service: ${allowedNames}`);
+    issues.check(typeof why === 'string' && why.trim() !== '', `${at}.unobservedDependencies.${name}`, why, 'the reason no metric shows it');
+  }
+  const queriesOf = (p: QueryPanelSpec) => ({ ...(p.dependency !== undefined && { dependency: p.dependency }), queries: [{ expr: p.expr }] });
+  return service.dependencies.flatMap((dependency) => {
+    if (dependency.name in unobserved) return [];
+    if (given.some((p) => panelShowsDependency(queriesOf(p), dependency))) return [];
+    const generated = dependencyPanels(service, workload, dependency);
+    if (generated.ok) return generated.panels;
+    issues.report(`${at}.${generated.field}`, generated.value, generated.allowed);
+    return [];
+  });
 }
 
 /** CPU and memory per pod relative to the container limits, network and disk I/O per pod (cAdvisor, kube-state-metrics). */

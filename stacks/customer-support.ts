@@ -6,7 +6,7 @@ import { LLM_FAILED_STATUS, llmProviderAlerts } from '../alerts/llm-providers.js
 import type { RunbookEntry } from '../lib/core/alert.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { sloDashboard } from '../dashboards/slo.js';
-import { P1, P2_CRITICAL, P2_WARNING, P3, Duration, type AlertSpec, type ServiceStack, type Slo } from '../lib/core/index.js';
+import { P1, P2_CRITICAL, P2_WARNING, P3, Duration, type AlertSpec, type RunbookProcedure, type ServiceStack, type Slo } from '../lib/core/index.js';
 import { eq, re, selector } from '../lib/promql/selector.js';
 import { valueQuery } from '../lib/promql/signals.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
@@ -559,4 +559,132 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Customer Support - SLOs', uid: 'customer-support-slos' });
 
-export const customerSupport: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };
+/**
+ * The runbook's procedures no alert starts: daily checks, routine operations and troubleshooting of
+ * symptoms that people report. Commands are the runbook's, run where this stack deploys the service.
+ */
+const IN_API = `Scripts run in an API pod, where the production settings are in the environment: prefix them with \`kubectl exec -n ${NS} deployment/${API} --\`.`;
+const API_URL = 'https://api.example.com';
+const ADMIN_KEY = '-H "X-API-Key: $ADMIN_API_KEY"';
+const INGEST = '`python scripts/ingest_knowledge.py --company-id <company-id> --source ./docs/knowledge_base/<company>/<document>.md`';
+const procedures: RunbookProcedure[] = [
+  {
+    title: 'Morning checks',
+    when: 'Every working day at 9:00.',
+    steps: [
+      `Health: ${HEALTH}.`,
+      `Errors of the last 24 hours: \`kubectl logs -n ${NS} deployment/${API} --since=24h | grep ERROR\`.`,
+      'Metrics: the "Customer Support - API Performance" and "Customer Support - SLOs" dashboards in Grafana.',
+      'Pending escalations: Streamlit dashboard > Escalated tickets.',
+      'Checklist: API health ok, MongoDB connected, no critical errors in the logs, fewer than 10 escalated tickets pending, error rate under 1%.',
+    ],
+  },
+  {
+    title: 'End-of-day review',
+    when: 'Every working day at 18:00.',
+    steps: [
+      'Review the day\'s metrics: messages processed, automatic resolution rate, escalated tickets (target under 20%), average response time.',
+      'Backups: check that MongoDB Atlas\'s automatic backups ran.',
+      'Plan maintenance: are updates pending?',
+    ],
+  },
+  {
+    title: 'Add a new company',
+    when: 'A new client company is onboarded.',
+    steps: [
+      IN_API,
+      'Put the company\'s data in `create_test_company.py` and run it: `python create_test_company.py`.',
+      'Create its API key: `python scripts/create_initial_api_key.py --company-id <company-id> --name "Production Key"`.',
+      'Create its dashboard admin: `python scripts/create_dashboard_user.py --email admin@<company-domain> --password <initial-password> --company-id <company-id> --full-name "Admin" --role admin` (send the password through the secret store, never in a ticket).',
+      `Ingest its knowledge base: ${INGEST}.`,
+      'If it uses Telegram, configure the bot: Streamlit dashboard > Company Config > Integrations.',
+    ],
+  },
+  {
+    title: 'Update the knowledge base',
+    when: 'A company sends new or changed documents for its agents.',
+    steps: [
+      'Prepare the documents (Markdown, TXT or JSON) in `docs/knowledge_base/<company>/`.',
+      `${IN_API} Ingest: ${INGEST}.`,
+      `Check: Streamlit dashboard > Company Config > Knowledge Base, or \`curl ${ADMIN_KEY} "${API_URL}/api/companies/<company-id>"\`.`,
+      'Test: ask the bot a question that the new document should answer.',
+    ],
+  },
+  {
+    title: 'Revoke a compromised API key',
+    when: 'An API key leaked, shows up in the logs, or a client reports it compromised.',
+    steps: [
+      `List the keys: \`curl ${ADMIN_KEY} ${API_URL}/api/keys\` and identify the compromised \`<key-id>\` (from the logs or the report).`,
+      `Revoke it: \`curl -X DELETE ${ADMIN_KEY} ${API_URL}/api/keys/<key-id>\`.`,
+      `Create a new one: \`curl -X POST ${ADMIN_KEY} -H "Content-Type: application/json" -d '{"company_id":"<company-id>","name":"New Key","permissions":["read","write"]}' ${API_URL}/api/keys\`.`,
+      'Send the new key to the client through a secure channel.',
+    ],
+  },
+  {
+    title: 'Reset a dashboard user\'s password',
+    when: 'A dashboard user lost their password or it must be changed.',
+    steps: [
+      IN_API,
+      'Find the user: `python -c "from pymongo import MongoClient; from src.config import settings; db = MongoClient(settings.MONGODB_URI)[settings.DATABASE_NAME]; print(db.dashboard_users.find_one({\'email\': \'<user-email>\'}))"`.',
+      'Set the new password (the script updates an existing user): `python scripts/create_dashboard_user.py --email <user-email> --password <new-password> --company-id <company-id> --full-name "<full name>" --role operator`.',
+    ],
+  },
+  {
+    title: 'Deploy a new version',
+    when: 'A new version of the API is released.',
+    steps: [
+      `Note the revision running now, to roll back to: \`helm history ${API} -n ${NS}\`.`,
+      `Release the new version, then watch it: \`kubectl rollout status deployment/${API} -n ${NS}\` and \`kubectl logs -f -n ${NS} deployment/${API}\`.`,
+      `Smoke test: ${HEALTH}, then send a test message to the bot on Telegram.`,
+      `If needed, roll back: \`helm rollback ${API} -n ${NS}\`.`,
+    ],
+  },
+  {
+    title: 'Clean old logs and data',
+    when: 'Audit logs and old interactions pile up in MongoDB (routine cleanup).',
+    steps: [
+      `${IN_API} Delete MongoDB data older than 90 days (audit_logs, old interactions): \`python scripts/cleanup_old_data.py --days 90\`.`,
+      `Keep a copy of the container logs before pods are replaced: \`kubectl logs -n ${NS} deployment/${API} > /tmp/backup.log\`.`,
+    ],
+  },
+  {
+    title: 'Troubleshooting: tickets not processed',
+    when: 'Messages arrive but no agent answers.',
+    steps: [
+      `Messages ingested: ${LOGS(API, 'ingest-message')}; the pipeline running: ${LOGS(API, 'AgentPipeline')}.`,
+      'Tickets being created: `mongosh "$MONGODB_URI" --eval "db.tickets.find().sort({created_at:-1}).limit(5)"`.',
+      `OpenAI: ${LOGS(API, 'OpenAI')}.`,
+      'OpenAI errors: check the API key and the rate limits. MongoDB errors: check the connection and the indexes (`python scripts/setup_indexes.py`). Pipeline not running: look for exceptions in the code.',
+    ],
+  },
+  {
+    title: 'Troubleshooting: answers in the wrong language',
+    when: 'The bot answers in English where it should answer in Portuguese. The cause is the company\'s configuration or the agents\' prompts.',
+    steps: [
+      `Check the company's configuration: \`curl ${ADMIN_KEY} "${API_URL}/api/companies/<company-id>"\`.`,
+      `Set its custom instructions: \`curl -X PUT ${ADMIN_KEY} -H "Content-Type: application/json" -d '{"custom_instructions": "Always answer in Brazilian Portuguese. Be courteous and professional."}' "${API_URL}/api/companies/<company-id>"\`.`,
+    ],
+  },
+  {
+    title: 'Troubleshooting: ChromaDB corrupted',
+    when: 'Queries to a knowledge base fail with errors.',
+    steps: [
+      `Back up the data, if possible: \`kubectl exec -n ${NS} statefulset/chromadb -- cp -r <persist-dir> <persist-dir>.backup\`.`,
+      `Delete the collection: \`kubectl exec -n ${NS} statefulset/chromadb -- rm -rf <persist-dir>/<collection-name>\`.`,
+      `${IN_API} Re-ingest: \`python scripts/ingest_knowledge.py --company-id <company-id> --source ./docs/knowledge_base/\`.`,
+      'Check: `python -c "from src.rag.knowledge_base import KnowledgeBase; print(KnowledgeBase().query(\'test query\', company_id=\'<company-id>\'))"`.',
+    ],
+  },
+  {
+    title: 'Troubleshooting: memory leak',
+    when: 'The API\'s memory use keeps growing.',
+    steps: [
+      `Watch memory: \`kubectl top pods -n ${NS} -l app.kubernetes.io/name=${API}\`.`,
+      `Above 85% sustained: restart at once: ${RESTART_API}.`,
+      `Look for memory patterns in the logs: \`kubectl logs -n ${NS} deployment/${API} --since=1h | grep -iE "memory|leak|gc"\`; the ChromaDB cache may grow without a limit.`,
+      'Fixes: an LRU cache with a limit, periodic restarts (a daily cron job), or more memory.',
+    ],
+  },
+];
+
+export const customerSupport: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos, procedures };

@@ -9,7 +9,7 @@ import { workerQueuesAlerts } from '../alerts/worker-queues.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { sloDashboard } from '../dashboards/slo.js';
 import {
-  SEV1, SEV2_CRITICAL, SEV3, SEV4, type AlertSpec, type ServiceStack, type Signal, type Slo,
+  SEV1, SEV2_CRITICAL, SEV3, SEV4, type AlertSpec, type RunbookProcedure, type ServiceStack, type Signal, type Slo,
 } from '../lib/core/index.js';
 import { valueQuery } from '../lib/promql/signals.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
@@ -388,10 +388,10 @@ const dashboard = performanceDashboard({
     { title: 'Worker memory per pod (of limit)', description: 'Working set of each equivalence-worker pod over its memory limit; OOM-killed at 100%.', expr: valueQuery(workerMemory), legend: '{{pod}}', unit: 'percentunit' },
   ],
   dependencies: [
-    { title: 'Mapper calls per second', description: 'Calls to the external mappers, by mapper.', expr: 'sum by (mapper) (rate(equivalence_mapper_requests_total[5m]))', legend: '{{mapper}}', unit: 'reqps' },
-    { title: 'Mapper timeout ratio', description: 'Timed-out mapper calls over all mapper calls.', expr: valueQuery(signalOf('EquivalenceEngineMapperTimeouts')), legend: 'timeouts', unit: 'percentunit' },
+    { title: 'Mapper calls per second', description: 'Calls to the external mappers, by mapper.', expr: 'sum by (mapper) (rate(equivalence_mapper_requests_total[5m]))', legend: '{{mapper}}', unit: 'reqps', dependency: 'mapper-providers' },
+    { title: 'Mapper timeout ratio', description: 'Timed-out mapper calls over all mapper calls.', expr: valueQuery(signalOf('EquivalenceEngineMapperTimeouts')), legend: 'timeouts', unit: 'percentunit', dependency: 'mapper-providers' },
     // The fallback counter of a mapper appears on its first fallback: mappers that are called read 0 until then.
-    { title: 'Fallback mapper use', description: 'Evaluations answered by the fallback mapper over 10m, by the mapper it replaced.', expr: `${valueQuery(signalOf('EquivalenceEngineFallbackMapperInUse'))} or 0 * sum by (mapper) (increase(equivalence_mapper_requests_total[10m]))`, legend: '{{mapper}}', unit: 'none' },
+    { title: 'Fallback mapper use', description: 'Evaluations answered by the fallback mapper over 10m, by the mapper it replaced.', expr: `${valueQuery(signalOf('EquivalenceEngineFallbackMapperInUse'))} or 0 * sum by (mapper) (increase(equivalence_mapper_requests_total[10m]))`, legend: '{{mapper}}', unit: 'none', dependency: 'mapper-providers' },
     { title: 'Redis up', description: 'redis_up of the RQ broker and cache (1 up, 0 down).', expr: valueQuery(signalOf('EquivalenceEngineRedisDown')), legend: 'redis', unit: 'none' },
     { title: 'PostgreSQL up', description: 'pg_up of the service database (1 up, 0 down).', expr: valueQuery(signalOf('EquivalenceEnginePostgresqlDown')), legend: 'postgresql', unit: 'none' },
     { title: 'PostgreSQL connections', description: `Connections open to database ${EQUIVALENCE_DATABASE} (max_connections: pg_settings_max_connections).`, expr: valueQuery(signalOf('EquivalenceEnginePostgresqlTooManyConnections')), legend: 'connections', unit: 'none' },
@@ -458,4 +458,50 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Equivalence Engine - SLOs', uid: 'equivalence-engine-slos' });
 
-export const equivalenceEngine: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };
+/**
+ * The runbook's procedures no alert starts: the start-of-day checklist, maintenance routines, backup and
+ * restore, and planned migrations (never run in production without a backup).
+ */
+const procedures: RunbookProcedure[] = [
+  {
+    title: 'Daily checklist (start of the day)',
+    when: 'Every working day, before traffic picks up.',
+    steps: [
+      `Pods: \`kubectl get pods -n ${NS}\` (docker compose: \`docker compose ps\`).`,
+      `API health: \`kubectl port-forward -n ${NS} deploy/${WEB} 8000:8000\`, then \`curl -sS http://localhost:8000/health\`.`,
+      `Redis: ${REDIS_PING}.`,
+      `RQ queue: ${RQ_INFO}. Failed jobs? Queued jobs growing?`,
+    ],
+  },
+  {
+    title: 'Restart or rebuild a service',
+    when: 'Routine maintenance: a configuration change, a stuck process, or a full rebuild.',
+    steps: [
+      `Restart one service: \`kubectl rollout restart deployment/${WEB} -n ${NS}\` or \`kubectl rollout restart deployment/${WORKER} -n ${NS}\` (docker compose: \`docker compose restart web\`, \`docker compose restart worker\`).`,
+      'Full rebuild (docker compose): `docker compose up -d --build`.',
+      'Full reset, development only (deletes the volumes and their data): `docker compose down -v`, then `docker compose up -d --build`.',
+    ],
+  },
+  {
+    title: 'Back up and restore PostgreSQL',
+    when: 'Before a migration or any risky change to the data, or to recover data from a backup.',
+    steps: [
+      BACKUP,
+      `Restore: copy the dump into the pod (\`kubectl cp ./backup.dump ${NS}/<postgresql-pod>:/tmp/backup.dump\`), then \`kubectl exec -n ${NS} <postgresql-pod> -- pg_restore -U equivalence -d equivalence --clean /tmp/backup.dump\` (docker compose: \`docker compose exec -T postgres pg_restore -U equivalence -d equivalence --clean /tmp/backup.dump\`).`,
+      NEVER_AUDIT,
+      'Never share API keys, and never log personal data (PII).',
+    ],
+  },
+  {
+    title: 'Run a database migration in production',
+    when: 'A release brings an Alembic migration, or EquivalenceEngineSchemaMigrationFailed says the schema is behind the code.',
+    steps: [
+      BACKUP,
+      `Compare revisions: \`kubectl exec -n ${NS} deploy/${WEB} -- alembic current\` and \`alembic heads\`.`,
+      `Run it: \`kubectl exec -n ${NS} deploy/${WEB} -- alembic upgrade head\`, then check \`curl http://localhost:8000/health\` from the pod and that equivalence_schema_revision_mismatch is 0 for web and worker.`,
+      NEVER_AUDIT,
+    ],
+  },
+];
+
+export const equivalenceEngine: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos, procedures };

@@ -5,7 +5,7 @@ import { httpGoldenSignalsAlerts } from '../alerts/http-golden-signals.js';
 import { LLM_DURATION_METRIC, LLM_REQUESTS_METRIC, LLM_TOKENS_METRIC, llmProviderAlerts } from '../alerts/llm-providers.js';
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { sloDashboard } from '../dashboards/slo.js';
-import { SEV1, SEV2_CRITICAL, SEV2_WARNING, SEV3, type AlertSpec, type ServiceStack, type Slo } from '../lib/core/index.js';
+import { SEV1, SEV2_CRITICAL, SEV2_WARNING, SEV3, type AlertSpec, type RunbookProcedure, type ServiceStack, type Slo } from '../lib/core/index.js';
 import { valueQuery } from '../lib/promql/signals.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
 import { HARVEN_REDIS_JOB, HARVEN_REDIS_MAXMEMORY, harvenAiService as service } from './harven-ai.service.js';
@@ -258,6 +258,12 @@ const dashboard = performanceDashboard({
   // docker-compose has no cAdvisor or kube-state-metrics: the System row reads prometheus_client's
   // process_* metrics by job only (per uvicorn/gunicorn worker process when several run per container).
   system: 'process',
+  // Neither exports metrics nor is called through an instrumented client; their failures surface as
+  // the API's own 5xx and 401/403 (Application and Business rows).
+  unobservedDependencies: {
+    supabase: 'supabase-py calls are not instrumented; its failures show as the API\'s 5xx and 401/403, and on https://status.supabase.com',
+    sentry: 'error reporting only: its outage loses error reports, never requests',
+  },
   // The template's Business row holds what the runbook looks at first beyond the standard HTTP panels.
   business: [
     {
@@ -369,4 +375,47 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Harven.AI - SLOs', uid: 'harven-ai-slos' });
 
-export const harvenAi: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };
+/** The runbook's procedures no alert starts, kept as runbook sections (the alerts' steps refer to them too). */
+const procedures: RunbookProcedure[] = [
+  {
+    title: 'Roll back a deploy',
+    when: 'A deploy made things worse (errors, latency, a new Sentry issue since it went out), whichever alert fired or none.',
+    steps: [ROLLBACK, 'Tell the team in the incident channel which deployment was rolled back and why.'],
+  },
+  {
+    title: 'Supabase database issues',
+    when: 'Connection errors to Supabase, query timeouts or inconsistent data (supabase-py calls are not instrumented, so no alert names them).',
+    steps: [
+      'Supabase status: `curl -s "https://<project>.supabase.co/rest/v1/" -H "apikey: $SUPABASE_KEY" -H "Authorization: Bearer $SUPABASE_KEY"` (the key from the Coolify environment; never paste it anywhere) and https://status.supabase.com.',
+      'Active connections: Supabase dashboard > Database > Connections.',
+      `Database errors in the backend: ${LOGS('supabase')}.`,
+      'Too many connections: check the connection pooling. Slow query: add indexes, optimize the query. Supabase down: follow https://status.supabase.com. RLS blocking: check the policies in the Supabase dashboard.',
+    ],
+  },
+  {
+    title: 'Deploy checklist',
+    when: 'Before every deploy to production.',
+    steps: [
+      'Tests pass locally; the PR is approved; the security scan is clean.',
+      'A recent database backup exists.',
+      'Deploy in a low-traffic window, with the on-call team told beforehand.',
+    ],
+  },
+  {
+    title: 'Incident checklist',
+    when: 'Any incident, whichever alert fired or none.',
+    steps: [
+      `Identify the symptoms; check the dashboards (Grafana "${DASHBOARD}", Sentry: https://sentry.io/organizations/harven/issues/).`,
+      'Tell the stakeholders; isolate the problem.',
+      'Apply a fix or roll back (see "Roll back a deploy").',
+      'Write it up in the post-mortem and create the action items.',
+    ],
+  },
+  {
+    title: 'Escalation',
+    when: 'An incident is not resolved by the first responder, or users cannot use Harven.AI.',
+    steps: [ESCALATE],
+  },
+];
+
+export const harvenAi: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos, procedures };

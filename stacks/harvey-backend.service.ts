@@ -1,4 +1,18 @@
-import { defineService, type ServiceSpec } from '../lib/core/index.js';
+import { POSTGRES_EXPORTER_METRICS } from '../alerts/datastores/postgresql.js';
+import { QDRANT_METRICS } from '../alerts/datastores/qdrant.js';
+import { REDIS_METRICS } from '../alerts/datastores/redis.js';
+import { defineService, HTTP_IN_PROGRESS_METRIC, type ServiceSpec } from '../lib/core/index.js';
+
+/**
+ * Scrape jobs of the datastores' metrics, deployed with the datastores (their charts' ServiceMonitors),
+ * not by this stack: postgres_exporter (port 9187), redis_exporter (9121) and Qdrant's own `/metrics`
+ * (6333). The dashboard's Dependencies panels select them.
+ */
+export const HARVEY_EXPORTER_JOBS = {
+  postgresql: 'harvey-postgres-exporter',
+  redis: 'harvey-redis-exporter',
+  qdrant: 'harvey-qdrant',
+} as const;
 
 /**
  * Harvey Backend (from its runbook and operations guide):
@@ -25,9 +39,9 @@ export const harveyBackendSpec: ServiceSpec = {
     },
   ],
   dependencies: [
-    { name: 'postgresql', kind: 'postgresql', port: 5432, inCluster: { podLabels: { 'app.kubernetes.io/name': 'postgresql' } } },
-    { name: 'redis', kind: 'redis', port: 6379, inCluster: { podLabels: { 'app.kubernetes.io/name': 'redis' } } },
-    { name: 'qdrant', kind: 'qdrant', port: 6333, inCluster: { podLabels: { 'app.kubernetes.io/name': 'qdrant' } } },
+    { name: 'postgresql', kind: 'postgresql', port: 5432, inCluster: { podLabels: { 'app.kubernetes.io/name': 'postgresql' } }, exporterJob: HARVEY_EXPORTER_JOBS.postgresql },
+    { name: 'redis', kind: 'redis', port: 6379, inCluster: { podLabels: { 'app.kubernetes.io/name': 'redis' } }, exporterJob: HARVEY_EXPORTER_JOBS.redis },
+    { name: 'qdrant', kind: 'qdrant', port: 6333, inCluster: { podLabels: { 'app.kubernetes.io/name': 'qdrant' } }, exporterJob: HARVEY_EXPORTER_JOBS.qdrant },
     // OpenAI and Anthropic publish no stable IP ranges: allow HTTPS to the internet, never to private ranges.
     {
       name: 'llm-providers', kind: 'https', port: 443,
@@ -35,6 +49,11 @@ export const harveyBackendSpec: ServiceSpec = {
     },
   ],
   metrics: [
+    // The runbook's "active connections": prometheus-fastapi-instrumentator with should_instrument_requests_inprogress=True.
+    HTTP_IN_PROGRESS_METRIC,
+    ...POSTGRES_EXPORTER_METRICS,
+    ...REDIS_METRICS,
+    ...QDRANT_METRICS,
     { name: 'documents_generated_total', type: 'counter', help: 'Legal documents generated.', labels: ['job', 'document_type'], source: 'application' },
     { name: 'feedback_total', type: 'counter', help: 'User feedback events received.', labels: ['job'], source: 'application' },
     { name: 'feedback_positive_total', type: 'counter', help: 'Positive user feedback events.', labels: ['job'], source: 'application' },

@@ -4,7 +4,7 @@ import {
 import { performanceDashboard } from '../dashboards/service-performance.js';
 import { successRatioQuery } from '../dashboards/service-performance-queries.js';
 import { sloDashboard } from '../dashboards/slo.js';
-import { SEV1, SEV2_WARNING, SEV3, type AlertSpec, type ServiceStack, type Slo } from '../lib/core/index.js';
+import { SEV1, SEV2_WARNING, SEV3, type AlertSpec, type RunbookProcedure, type ServiceStack, type Slo } from '../lib/core/index.js';
 import { defineSlo } from '../lib/slo/define-slo.js';
 import { harveyBackendService as service } from './harvey-backend.service.js';
 
@@ -129,8 +129,8 @@ const dashboard = performanceDashboard({
     { title: 'Positive feedback ratio', description: 'feedback_positive_total over feedback_total.', expr: `sum(rate(feedback_positive_total{${job}}[1h])) / sum(rate(feedback_total{${job}}[1h]))`, legend: 'positive', unit: 'percentunit' },
   ],
   dependencies: [
-    { title: 'LLM latency p95 by provider', description: 'harvey_llm_latency_seconds per provider.', expr: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{${job}}[5m])))`, legend: '{{provider}}', unit: 's', thresholds: [{ alert: 'HarveyLLMHighLatency' }] },
-    { title: 'LLM calls per second by provider', description: 'Rate of LLM calls.', expr: `sum by (provider) (rate(harvey_llm_latency_seconds_count{${job}}[5m]))`, legend: '{{provider}}', unit: 'reqps' },
+    { title: 'LLM latency p95 by provider', description: 'harvey_llm_latency_seconds per provider.', expr: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{${job}}[5m])))`, legend: '{{provider}}', unit: 's', thresholds: [{ alert: 'HarveyLLMHighLatency' }], dependency: 'llm-providers' },
+    { title: 'LLM calls per second by provider', description: 'Rate of LLM calls.', expr: `sum by (provider) (rate(harvey_llm_latency_seconds_count{${job}}[5m]))`, legend: '{{provider}}', unit: 'reqps', dependency: 'llm-providers' },
   ],
 });
 
@@ -180,4 +180,41 @@ const slos: Slo[] = [
 
 const sloOverview = sloDashboard({ service, slos, title: 'Harvey Backend - SLOs', uid: 'harvey-backend-slos' });
 
-export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos };
+/**
+ * The runbook's procedures no alert starts: wrong legal content and audit or PII failures are found by
+ * people (users, reviewers, auditors) or by the audit trail, not by a threshold. Their steps are the
+ * service runbook's own: diagnose from the `run_audit` table, contain with the feature flags in
+ * `harvey-config`, then fix so it cannot come back.
+ */
+const DB = '`psql -h $DB_HOST -U $DB_USER -d $DB_NAME -c';
+const procedures: RunbookProcedure[] = [
+  {
+    title: 'SEV-1: answers with hallucinations or factually incorrect content',
+    when: 'A user, reviewer or client reports a generated answer or document with invented facts, case law or citations, or content its sources contradict. Delivered wrong legal content is SEV-1 whatever the volume: page the on-call engineer and the Harvey team lead (team `harvey`).',
+    steps: [
+      `Diagnose: find the run: \`kubectl logs -n ${NS} deployment/harvey-backend | grep run_id\` (match the reported request).`,
+      `Diagnose: read its faithfulness report, the sources used and the agent trace: ${DB} "SELECT run_id, faithfulness_report, sources_used, agent_trace FROM run_audit WHERE run_id = '<run_id>';"\`.`,
+      'Diagnose: check the quality of the RAG context: search the `legal_docs` collection in Qdrant (`POST http://qdrant:6333/collections/legal_docs/points/search`, `limit` 10) with the query of the run and look for a badly indexed or wrong document among the points returned.',
+      `Act now: put the misbehaving agent in log-only mode, then restart: ${CONFIG_PATCH('{"AGENT_MODE":"log_only"}')} and \`kubectl rollout restart deployment/harvey-backend -n ${NS}\`.`,
+      'Act now: if a badly indexed document caused it, remove it from the index: `curl -X DELETE http://qdrant:6333/collections/legal_docs/points/<point_id>`.',
+      'Resolve: add the case to the golden dataset (`tests/golden_dataset.csv`: `run_id,expected_output,actual_output,issue_type` with issue type `hallucination`), so a release that brings it back fails before production.',
+      'Resolve: tighten the agent\'s prompt (`app/agents/document_writer.py`) and test it with `pytest tests/test_prompts.py`.',
+      'Resolve: check the reranker (`app/core/rag.py`): lower `top_k` (5 today) or raise `score_threshold` (0.7 today) for higher-quality context; release, then turn `AGENT_MODE` back to normal.',
+    ],
+  },
+  {
+    title: 'SEV-3: audit or compliance failure (missing audit records, PII)',
+    when: 'Runs without an audit record or with a broken hash, PII detected in runs, or policy violations in the logs; also when the LGPD compliance report (last 30 days) is due. Personal data that actually reached someone it must not is handled as SEV-1.',
+    steps: [
+      `Diagnose: hash integrity of the last hour: ${DB} "SELECT run_id, input_hash, output_hash, CASE WHEN input_hash IS NULL THEN 'MISSING HASH' ELSE 'OK' END AS status FROM run_audit WHERE created_at >= NOW() - INTERVAL '1 hour';"\`.`,
+      `Diagnose: runs with PII detected: ${DB} "SELECT run_id, pii_report->>'pii_detected' AS pii_detected, pii_report->>'pii_types' AS pii_types FROM run_audit WHERE pii_report->>'pii_detected' = 'true';"\`.`,
+      `Diagnose: policy violations: \`kubectl logs -n ${NS} deployment/harvey-backend | grep POLICY_VIOLATION\`.`,
+      `Act now: if needed, stop unaudited processing: ${CONFIG_PATCH('{"AUDIT_REQUIRED":"true"}')}. Document generation slows down (HarveyLowDocumentGeneration may fire): expected while the gate is on.`,
+      `Act now: turn on strict PII mode: ${CONFIG_PATCH('{"PII_STRICT_MODE":"true"}')}.`,
+      'Resolve: re-run the audit of every run without one: `scripts/reprocess_audit.py` (runs in `runs` whose `run_id` is not in `run_audit`, each through `build_and_save_audit_record`). Audit records are never edited by hand.',
+      'Compliance (LGPD): the 30-day report counts total runs, runs with PII detected and runs with PII redacted per day from `run_audit`; `scripts/integrity_check.py` recomputes the sha256 of the last day\'s inputs and outputs and prints every `INTEGRITY VIOLATION` (a hash mismatch).',
+    ],
+  },
+];
+
+export const harveyBackend: ServiceStack = { service, alerts, dashboards: [dashboard, sloOverview], slos, procedures };

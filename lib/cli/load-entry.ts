@@ -10,6 +10,8 @@ import { DEFAULT_ENTRY, type Project } from './project.js';
 export interface LoadedEntry {
   /** The entry, relative to the project root (`stacks/index.ts`). */
   readonly entry: string;
+  /** The entry's absolute path (synth's worker threads import it themselves). */
+  readonly file: string;
   readonly stacks: readonly ServiceStack[];
   readonly platform: PlatformConfig;
 }
@@ -48,7 +50,7 @@ export async function loadEntry(project: Project, entryOption: string | undefine
   });
   if (typeof platform !== 'object' || platform === null) problems.push(`export 'platform' (a PlatformConfig, e.g. { ...DEFAULT_PLATFORM, runbookBaseUrl, grafanaUrl }) is ${platform === undefined ? 'missing' : `a ${typeof platform}`}`);
   if (problems.length > 0) throw new UserError(`${entry}: ${problems.join('; ')}`);
-  return { entry, stacks: stacks as ServiceStack[], platform: platform as PlatformConfig };
+  return { entry, file, stacks: stacks as ServiceStack[], platform: platform as PlatformConfig };
 }
 
 /** The error's first line, and the first frame in the user's own files (not node_modules, not node:). */

@@ -140,6 +140,19 @@ export function httpMetrics(latencyBuckets: readonly number[] = DEFAULT_LATENCY_
   ];
 }
 
+/**
+ * Requests being served right now (the runbooks' "active connections"), as prometheus-fastapi-instrumentator
+ * names it: off by default there (`Instrumentator(should_instrument_requests_inprogress=True)` turns it
+ * on; its default `inprogress_labels=False` keeps one unlabelled gauge, at 0 from start-up). The kit in
+ * lib/instrument keeps it when a catalog declares it. Not part of httpMetrics(): a service adds it to its
+ * `metrics` when it exports it, and the performance dashboard then shows the panel.
+ */
+export const HTTP_IN_PROGRESS_METRIC: MetricDefinition = {
+  name: 'http_requests_inprogress', type: 'gauge', labels: ['job'], source: 'application',
+  help: 'HTTP requests being served right now (in progress).',
+  exposition: { presence: 'from-start' },
+};
+
 export class MetricCatalog {
   private readonly byName: ReadonlyMap<string, MetricDefinition>;
 

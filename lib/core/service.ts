@@ -86,6 +86,12 @@ export interface DependencySpec {
   readonly inCluster?: { readonly namespace?: string; readonly podLabels: PodLabels };
   /** Addresses outside the cluster, e.g. LLM providers over HTTPS. */
   readonly external?: { readonly cidr: string; readonly except?: readonly string[] };
+  /**
+   * Scrape job of the dependency's exporter or own `/metrics` (postgres_exporter, redis_exporter,
+   * mongodb_exporter, Qdrant), whose series the performance dashboard's generated Dependencies panels
+   * select. @default none (only client-side metrics or the stack's own panels show the dependency)
+   */
+  readonly exporterJob?: string;
 }
 
 /** Labels selecting pods, or the explicit choice of every pod of the namespace. */
@@ -122,6 +128,7 @@ export interface Dependency {
   readonly port: number;
   readonly inCluster?: { readonly namespace: string; readonly podLabels: PodLabels };
   readonly external?: { readonly cidr: string; readonly except: readonly string[] };
+  readonly exporterJob?: string;
 }
 
 /** A validated service. Problems found while building it (and later by alert packs) sit in `issues`. */
@@ -303,6 +310,7 @@ function parseDependency(f: FieldParser, spec: Input, serviceNamespace: string):
     port: f.integer(`${at}.port`, spec.port, 1, 65535),
     ...(inCluster && { inCluster: { namespace, podLabels: f.podLabels(`${at}.inCluster.podLabels`, inCluster.podLabels, namespace) } }),
     ...(external && { external: { cidr: String(external.cidr), except: except.map(String) } }),
+    ...(spec.exporterJob !== undefined && { exporterJob: f.jobName(`${at}.exporterJob`, spec.exporterJob) }),
   };
 }
 

@@ -38,6 +38,20 @@ export function stackShapeIssues(stack: ServiceStack): readonly ValidationIssue[
     f.check(slo.objective instanceof Ratio && slo.period instanceof Duration && Array.isArray(slo.tiers) && isRecord(slo.sli), at, slo.name,
       'an SLO built by defineSlo(service, spec)');
   });
+  const titles = new Set<string>();
+  f.list('procedures', stack.procedures, true).forEach((p, i) => {
+    const procedure = f.record(`procedures[${i}]`, p, false, 'a runbook procedure { title, when, steps }');
+    if (!procedure) return;
+    const title = procedure.title;
+    const at = typeof title === 'string' && title.trim() !== '' ? `procedures[${JSON.stringify(title)}]` : `procedures[${i}]`;
+    if (f.check(typeof title === 'string' && title.trim() !== '' && !/[\r\n]/.test(title), `${at}.title`, title, 'a non-empty one-line heading')) {
+      f.check(!titles.has(title as string), `${at}.title`, title, 'a title no other procedure of the stack has (each is a RUNBOOK.md heading)');
+      titles.add(title as string);
+    }
+    f.nonEmpty(`${at}.when`, procedure.when);
+    const steps = f.list(`${at}.steps`, procedure.steps);
+    if (Array.isArray(procedure.steps)) f.check(steps.length > 0 && steps.every((s) => typeof s === 'string' && s.trim() !== ''), `${at}.steps`, procedure.steps, 'a non-empty list of non-empty strings');
+  });
   return f.issues;
 }
 

@@ -3,6 +3,8 @@ import type { ServiceMetrics } from './registry.js';
 
 export const HTTP_REQUESTS_TOTAL = 'http_requests_total';
 export const HTTP_REQUEST_DURATION_SECONDS = 'http_request_duration_seconds';
+/** Only when the catalog declares it (HTTP_IN_PROGRESS_METRIC): unlabelled, up while a request is served. */
+export const HTTP_REQUESTS_INPROGRESS = 'http_requests_inprogress';
 
 export interface HttpMetricsOptions {
   /**
@@ -20,17 +22,21 @@ export type HttpMiddleware = (req: IncomingMessage, res: ServerResponse, next?: 
  * Records `http_requests_total{handler,method,status}` and `http_request_duration_seconds{handler,method}`
  * when the response is finished (or the connection closes first), with the exact status code
  * (`status="503"`, not `5xx`): the error-ratio alerts match `status=~"5.."` and the dashboards split by code.
+ * When the catalog declares `http_requests_inprogress`, it is 1 higher from the request's arrival until then.
  */
 export function httpMetricsMiddleware(metrics: ServiceMetrics, options: HttpMetricsOptions = {}): HttpMiddleware {
   const requests = metrics.counter(HTTP_REQUESTS_TOTAL);
   const duration = metrics.histogram(HTTP_REQUEST_DURATION_SECONDS);
   const handlerOf = options.handler ?? defaultHandler;
+  const inProgress = metrics.definitions.some((d) => d.name === HTTP_REQUESTS_INPROGRESS) ? metrics.gauge(HTTP_REQUESTS_INPROGRESS) : undefined;
   return (req, res, next) => {
     const start = process.hrtime.bigint();
+    inProgress?.inc();
     let recorded = false;
     const record = (): void => {
       if (recorded) return;
       recorded = true;
+      inProgress?.dec();
       const seconds = Number(process.hrtime.bigint() - start) / 1e9;
       const handler = handlerOf(req);
       const method = req.method ?? 'GET';

@@ -1,15 +1,12 @@
 import { resolve } from 'node:path';
-import { promtoolRuleIssues, type PromtoolMode } from '../checks/promtool-rules.js';
+import type { PromtoolMode } from '../checks/promtool-rules.js';
 import { formatIssues, type ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
-import { placeholderIssues } from '../core/platform-placeholders.js';
 import type { Provenance } from '../core/provenance.js';
 import { projectProvenance } from './project-provenance.js';
 import type { ServiceStack } from '../core/stack.js';
-import { synthesize } from './synthesize.js';
-import {
-  diffAgainstManifest, diffDist, exitCodeFor, hasDrift, isOutputError, MANIFEST_NAME, OutputFolderRefused, writeDist, type Drift, type WriteSummary,
-} from './write-dist.js';
+import { synthIncremental, type ServiceChanges } from './incremental.js';
+import { exitCodeFor, hasDrift, isOutputError, OutputFolderRefused } from './write-dist.js';
 
 export interface SynthOptions {
   /** Compare instead of writing; non-zero when the output folder is stale. */
@@ -26,10 +23,20 @@ export interface SynthOptions {
   /** Take every file of an output folder without manifest as synth's (`--adopt`). */
   readonly adopt?: boolean;
   /**
-   * Only these services (`--only`): pass the matching stacks; every other service's files are left as
-   * they are, and cross-service checks see only these. @default every service
+   * Only these services (`--only`): pass every stack; only these are rendered and written, every other
+   * service's files are left as they are, and cross-service checks see only these. The platform-wide
+   * `alertmanager/alertmanager.yaml` is still rendered from every stack. @default every service
    */
   readonly only?: readonly string[];
+  /**
+   * The module exporting these very `stacks` and `platform` (the CLI's entry): services then render on
+   * worker threads, each importing it. A library caller without one renders on its own thread.
+   */
+  readonly entry?: string;
+  /** Worker threads (`--jobs`). @default os.availableParallelism() */
+  readonly jobs?: number;
+  /** The synth cache (lib/synth/synth-cache.ts); `false` renders every service. @default $OAC_SYNTH_CACHE, else node_modules/.cache/oac-synth */
+  readonly cacheDir?: string | false;
   /** The command that regenerates the output, named in headers and messages. @default package.json `oac.command`, else 'oac synth' */
   readonly command?: string;
   /** The project root; generated headers name source files relative to it. @default the nearest package.json's folder */
@@ -46,87 +53,90 @@ export interface SynthValidation {
   readonly issues: readonly ValidationIssue[];
 }
 
-/**
- * Every check synth runs before writing, writing nothing: the model's validation, the platform's
- * placeholders, the renderers and checks of every service, then `promtool check rules`. `oac validate`
- * and `runSynth` both stand on it.
- */
-export async function validateStacks(stacks: readonly ServiceStack[], platform: PlatformConfig, options: Omit<SynthOptions, 'check' | 'outDir'> = {}): Promise<SynthValidation> {
+function provenanceOf(options: Pick<SynthOptions, 'command' | 'root'>): Provenance {
   const project = projectProvenance(options.root);
-  const provenance: Provenance = { command: options.command ?? project.command, root: options.root !== undefined ? resolve(options.root) : project.root };
-  options.progress?.(`rendering and checking ${stacks.length} service(s)`);
-  const synthesis = synthesize(stacks, platform, provenance);
-  if (synthesis.ruleFiles.length > 0 && options.promtool !== 'off') options.progress?.(`promtool check rules on ${synthesis.ruleFiles.length} rule file(s)`);
-  const promtool = await promtoolRuleIssues(synthesis.ruleFiles, options.promtool ?? 'optional', options.promtoolCache === false ? { cacheDir: false } : {});
-  if (promtool.skipped && options.promtool !== 'off') console.warn(`synth: ${promtool.skipped}`);
-  return { files: synthesis.files, issues: [...placeholderIssues(platform), ...synthesis.issues, ...promtool.issues] };
+  return { command: options.command ?? project.command, root: options.root !== undefined ? resolve(options.root) : project.root };
 }
 
 /**
- * `oac synth`: render every stack, report all problems at once (grouped by service) and exit 1 without
- * touching the output folder, or write it (lib/synth/write-dist.ts), printing a line per service. With
- * `check`, report drift instead of writing. Every failure path (invalid input, a renderer or check that
- * throws, promtool refusing a rule file, an error while writing) leaves the folder as the message says.
+ * Every check synth runs before writing, writing nothing: the model's validation, the platform's
+ * placeholders, the renderers and checks of every service, then `promtool check rules` (`oac validate`,
+ * `oac test`). The same path as `runSynth` (lib/synth/incremental.ts), without output folder or cache.
+ */
+export async function validateStacks(stacks: readonly ServiceStack[], platform: PlatformConfig, options: Omit<SynthOptions, 'check' | 'outDir'> = {}): Promise<SynthValidation> {
+  const files = new Map<string, string>();
+  const result = await synthIncremental(stacks, platform, {
+    outDir: '.', mode: 'validate', promtool: options.promtool ?? 'optional', provenance: provenanceOf(options), cacheDir: false,
+    onFile: (path, content) => void files.set(path, content), ...pooling(options),
+    ...(options.promtoolCache === false && { promtoolCache: false }), ...(options.progress && { progress: options.progress }),
+  });
+  if (result.skipped && options.promtool !== 'off') console.warn(`synth: ${result.skipped}`);
+  return { files, issues: result.kind === 'invalid' ? result.issues : [] };
+}
+
+function pooling(options: Pick<SynthOptions, 'entry' | 'jobs' | 'only'>): { entry?: string; jobs?: number; only?: readonly string[] } {
+  return { ...(options.entry !== undefined && { entry: options.entry }), ...(options.jobs !== undefined && { jobs: options.jobs }), ...(options.only !== undefined && { only: options.only }) };
+}
+
+/**
+ * `oac synth`: render every stack one at a time (on every core when `entry` is given), report all problems
+ * at once (grouped by service) and exit 1 without touching the output folder, or write it
+ * (lib/synth/write-dist.ts), printing a line per service. With `check`, report drift instead of writing.
+ * Services whose inputs did not change since the run that wrote the folder are not rendered again
+ * (lib/synth/incremental.ts). Every failure path (invalid input, a renderer or check that throws,
+ * promtool refusing a rule file, an error while writing) leaves the folder as the message says.
  */
 export async function runSynth(stacks: readonly ServiceStack[], platform: PlatformConfig, options: SynthOptions): Promise<number> {
   const outDir = resolve(options.outDir);
-  const command = options.command ?? projectProvenance(options.root).command;
+  const provenance = provenanceOf(options);
   const failed = `synth failed; ${options.outDir}/ left unchanged.`;
-  const inScope = (path: string): boolean => options.only === undefined || options.only.some((s) => path.startsWith(`${s}/`));
-  let files: Map<string, string>;
+  const log = (m: string): void => console.warn(`synth: ${m}`);
+  let result: Awaited<ReturnType<typeof synthIncremental>>;
   try {
-    const validation = await validateStacks(stacks, platform, options);
-    if (validation.issues.length > 0) {
-      console.error(`${failed}\n${formatIssues(validation.issues)}`);
+    result = await synthIncremental(stacks, platform, {
+      outDir, mode: options.check ? 'check' : 'write', promtool: options.promtool ?? 'optional', provenance,
+      output: { displayName: options.outDir, log, ...(options.keepForeign !== undefined && { keepForeign: options.keepForeign }), ...(options.adopt !== undefined && { adopt: options.adopt }) },
+      ...pooling(options), ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }), ...(options.progress && { progress: options.progress }),
+      ...(options.promtoolCache === false && { promtoolCache: false }),
+    });
+  } catch (error) {
+    if (!isOutputError(error) && !(error instanceof OutputFolderRefused)) {
+      console.error(`${failed}\nunexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
       return 1;
     }
-    // With --only, files outside the chosen services' folders (shared ones such as alertmanager/) are not written.
-    files = options.only === undefined ? validation.files : new Map([...validation.files].filter(([path]) => inScope(path)));
-  } catch (error) {
-    console.error(`${failed}\nunexpected error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    // The writer's messages state the cause and the folder's true state.
+    if (error instanceof OutputFolderRefused) console.error(`synth refused the output folder.\n${error.message}`);
+    else console.error(`synth failed while writing; ${options.outDir}/ ${error.state === 'unchanged' ? 'left unchanged' : 'partly updated'}.\n${error.message}`);
+    return exitCodeFor(error);
+  }
+  if (result.skipped && options.promtool !== 'off') log(result.skipped);
+  if (result.kind === 'invalid') {
+    console.error(`${failed}\n${formatIssues(result.issues)}`);
     return 1;
   }
-  if (options.check) {
-    const full = await diffDist(files, outDir);
-    // With --only, the other services' files (and the manifest, which lists them) are not compared.
-    const drift: Drift = options.only === undefined ? full : {
-      missing: full.missing.filter(inScope), changed: full.changed.filter(inScope), unexpected: full.unexpected.filter(inScope),
-    };
+  for (const notice of result.notices) log(notice);
+  if (result.kind === 'checked') {
+    const { drift } = result;
     if (!hasDrift(drift)) {
-      console.log(`${options.outDir}/ is up to date (${files.size} files).`);
+      console.log(`${options.outDir}/ is up to date (${result.files} files).`);
       return 0;
     }
     const list = (label: string, paths: readonly string[]) => paths.map((p) => `  ${label} ${p}`);
-    console.error([`${options.outDir}/ is stale; run \`${command}\` and commit the result.`,
+    console.error([`${options.outDir}/ is stale; run \`${provenance.command}\` and commit the result.`,
       ...list('missing:   ', drift.missing), ...list('changed:   ', drift.changed), ...list('unexpected:', drift.unexpected)].join('\n'));
     return 1;
   }
-  const before = await diffAgainstManifest(files, outDir).catch(() => undefined);
-  let written: WriteSummary;
-  try {
-    options.progress?.(`writing ${files.size} files to ${options.outDir}/`);
-    written = await writeDist(files, outDir, {
-      keepForeign: options.keepForeign, adopt: options.adopt, displayName: options.outDir, log: (m) => console.warn(`synth: ${m}`),
-      ...(options.only !== undefined && { only: options.only }),
-    });
-  } catch (error) {
-    // The writer's messages state the cause and the folder's true state; only an unexpected error lacks one.
-    if (error instanceof OutputFolderRefused) console.error(`synth refused the output folder.\n${error.message}`);
-    else if (isOutputError(error)) console.error(`synth failed while writing; ${options.outDir}/ ${error.state === 'unchanged' ? 'left unchanged' : 'partly updated'}.\n${error.message}`);
-    else console.error(`synth failed while writing ${options.outDir}/ (unexpected error; its state is unknown).\n${error instanceof Error ? error.stack ?? error.message : String(error)}`);
-    return exitCodeFor(error);
-  }
-  for (const stack of stacks) console.log(serviceSummary(stack, files, before));
-  console.log(`wrote ${files.size} files for ${stacks.length} service(s) to ${options.outDir}/ (${written.written} changed, ${written.deleted} deleted, ${written.unchanged} unchanged)`);
+  if (result.kind !== 'written') throw new Error(`runSynth: unexpected result ${result.kind}`);
+  const byName = new Map(stacks.map((s) => [s.service.name, s]));
+  for (const changes of result.services) console.log(serviceSummary(byName.get(changes.service)!, changes));
+  const { summary } = result;
+  const reused = result.services.length - result.rendered;
+  console.log(`wrote ${result.files} files for ${result.services.length} service(s) to ${options.outDir}/ (${summary.written} changed, ${summary.deleted} deleted, ${result.files - summary.written} unchanged${reused > 0 ? `; ${reused} service(s) unchanged since the last run, not rendered again` : ''})`);
   return 0;
 }
 
 /** `  shop-api: 14 files (2 new, 1 changed, 0 removed), 6 alerts, 1 dashboard` */
-function serviceSummary(stack: ServiceStack, files: ReadonlyMap<string, string>, before: Drift | undefined): string {
-  const name = stack.service.name;
-  const own = (paths: readonly string[]): number => paths.filter((p) => p.startsWith(`${name}/`) && p !== MANIFEST_NAME).length;
-  const count = [...files.keys()].filter((p) => p.startsWith(`${name}/`)).length;
-  const changes = before ? `${own(before.missing)} new, ${own(before.changed)} changed, ${own(before.unexpected)} removed` : 'all new';
+function serviceSummary(stack: ServiceStack, changes: ServiceChanges): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `  ${name}: ${plural(count, 'file')} (${changes}), ${plural(stack.alerts.length, 'alert')}, ${plural(stack.dashboards.length, 'dashboard')}`;
+  return `  ${changes.service}: ${plural(changes.files, 'file')} (${changes.added} new, ${changes.changed} changed, ${changes.removed} removed), ${plural(stack.alerts.length, 'alert')}, ${plural(stack.dashboards.length, 'dashboard')}`;
 }

@@ -1,24 +1,34 @@
+import { availableParallelism } from 'node:os';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { promtoolRuleIssues, type PromtoolMode, type RuleFile } from '../checks/promtool-rules.js';
 import { promtoolVersion } from '../testing/promtool.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
+import { placeholderIssues } from '../core/platform-placeholders.js';
+import { platformConfigIssues } from '../core/platform-validation.js';
 import type { ServiceStack } from '../core/stack.js';
+import { stackShapeIssues } from '../core/stack-validation.js';
 import type { Provenance } from '../core/provenance.js';
 import { canonical, engineFingerprint, serviceInputKey } from './input-hash.js';
 import { projectProvenance } from './project-provenance.js';
+import { renderInWorkers } from './render-pool.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
 import { SynthCache, type CachedService } from './synth-cache.js';
-import { acrossServices, PLATFORM_FOLDER, renderService, type ServiceSummary } from './synthesize.js';
+import { acrossServices, PLATFORM_FOLDER, renderService, SHARED_FOLDER, type RenderedOne, type ServiceSummary } from './synthesize.js';
 import { openOutput, type Drift, type OutputOptions, type OutputWriter, type WriteSummary } from './write-dist.js';
 
 export interface IncrementalOptions {
   readonly outDir: string;
-  /** Compare with the folder instead of writing it. */
-  readonly check: boolean;
+  /**
+   * `write` the folder, `check` it (compare, write nothing), or `validate` only (every check, no folder
+   * read or written, no cache; each file goes to `onFile`).
+   */
+  readonly mode: 'write' | 'check' | 'validate';
   readonly promtool: PromtoolMode;
+  /** Keep promtool results in its cache. @default true */
+  readonly promtoolCache?: boolean;
   /** Passed to the writer (keepForeign, adopt, displayName, log). */
   readonly output?: Omit<OutputOptions, 'only'>;
   /**
@@ -28,55 +38,123 @@ export interface IncrementalOptions {
   readonly cacheDir?: string | false;
   /** Where the headers say files come from (part of every input key). @default projectProvenance() */
   readonly provenance?: Provenance;
+  /**
+   * Only these services (`--only`): the others are neither rendered nor touched, checks across services
+   * see the chosen ones, and the platform-wide Alertmanager configuration is still rendered from every
+   * stack (unless one of the others has problems in its model: then it is left as it is, see `notices`).
+   */
+  readonly only?: readonly string[];
+  /**
+   * The module exporting exactly these `stacks` and `platform` (an absolute path): with it, services
+   * render on worker threads, each importing it. Without it (a library caller's stacks) they render here.
+   */
+  readonly entry?: string;
+  /** Worker threads. @default os.availableParallelism(), used from 8 services to render (fewer render here) */
+  readonly jobs?: number;
+  /** Every file rendered, in output order (`validate`). */
+  readonly onFile?: (path: string, content: string) => void;
+  readonly progress?: (message: string) => void;
+}
+
+/** One line of the summary: a service's files, against the previous manifest. */
+export interface ServiceChanges {
+  readonly service: string;
+  readonly files: number;
+  readonly added: number;
+  readonly changed: number;
+  readonly removed: number;
+}
+
+interface Done {
+  readonly files: number;
+  /** Services rendered (not reused from the cache). */
+  readonly rendered: number;
+  readonly services: readonly ServiceChanges[];
+  readonly skipped?: string;
+  /** Things said on the way (the Alertmanager configuration left as it was with `only`). */
+  readonly notices: readonly string[];
 }
 
 export type IncrementalResult =
   | { readonly kind: 'invalid'; readonly issues: readonly ValidationIssue[]; readonly skipped?: string }
-  | { readonly kind: 'checked'; readonly drift: Drift; readonly files: number; readonly rendered: number; readonly skipped?: string }
-  | { readonly kind: 'written'; readonly summary: WriteSummary; readonly files: number; readonly rendered: number; readonly skipped?: string };
+  | ({ readonly kind: 'checked'; readonly drift: Drift } & Done)
+  | ({ readonly kind: 'written'; readonly summary: WriteSummary } & Done)
+  | ({ readonly kind: 'validated' } & Done);
 
 /** Rule files checked by promtool together (bounded memory: one batch checked while the next renders). */
 const PROMTOOL_BATCH = 64;
+/** Below this many services to render, a worker's start (it loads the whole entry) costs more than it saves. */
+const WORKERS_FROM = 8;
 
 /**
- * Synth one service at a time, never holding the organisation's files: each service is rendered,
- * checked and handed to the writer (or compared with the folder), and only a small summary of it is
- * kept for the checks across services. A service whose input hash (stack, platform, engine sources) is
- * in the cache, with the recorded output hashes still what the folder's manifest and bytes hold, is not
- * rendered again: for a write it stays outside the writer's `only` scope (its files are not touched),
- * for `--check` its files are compared by hash. Output bytes do not depend on the cache: a hit stands
- * for the very bytes a render would produce (the same input to the same code), and any doubt (a missing,
- * unreadable or different entry, a hand-edited file) renders the service.
+ * The one synth path (`runSynth`, `oac synth`, `--check`, `--only`, `oac validate`): one service at a
+ * time, never holding the organisation's files. Each service is rendered (on worker threads when the
+ * entry is known) and checked, then handed to the writer in stack order (or compared with the folder),
+ * and only a small summary of it is kept for the checks across services. A service whose input hash
+ * (stack, platform, engine sources) is in the cache, with the recorded output hashes still what the
+ * folder's manifest and bytes hold, is not rendered again: for a write it stays outside the writer's
+ * `only` scope (its files are not touched), for `--check` its files are compared by hash. Output bytes
+ * do not depend on the cache nor on the thread count: a hit stands for the very bytes a render would
+ * produce (the same input to the same code), any doubt (a missing, unreadable or different entry, a
+ * hand-edited file) renders the service, and files are written in stack order whoever rendered them.
  */
 export async function synthIncremental(stacks: readonly ServiceStack[], platform: PlatformConfig, options: IncrementalOptions): Promise<IncrementalResult> {
-  const cache = cacheOf(options.cacheDir);
+  const check = options.mode === 'check';
+  const validateOnly = options.mode === 'validate';
   const provenance = options.provenance ?? projectProvenance();
+  const placeholders = placeholderIssues(platform);
+  // Every service renders with the platform's values: with bad ones, report them and each service's own issues only.
+  const platformIssues = platformConfigIssues(platform);
+  if (platformIssues.length > 0) return { kind: 'invalid', issues: [...placeholders, ...platformIssues, ...stacks.flatMap((s) => s.service.issues.issues)] };
+
+  const names = stacks.map((s) => s.service.name);
+  const chosen = options.only === undefined ? stacks.map((_, i) => i) : names.flatMap((n, i) => (options.only!.includes(n) ? [i] : []));
+  const selected = chosen.map((i) => stacks[i]!);
+  const cache = validateOnly ? undefined : cacheOf(options.cacheDir);
   const engine = `${engineFingerprint()}\0${canonical(provenance)}`;
-  const manifest = await readManifest(options.outDir).catch(() => undefined);
+  const manifest = validateOnly ? undefined : await readManifest(options.outDir).catch(() => undefined);
   // An input that cannot even be read whole (a throwing getter) has no key: it is rendered, and the render reports it.
-  const keys = stacks.map((stack) => {
-    try {
-      return serviceInputKey(stack, platform, engine);
-    } catch {
-      return undefined;
+  const keys = new Map<number, string | undefined>();
+  if (cache) {
+    for (const i of chosen) {
+      try {
+        keys.set(i, serviceInputKey(stacks[i]!, platform, engine));
+      } catch {
+        keys.set(i, undefined);
+      }
     }
-  });
+  }
   // A service is reused only if this very promtool passed its rules (none needed with promtool off).
   const promtool = options.promtool === 'off' ? undefined : await promtoolVersion().catch(() => '');
   // Files synth did not write anywhere in the folder: a full run, so the writer applies its rules to them.
-  const foreign = manifest ? (await listOutputFiles(options.outDir)).some((p) => p !== MANIFEST_NAME && !manifest.files.has(p)) : true;
-  const reusable = foreign ? new Map<string, CachedService>() : await reusableServices(stacks, keys, cache, manifest, options.outDir, promtool);
+  const onDisk = validateOnly ? [] : await listOutputFiles(options.outDir);
+  const foreign = manifest ? onDisk.some((p) => p !== MANIFEST_NAME && !manifest.files.has(p)) : true;
+  const reusable = foreign || !cache ? new Map<string, CachedService>() : await reusableServices(chosen.map((i) => [stacks[i]!, keys.get(i)]), cache, manifest, options.outDir, promtool);
 
-  const known = new Set(stacks.map((s) => s.service.name));
-  const removed = [...new Set([...(manifest?.files.keys() ?? [])].map((p) => p.split('/')[0]!))]
-    .filter((top) => !known.has(top) && !isWriterEntry(top) && top !== MANIFEST_NAME);
-  const only = reusable.size === 0 ? undefined
-    : [...stacks.filter((s) => !reusable.has(s.service.name)).map((s) => s.service.name), ...removed, PLATFORM_FOLDER];
+  // With `only`, the Alertmanager configuration is rendered from every stack, so it stays right; a broken other stack would make it wrong.
+  const notices: string[] = [];
+  let platformFrom: readonly ServiceStack[] | undefined = stacks;
+  if (options.only !== undefined) {
+    const broken = stacks.filter((s) => !options.only!.includes(s.service.name) && (s.service.issues.issues.length > 0 || stackShapeIssues(s).length > 0));
+    if (broken.length > 0) {
+      platformFrom = undefined;
+      notices.push(`${PLATFORM_FOLDER}/ left as it was: it is rendered from every service, and ${broken.map((s) => s.service.name).join(', ')} ${broken.length === 1 ? 'has' : 'have'} problems (run \`oac validate\`)`);
+    }
+  }
+  const known = new Set(names);
+  const removed = options.only !== undefined ? [] : [...new Set([...(manifest?.files.keys() ?? [])].map((p) => p.split('/')[0]!))]
+    .filter((top) => !known.has(top) && !isWriterEntry(top) && top !== MANIFEST_NAME && top !== PLATFORM_FOLDER && top !== SHARED_FOLDER);
+  const platformFolders = [...(platformFrom ? [PLATFORM_FOLDER] : []), SHARED_FOLDER];
+  const only = reusable.size === 0 && options.only === undefined ? undefined
+    : [...selected.filter((s) => !reusable.has(s.service.name)).map((s) => s.service.name), ...removed, ...platformFolders];
+  // What --check compares with --only: the chosen services' folders and the platform-wide ones synth renders.
+  const checkScope = options.only === undefined ? undefined : [...options.only, ...platformFolders];
+  const inScope = (path: string): boolean => checkScope === undefined || checkScope.some((top) => path.startsWith(`${top}/`));
   // Opened at the first file, so that bad input is reported as such even where the folder would be refused.
   let writer: OutputWriter | undefined;
   let writerError: unknown;
   const open = async (): Promise<OutputWriter | undefined> => {
-    if (options.check || writer || writerError) return writer;
+    if (options.mode !== 'write' || writer || writerError) return writer;
     try {
       writer = await openOutput(options.outDir, { ...options.output, ...(only && { only }) });
     } catch (error) {
@@ -84,8 +162,10 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
     }
     return writer;
   };
+  const drift = { missing: [] as string[], changed: [] as string[], unexpected: [] as string[] };
   const put = async (path: string, content: string): Promise<void> => {
-    if (options.check) await compareWithDisk(options.outDir, path, content, drift);
+    if (validateOnly) options.onFile?.(path, content);
+    else if (check) await compareWithDisk(options.outDir, path, content, drift);
     else await (await open())?.add(path, content);
   };
 
@@ -95,52 +175,84 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
   const summaries: ServiceSummary[] = [];
   const fresh: { key: string; entry: CachedService }[] = [];
   const expected = new Map<string, string>(); // path -> sha256, for --check and the manifest
-  const drift = { missing: [] as string[], changed: [] as string[], unexpected: [] as string[] };
+  const services: ServiceChanges[] = [];
   let batch: RuleFile[] = [];
   let inFlight: Promise<void> = Promise.resolve();
+  const promtoolOptions = options.promtoolCache === false ? { cacheDir: false as const } : {};
   const flushPromtool = async (): Promise<void> => {
     const files = batch;
     batch = [];
     await inFlight;
-    inFlight = files.length === 0 ? Promise.resolve() : promtoolRuleIssues(files, options.promtool).then((r) => {
+    if (files.length > 0 && options.promtool !== 'off') options.progress?.(`promtool check rules on ${files.length} rule file(s)`);
+    inFlight = files.length === 0 ? Promise.resolve() : promtoolRuleIssues(files, options.promtool, promtoolOptions).then((r) => {
       promtoolIssues.push(...r.issues);
       skipped ??= r.skipped;
     });
   };
+  const changesOf = (service: string, files: readonly (readonly [string, string])[]): ServiceChanges => {
+    const before = [...(manifest?.files ?? [])].filter(([p]) => p.startsWith(`${service}/`));
+    const now = new Map(files);
+    return {
+      service, files: files.length,
+      added: files.filter(([p]) => manifest?.files.get(p) === undefined).length,
+      changed: files.filter(([p, h]) => { const was = manifest?.files.get(p); return was !== undefined && was !== h; }).length,
+      removed: before.filter(([p]) => !now.has(p)).length,
+    };
+  };
 
+  const toRender = chosen.filter((i) => !reusable.has(names[i]!));
+  const auto = options.jobs === undefined;
+  const jobs = Math.min(options.jobs ?? availableParallelism(), toRender.length);
+  const threaded = options.entry !== undefined && jobs > 1 && (!auto || toRender.length >= WORKERS_FROM);
+  function* renderHere(): Generator<RenderedOne> {
+    for (const i of toRender) yield renderService(stacks[i]!, platform, provenance);
+  }
+  const rendered: AsyncIterator<RenderedOne> | Iterator<RenderedOne> = threaded
+    ? renderInWorkers({ entry: options.entry!, provenance }, names, toRender, jobs)
+    : renderHere();
+  if (toRender.length > 0) options.progress?.(`rendering and checking ${toRender.length} service(s)${threaded ? ` on ${jobs} threads` : ''}`);
+  let renderedCount = 0;
   try {
-    for (const [i, stack] of stacks.entries()) {
-      const name = stack.service.name;
+    const iterator = rendered;
+    for (const i of chosen) {
+      const name = names[i]!;
       const hit = reusable.get(name);
       if (hit) {
         summaries.push(hit.summary);
         for (const [path, hash] of hit.files) expected.set(path, hash);
+        services.push(changesOf(name, hit.files));
         continue;
       }
-      const one = renderService(stack, platform, provenance);
+      const next = await iterator.next();
+      if (next.done === true) throw new Error(`synth: no render of ${name}`);
+      const one = next.value;
+      renderedCount++;
       serviceIssues.push(...one.issues);
       if (one.summary) summaries.push(one.summary);
       if (one.issues.length > 0) continue;
       const files: [string, string][] = [];
       // Nothing is written once anything is wrong, but promtool still checks every clean service's rules, so the report is whole.
-      if (serviceIssues.length === 0) {
+      if (serviceIssues.length === 0 && placeholders.length === 0) {
         for (const [path, content] of one.files) {
           const hash = sha256(content);
           files.push([path, hash]);
           expected.set(path, hash);
           await put(path, content);
         }
+        services.push(changesOf(name, files));
       }
       if (one.ruleFile) {
         batch.push(one.ruleFile);
         if (batch.length >= PROMTOOL_BATCH) await flushPromtool();
       }
-      if (keys[i] !== undefined) fresh.push({ key: keys[i]!, entry: { service: name, files, summary: one.summary!, promtool: '' } });
+      const key = keys.get(i);
+      if (key !== undefined) fresh.push({ key, entry: { service: name, files, summary: one.summary!, promtool: '' } });
     }
+    await iterator.return?.();
     await flushPromtool();
     await inFlight;
-    const across = acrossServices(stacks, platform, summaries, serviceIssues.length === 0);
-    const issues = [...serviceIssues, ...across.issues, ...promtoolIssues];
+    const across = acrossServices(selected, platform, summaries, serviceIssues.length === 0, platformFrom);
+    const issues = [...placeholders, ...serviceIssues, ...across.issues, ...promtoolIssues];
     if (issues.length > 0) {
       await writer?.abort();
       return { kind: 'invalid', issues, ...(skipped && { skipped }) };
@@ -149,29 +261,33 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
       expected.set(path, sha256(content));
       await put(path, content);
     }
-    if (!options.check) await open(); // also when every service was reused: the commit still records the run
+    await open(); // also when every service was reused: the commit still records the run
   } catch (error) {
+    await rendered.return?.();
     await writer?.abort();
     throw error;
   }
   const checkedBy = options.promtool !== 'off' && skipped === undefined ? promtool ?? '' : '';
   const remember = () => Promise.all(fresh.map(({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy })));
+  const done: Done = { files: expected.size, rendered: renderedCount, services, notices, ...(skipped && { skipped }) };
 
   if (writerError) throw writerError;
-  const files = expected.size;
-  if (options.check) {
+  if (validateOnly) return { kind: 'validated', ...done };
+  if (check) {
     // Reused services were compared already: their files on disk hash to what the render gave.
-    const manifestText = serializeManifest({ engine: engineVersion(), files: expected });
-    await compareWithDisk(options.outDir, MANIFEST_NAME, manifestText, drift);
-    expected.set(MANIFEST_NAME, '');
-    for (const path of await listOutputFiles(options.outDir)) if (!expected.has(path)) drift.unexpected.push(path);
+    if (options.only === undefined) {
+      const manifestText = serializeManifest({ engine: engineVersion(), files: expected });
+      await compareWithDisk(options.outDir, MANIFEST_NAME, manifestText, drift);
+      expected.set(MANIFEST_NAME, '');
+    }
+    for (const path of onDisk) if (!expected.has(path) && path !== MANIFEST_NAME && inScope(path)) drift.unexpected.push(path);
     await remember();
     const sorted = { missing: drift.missing.sort(), changed: drift.changed.sort(), unexpected: drift.unexpected.sort() };
-    return { kind: 'checked', drift: sorted, files, rendered: fresh.length, ...(skipped && { skipped }) };
+    return { kind: 'checked', drift: sorted, ...done };
   }
   const summary = await writer!.commit();
   await remember();
-  return { kind: 'written', summary, files, rendered: fresh.length, ...(skipped && { skipped }) };
+  return { kind: 'written', summary, ...done };
 }
 
 /**
@@ -179,10 +295,10 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
  * cached files of `<service>/` with the cached hashes, and the bytes on disk hash to them.
  */
 async function reusableServices(
-  stacks: readonly ServiceStack[], keys: readonly (string | undefined)[], cache: SynthCache | undefined, manifest: Manifest | undefined, outDir: string, promtool: string | undefined,
+  candidates: readonly (readonly [ServiceStack, string | undefined])[], cache: SynthCache, manifest: Manifest | undefined, outDir: string, promtool: string | undefined,
 ): Promise<Map<string, CachedService>> {
   const reusable = new Map<string, CachedService>();
-  if (!cache || !manifest) return reusable;
+  if (!manifest) return reusable;
   const byService = new Map<string, Map<string, string>>();
   for (const [path, hash] of manifest.files) {
     const top = path.split('/')[0]!;
@@ -190,8 +306,8 @@ async function reusableServices(
     if (!files) byService.set(top, (files = new Map()));
     files.set(path, hash);
   }
-  const entries = await Promise.all(keys.map((key) => (key === undefined ? undefined : cache.get(key))));
-  await Promise.all(stacks.map(async (stack, i) => {
+  const entries = await Promise.all(candidates.map(([, key]) => (key === undefined ? undefined : cache.get(key))));
+  await Promise.all(candidates.map(async ([stack], i) => {
     const entry = entries[i];
     const name = stack.service.name;
     const listed = byService.get(name);
@@ -199,8 +315,8 @@ async function reusableServices(
     if (promtool !== undefined && (promtool === '' || entry.promtool !== promtool)) return;
     if (!entry.files.every(([path, hash]) => listed.get(path) === hash)) return;
     for (const [path, hash] of entry.files) {
-      const onDisk = await readFile(join(outDir, path)).catch(() => undefined);
-      if (onDisk === undefined || sha256(onDisk) !== hash) return; // a hand edit: render, so synth restores the file
+      const bytes = await readFile(join(outDir, path)).catch(() => undefined);
+      if (bytes === undefined || sha256(bytes) !== hash) return; // a hand edit: render, so synth restores the file
     }
     reusable.set(name, entry);
   }));

@@ -49,8 +49,10 @@ let fingerprint: string | undefined;
 export function engineFingerprint(): string {
   if (fingerprint) return fingerprint;
   const root = packageRoot();
+  // The engine's code is the tree this file sits in: lib/ in the repository, build/lib/ where the package is installed.
+  const engineDir = dirname(import.meta.dirname);
   const hash = createHash('sha256');
-  const files = listFiles(join(root, 'lib')).map((f) => join('lib', f));
+  const files = listFiles(engineDir).map((f) => join(relative(root, engineDir), f));
   for (const extra of ['package.json', 'package-lock.json']) files.push(extra);
   for (const file of files.sort()) {
     let content: Buffer;

@@ -13,7 +13,7 @@ import { openSloFiles } from '../openslo/export.js';
 import { inhibitRulesFor } from '../render/alertmanager/inhibit-rules.js';
 import { dashboardProblems } from '../render/grafana/validate-dashboard.js';
 import { HELM_PROMETHEUS_RULE_TEMPLATE, escapeForHelm, prometheusRuleDocuments } from '../render/helm/prometheus-rule-template.js';
-import { HELM_VALUES_SCHEMA, helmValuesFor, type HelmValues } from '../render/helm/values.js';
+import { helmValuesFor, type HelmValues } from '../render/helm/values.js';
 import { helmValueInputField } from '../render/helm/values-input-fields.js';
 import { helmValuesSchemaProblems } from '../render/helm/values-schema.js';
 import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
@@ -28,6 +28,11 @@ import { defaultProvenance, generatedHeader, type Provenance } from '../core/pro
 
 export const RULE_FILE = 'prometheus-rules.yaml';
 export const RULE_TEST_FILE = 'prometheus-rules.test.yaml';
+/**
+ * The schema is the same for every service, so it is written once (`_shared/helm/values.schema.json`,
+ * lib/synth/synthesize.ts); editors that read yaml-language-server modelines validate the values with it.
+ */
+const HELM_VALUES_SCHEMA_MODELINE = '# yaml-language-server: $schema=../../_shared/helm/values.schema.json\n';
 
 export interface ServiceArtifacts {
   /** Paths relative to dist/, e.g. `harvey-backend/k8s/horizontalpodautoscaler-harvey-backend.yaml`. */
@@ -108,11 +113,10 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
     if (!values) continue;
     helmValues.set(workload.name, values);
     for (const p of render(`helm/${workload.name}.values.yaml`, () => helmValuesSchemaProblems(values)) ?? []) {
-      problem(helmValueInputField(workload.name, p.path), valueAt(values, p.path), `what helm/values.schema.json accepts in helm/${workload.name}.values.yaml: ${p.message}`);
+      problem(helmValueInputField(workload.name, p.path), valueAt(values, p.path), `what _shared/helm/values.schema.json accepts in helm/${workload.name}.values.yaml: ${p.message}`);
     }
-    put(`helm/${workload.name}.values.yaml`, header + toYaml(values));
+    put(`helm/${workload.name}.values.yaml`, header + HELM_VALUES_SCHEMA_MODELINE + toYaml(values));
   }
-  put('helm/values.schema.json', `${JSON.stringify(HELM_VALUES_SCHEMA, null, 2)}\n`);
 
   for (const file of render('openslo', () => openSloFiles(service, stack.slos ?? [])) ?? []) put(file.file, file.content);
   const inhibitRules = render('alertmanager', () => inhibitRulesFor(stack));

@@ -90,6 +90,8 @@ export function shopStack(breakage: Breakage = {}): ServiceStack {
   const dashboard = performanceDashboard({
     service, workload: service.workload('api'), alerts, title: 'Shop API - Performance', uid: breakage.dashboardUid ?? 'shop-api-performance',
     business: breakage.panels ?? [ordersPanel],
+    // The fixture declares no datastore metrics: nothing can show its dependencies.
+    unobservedDependencies: Object.fromEntries(service.dependencies.map((d) => [d.name, 'the shop fixture declares no datastore metrics'])),
   });
   const slo = defineSlo(service, {
     name: 'availability', description: 'Requests are answered without a server error.',

@@ -31,7 +31,7 @@ describe('generated valid services', () => {
     expect(manifests.length).toBeGreaterThan(3);
     for (const path of manifests) expect(manifestProblems(parse(files.get(path)!)), path).toEqual([]);
 
-    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(file('helm/values.schema.json')));
+    const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(files.get('_shared/helm/values.schema.json')!));
     for (const workload of stack.service.workloads) {
       expect(validate(parse(file(`helm/${workload.name}.values.yaml`))), JSON.stringify(validate.errors)).toBe(true);
     }

@@ -1,3 +1,5 @@
+import { POSTGRES_EXPORTER_METRICS } from '../../alerts/datastores/postgresql.js';
+import { REDIS_METRICS } from '../../alerts/datastores/redis.js';
 import { availabilityAlerts } from '../../alerts/availability.js';
 import { lowThroughputAlert } from '../../alerts/business-throughput.js';
 import { containerResourcesAlerts } from '../../alerts/container-resources.js';
@@ -87,8 +89,9 @@ export function generatedStack(index: number, seed: number): ServiceStack {
   });
   const buckets = r.chance(0.5) ? DEFAULT_LATENCY_BUCKETS : CUSTOM_BUCKETS;
   const dependencies: DependencySpec[] = [
-    { name: 'postgresql', kind: 'postgresql', port: 5432, inCluster: { podLabels: { app: 'postgresql' } } },
-    { name: 'redis', kind: 'redis', port: 6379, inCluster: { namespace: 'data', podLabels: { app: 'redis' } } },
+    // Exporter jobs: the dashboard draws their panels without the stack writing any.
+    { name: 'postgresql', kind: 'postgresql', port: 5432, inCluster: { podLabels: { app: 'postgresql' } }, exporterJob: `generated-${index}-postgres-exporter` },
+    { name: 'redis', kind: 'redis', port: 6379, inCluster: { namespace: 'data', podLabels: { app: 'redis' } }, exporterJob: `generated-${index}-redis-exporter` },
     { name: 'llm', kind: 'https', port: 443, external: { cidr: '0.0.0.0/0', except: ['10.0.0.0/8'] } },
   ].slice(0, r.int(0, 3)) as DependencySpec[];
   const prefix = `Gen${index}`;
@@ -98,13 +101,15 @@ export function generatedStack(index: number, seed: number): ServiceStack {
     workloads: plans.map((p) => p.workload),
     dependencies,
     latencyBuckets: buckets,
-    metrics: [{ name: 'jobs_done_total', type: 'counter', help: 'Jobs done.', labels: ['job', 'kind'], source: 'application' }],
+    metrics: [{ name: 'jobs_done_total', type: 'counter', help: 'Jobs done.', labels: ['job', 'kind'], source: 'application' }, ...POSTGRES_EXPORTER_METRICS, ...REDIS_METRICS],
   });
   const alerts: AlertSpec[] = [];
   for (const { workload, cpuAlert, memoryAlert } of plans) {
     const w = workload.name;
     const title = w.charAt(0).toUpperCase() + w.slice(1);
     alerts.push(...availabilityAlerts(service, { workload: w, name: `${prefix}${title}Down`, for: r.pick(FORS), level: SEV1 }));
+    // Below 5% an error-rate alert that pages must say how much traffic it needs (a traffic floor).
+    const errorRate = r.int(1, 500) / 10;
     alerts.push(...httpGoldenSignalsAlerts(service, {
       workload: w,
       latency: {
@@ -112,7 +117,7 @@ export function generatedStack(index: number, seed: number): ServiceStack {
         name: `${prefix}${title}HighLatency`, above: `${r.pick(buckets.slice(0, -1))}s` as DurationText, quantile: r.pick([0.5, 0.9, 0.95, 0.99]),
         window: r.pick(WINDOWS), for: r.pick(FORS), level: SEV2_WARNING,
       },
-      errors: { name: `${prefix}${title}HighErrorRate`, above: `${r.int(1, 500) / 10}%` as PercentText, window: r.pick(WINDOWS), for: r.pick(FORS), level: SEV1 },
+      errors: { name: `${prefix}${title}HighErrorRate`, above: `${errorRate}%` as PercentText, window: r.pick(WINDOWS), for: r.pick(FORS), level: SEV1, ...(errorRate < 5 && { minRequests: r.pick([100, 1000] as const) }) },
     }));
     alerts.push(...containerResourcesAlerts(service, {
       workload: w,
@@ -126,7 +131,10 @@ export function generatedStack(index: number, seed: number): ServiceStack {
     window: r.pick(['1h', '2h'] as const), for: r.pick(FORS), level: SEV3,
     runbook: { meaning: 'Few jobs.', why: 'Stalled.', diagnose: ['Look at the queue.'], act: ['Restart the worker.'] },
   }));
-  const dashboard = performanceDashboard({ service, workload: service.workload(first), alerts, title: `Generated ${index}`, uid: `generated-${index}` });
+  const dashboard = performanceDashboard({
+    service, workload: service.workload(first), alerts, title: `Generated ${index}`, uid: `generated-${index}`,
+    ...(dependencies.some((d) => d.name === 'llm') && { unobservedDependencies: { llm: 'the generated service exports no LLM client metrics' } }),
+  });
   const slo = defineSlo(service, {
     name: 'availability', description: 'Requests answered without a server error.',
     sli: { kind: 'availability', workload: first }, objective: `${r.pick([95, 99, 99.5, 99.9, 99.95])}%`, period: r.pick(['30d', '28d', '7d'] as const),

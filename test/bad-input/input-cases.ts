@@ -135,5 +135,22 @@ export const INPUT_CASES: readonly BadInputCase[] = [
   // Dashboards
   { name: 'a dashboard uid with a space is refused', stacks: shop({ dashboardUid: 'shop api' }), expected: report('shop-api', "dashboards[\"Shop API - Performance\"].uid: 'shop api' is invalid; allowed: a Grafana dashboard uid: 1 to 40 characters from A-Z, a-z, 0-9, '-' and '_'") },
   { name: 'a hand-built dashboard without its JSON model is refused', stacks: shop({ dashboards: (ds) => ds.map((d) => ({ ...d, json: undefined })) }), expected: report('shop-api', 'dashboards[0].json: (missing) is invalid; allowed: the dashboard JSON model (an object)') },
+  // Runbook procedures
+  {
+    name: 'a runbook procedure without steps, one with an empty title and a duplicate title are refused, all at once',
+    stacks: () => [{
+      ...shopStack(),
+      procedures: [
+        { title: 'Restore the catalog', when: 'A bad import.', steps: [] },
+        { title: '', when: 'Never.', steps: ['x'] },
+        { title: 'Restore the catalog', when: 'Again.', steps: ['Restore the backup.', ' '] },
+      ],
+    }],
+    expected: report('shop-api',
+      'procedures["Restore the catalog"].steps: [] is invalid; allowed: a non-empty list of non-empty strings',
+      "procedures[1].title: '' is invalid; allowed: a non-empty one-line heading",
+      "procedures[\"Restore the catalog\"].title: 'Restore the catalog' is invalid; allowed: a title no other procedure of the stack has (each is a RUNBOOK.md heading)",
+      'procedures["Restore the catalog"].steps: ["Restore the backup."," "] is invalid; allowed: a non-empty list of non-empty strings'),
+  },
   { name: 'a dashboard given as a string is refused', stacks: shop({ dashboards: () => ['shop-api-performance'] }), expected: report('shop-api', "dashboards[0]: 'shop-api-performance' is invalid; allowed: a dashboard { uid, title, json } built by a dashboard template") },
 ];

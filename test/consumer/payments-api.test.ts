@@ -50,7 +50,7 @@ describe('a consumer repository with the payments-api service', () => {
     const rules = parse(await read('prometheus-rules.yaml')) as { groups: { rules: { alert?: string; expr: string }[] }[] };
     const alerts = rules.groups.flatMap((g) => g.rules).filter((r) => r.alert !== undefined);
     expect(alerts.find((r) => r.alert === 'PaymentsHighLatency')?.expr).toMatch(/> 2$/);
-    expect(alerts.find((r) => r.alert === 'PaymentsHighErrorRate')?.expr).toMatch(/> 0\.01$/);
+    expect(alerts.find((r) => r.alert === 'PaymentsHighErrorRate')?.expr).toMatch(/> 0\.01 and on\(\) sum\(increase\(http_requests_total\{job="payments-api"\}\[5m\]\)\) >= 100$/);
     expect(alerts.find((r) => r.alert === 'PaymentsHighCPU')?.expr).toMatch(/> 0\.85$/);
     expect(alerts.map((r) => r.alert)).toContain('PaymentsAvailabilityBurnRatePageFast');
     const hpa = parse(await read('k8s/horizontalpodautoscaler-payments-api.yaml')) as { spec: { minReplicas: number; maxReplicas: number; metrics: unknown[] } };

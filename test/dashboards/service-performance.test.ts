@@ -30,7 +30,7 @@ const options: PerformanceDashboardOptions = {
     {
       title: 'LLM latency p95 by provider', description: 'harvey_llm_latency_seconds per provider.',
       expr: `histogram_quantile(0.95, sum by (le, provider) (rate(harvey_llm_latency_seconds_bucket{${job}}[5m])))`,
-      legend: '{{provider}}', unit: 's',
+      legend: '{{provider}}', unit: 's', dependency: 'llm-providers',
     },
   ],
 };
@@ -77,7 +77,7 @@ describe('performanceDashboard for Harvey Backend', () => {
   });
 
   it('names the alert behind each line in the panel description', () => {
-    expect(panel(model, 'Latency percentiles').description).toMatch(/Alert line: HarveyHighLatency \(> 5s for 5m\)\.$/);
+    expect(panel(model, 'Latency percentiles').description).toMatch(/Alert line: HarveyHighLatency \(> 5s for 5m\)\. /);
     expect(panel(model, 'CPU per pod (of limit)').description).toMatch(/Alert line: HarveyHighCPU \(> 80% for 5m\)\.$/);
   });
 
@@ -113,14 +113,48 @@ describe('performanceDashboard for Harvey Backend', () => {
     expect(rows).toEqual(['System', 'Application', 'Business', 'Dependencies']);
     expect(panels(model).map((p) => p.title)).toEqual([
       'System', 'CPU per pod (of limit)', 'Memory per pod (of limit)', 'Network I/O per pod', 'Disk I/O per pod',
-      'Application', 'Requests per second by handler', 'Latency percentiles', 'Error rate per endpoint (5xx)',
+      'Application', 'Requests per second by handler', 'Latency percentiles', 'Error rate per endpoint (5xx)', 'Active connections (in-flight requests)',
       'Business', 'Documents generated per hour',
       'Dependencies', 'LLM latency p95 by provider',
+      'PostgreSQL up', 'PostgreSQL connections', 'PostgreSQL deadlocks (10m)',
+      'Redis up', 'Redis memory', 'Redis clients', 'Redis evictions and refused connections (10m)',
+      'Qdrant targets up', 'Qdrant REST requests per second by endpoint', 'Qdrant REST 5xx ratio', 'Qdrant resident memory',
     ]);
   });
 
-  it('leaves out the in-flight panel because the Harvey catalog has no in-flight gauge', () => {
-    expect(panels(model).some((p) => p.title === 'In-flight requests')).toBe(false);
+  it("shows the runbook's active connections from the in-flight gauge Harvey declares", () => {
+    expect(panel(model, 'Active connections (in-flight requests)').targets?.map((t) => t.expr)).toEqual([`sum (http_requests_inprogress{${job}})`]);
+  });
+
+  it('gives every declared dependency the stack shows no panel for panels of its kind, from its exporter job', () => {
+    const exprs = (title: string) => (panel(model, title).targets ?? []).map((t) => t.expr);
+    expect(exprs('PostgreSQL connections')).toEqual([
+      'sum (pg_stat_database_numbackends{job="harvey-postgres-exporter"})', 'max (pg_settings_max_connections{job="harvey-postgres-exporter"})',
+    ]);
+    expect(exprs('Redis up')).toEqual(['min (redis_up{job="harvey-redis-exporter"})']);
+    expect(exprs('Qdrant REST 5xx ratio')).toEqual([
+      '(sum(rate(rest_responses_total{job="harvey-qdrant",status=~"5.."}[5m])) or 0 * sum(rate(rest_responses_total{job="harvey-qdrant"}[5m]))) / sum(rate(rest_responses_total{job="harvey-qdrant"}[5m]))',
+    ]);
+  });
+
+  it('reports a declared dependency nothing shows, and an unknown or unexplained unobserved one, all at once', () => {
+    const fresh = defineService(harveyBackendSpec);
+    performanceDashboard({ ...options, service: fresh, dependencies: [], unobservedDependencies: { qdrant: ' ', mongodb: 'not ours' } });
+    expect(formatIssues(fresh.issues.issues)).toBe(
+      '3 validation errors:\n' +
+      '  harvey-backend:\n' +
+      `    - dashboards["Harvey Backend - Performance"].unobservedDependencies.qdrant: ' ' is invalid; allowed: the reason no metric shows it\n` +
+      `    - dashboards["Harvey Backend - Performance"].unobservedDependencies: 'mongodb' is invalid; allowed: a declared dependency of the service: 'postgresql', 'redis', 'qdrant', 'llm-providers'\n` +
+      `    - dashboards["Harvey Backend - Performance"].dependencies.llm-providers: 'llm-providers' is invalid; allowed: a dependency shown on the dashboard: https has no standard metrics, so give a Dependencies panel with dependency: 'llm-providers' (panels selecting provider="llm-providers" count), or say why nothing can show it in unobservedDependencies`,
+    );
+  });
+
+  it("marks a quantile at the histogram's largest finite bucket as a lower bound (≥ 10s) on latency panels", () => {
+    const latency = panel(model, 'Latency percentiles') as Panel & { fieldConfig?: { defaults: { mappings?: unknown } } };
+    expect(latency.fieldConfig?.defaults.mappings).toEqual([{ type: 'range', options: { from: 10, to: null, result: { text: '≥ 10s', color: 'orange', index: 0 } } }]);
+    const llm = panel(model, 'LLM latency p95 by provider') as Panel & { fieldConfig?: { defaults: { mappings?: unknown } } };
+    expect(llm.fieldConfig?.defaults.mappings).toEqual([{ type: 'range', options: { from: 120, to: null, result: { text: '≥ 120s', color: 'orange', index: 0 } } }]);
+    expect((panel(model, 'Requests per second by handler') as Panel & { fieldConfig?: { defaults: { mappings?: unknown } } }).fieldConfig?.defaults.mappings).toBeUndefined();
   });
 
   it('adds an in-flight panel when the service declares http_requests_inprogress', () => {
@@ -132,12 +166,12 @@ describe('performanceDashboard for Harvey Backend', () => {
       }],
       metrics: [{ name: 'http_requests_inprogress', type: 'gauge', help: 'In-flight requests.', labels: ['job', 'handler', 'method'], source: 'application' }],
     });
-    const built = performanceDashboard({ ...options, service: withGauge, workload: withGauge.workload('harvey-backend'), alerts: [] });
-    expect(panel(built, 'In-flight requests').targets?.[0]?.expr).toBe(`sum by (handler) (http_requests_inprogress{${job}})`);
+    const built = performanceDashboard({ ...options, service: withGauge, workload: withGauge.workload('harvey-backend'), alerts: [], dependencies: [] });
+    expect(panel(built, 'Active connections (in-flight requests)').targets?.[0]?.expr).toBe(`sum by (handler) (http_requests_inprogress{${job}})`);
   });
 
-  it('leaves out the Business and Dependencies rows when no panels are given', () => {
-    const bare = performanceDashboard({ ...options, business: [], dependencies: undefined });
+  it('leaves out the Business and Dependencies rows when no panels are given and nothing is declared unobserved', () => {
+    const bare = performanceDashboard({ ...options, business: [], dependencies: undefined, unobservedDependencies: Object.fromEntries(service.dependencies.map((d) => [d.name, 'not shown here'])) });
     expect(panels(bare).filter((p) => p.type === 'row').map((p) => p.title)).toEqual(['System', 'Application']);
   });
 
@@ -206,7 +240,7 @@ describe('performanceDashboard for Harvey Backend', () => {
         },
       ],
     });
-    const built = performanceDashboard({ ...options, service: other, workload: other.workload('harvey-worker'), alerts: harveyAlerts(other), uid: 'harvey-worker-performance' });
+    const built = performanceDashboard({ ...options, service: other, workload: other.workload('harvey-worker'), alerts: harveyAlerts(other), uid: 'harvey-worker-performance', dependencies: [] });
     for (const title of ['Latency percentiles', 'Error rate per endpoint (5xx)', 'CPU per pod (of limit)']) {
       expect(lines(panel(built, title)), title).toEqual([]);
     }
@@ -230,6 +264,7 @@ describe('performanceDashboard for Harvey Backend', () => {
     const built = performanceDashboard({
       ...options,
       dependencies: [{ title: 'Overall error ratio', description: 'x', expr: valueQuery(byTitle('HarveyHighErrorRate').signal), unit: 'percentunit' }],
+      unobservedDependencies: { 'llm-providers': 'not in this test' },
     });
     expect(lines(panel(built, 'Overall error ratio'))).toEqual([0.05]);
   });
@@ -289,7 +324,8 @@ describe("performanceDashboard with system: 'process' (outside Kubernetes)", () 
   it('selects by job only: no namespace, pod, cAdvisor or kube-state-metrics anywhere in the dashboard', () => {
     const text = JSON.stringify(processModel.json);
     expect(text).not.toMatch(/namespace|pod|container_|kube_/);
-    for (const expr of exprs(processModel)) expect(expr).toContain(job);
+    // The generated Dependencies panels select their exporters' jobs.
+    for (const expr of exprs(processModel)) expect(expr).toMatch(/job="[a-z-]+"/);
   });
 
   it('queries only metrics of PROCESS_METRICS in its System row', () => {

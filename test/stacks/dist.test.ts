@@ -60,11 +60,13 @@ describe('the committed dist/', () => {
       expect(crd.spec.groups).toEqual(plain.groups);
     });
 
-    it('has Helm values valid against the values.schema.json written next to them', async () => {
-      const schema = JSON.parse(await read(`${service}/helm/values.schema.json`));
+    it('has Helm values valid against the shared values.schema.json their modeline names', async () => {
+      const schema = JSON.parse(await read('_shared/helm/values.schema.json'));
       const validate = new Ajv({ allErrors: true, strict: false }).compile(schema);
       for (const file of (await list(`${service}/helm`)).filter((f) => f.endsWith('.values.yaml'))) {
-        expect(validate(parse(await read(`${service}/helm/${file}`))), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        const text = await read(`${service}/helm/${file}`);
+        expect(text.split('\n')[1]).toBe('# yaml-language-server: $schema=../../_shared/helm/values.schema.json');
+        expect(validate(parse(text)), `${file}: ${JSON.stringify(validate.errors)}`).toBe(true);
       }
     });
 

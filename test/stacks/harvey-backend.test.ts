@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { thresholdTable, thresholdTableMarkdown } from '../../lib/testing/threshold-table.js';
 import { isAlertingRule } from '../../lib/render/prometheus/rule-types.js';
 import { sloRuleGroups } from '../../lib/slo/rules.js';
+import { promtoolTestsFor } from '../../lib/render/promtool/test-file.js';
 import { harveyBackend } from '../../stacks/harvey-backend.js';
 import { platform } from '../../stacks/platform.js';
 
@@ -92,3 +93,20 @@ describe('Harvey Backend stack', () => {
     expect(thresholdTableMarkdown(harveyBackend)).toMatchSnapshot();
   });
 });
+
+describe('Harvey latency annotations at the top bucket', () => {
+  // dist.test.ts runs these generated tests under the real promtool, which compares annotations byte for byte.
+  const tests = promtoolTestsFor(harveyBackend, platform, 'prometheus-rules.yaml').tests;
+  const description = (scenario: string): string | undefined =>
+    tests.find((t) => t.name === scenario)?.alert_rule_test.flatMap((a) => a.exp_alerts).at(-1)?.exp_annotations.description;
+
+  it('says the p95 is at least the largest finite bucket when requests take longer than every bound', () => {
+    expect(description('HarveyHighLatency fires with p95 at the largest finite bucket (10s) when requests take longer than every bound'))
+      .toBe('p95 request latency of Harvey Backend is ≥ 10s, the largest finite bucket of http_request_duration_seconds, so possibly more (threshold 5s).');
+  });
+
+  it('gives the plain value below the largest finite bucket', () => {
+    expect(description('HarveyHighLatency fires when p95 is just above 5s for 5m')).toMatch(/^p95 request latency of Harvey Backend is 5\.\d+s \(threshold 5s\)\.$/);
+  });
+});
+

@@ -18,7 +18,7 @@ const alerts = [
   ...httpGoldenSignalsAlerts(service, {
     workload: 'payments-api',
     latency: { name: 'PaymentsHighLatency', above: '2.5s', for: '5m', level: SEV2_WARNING },
-    errors: { name: 'PaymentsHighErrorRate', above: '1%', for: '5m', level: SEV1 },
+    errors: { name: 'PaymentsHighErrorRate', above: '1%', for: '5m', level: SEV1, minRequests: 100 },
   }),
 ];
 

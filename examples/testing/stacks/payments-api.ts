@@ -33,7 +33,7 @@ const alerts = [
   ...httpGoldenSignalsAlerts(service, {
     workload: 'payments-api',
     latency: { name: 'PaymentsHighLatency', above: '2s', for: '5m', level: SEV2_WARNING },
-    errors: { name: 'PaymentsHighErrorRate', above: '1%', for: '5m', level: SEV1 },
+    errors: { name: 'PaymentsHighErrorRate', above: '1%', for: '5m', level: SEV1, minRequests: 100 },
   }),
   ...containerResourcesAlerts(service, {
     workload: 'payments-api',
@@ -44,7 +44,9 @@ const alerts = [
 export const paymentsApi: ServiceStack = {
   service,
   alerts,
-  dashboards: [performanceDashboard({ service, workload: service.workload('payments-api'), alerts, title: 'Payments API', uid: 'payments-api' })],
+  dashboards: [performanceDashboard({ service, workload: service.workload('payments-api'), alerts, title: 'Payments API', uid: 'payments-api',
+    // The managed database's exporter is scraped by the database team's Prometheus, not this one.
+    unobservedDependencies: { postgresql: 'managed PostgreSQL: its exporter is scraped by the database team, not by this Prometheus' } })],
   slos: [
     defineSlo(service, {
       name: 'availability', description: 'Payment requests are answered without a 5xx.', objective: '99.95%',

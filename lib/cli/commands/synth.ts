@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { UserError } from '../errors.js';
+import { UsageError, UserError } from '../errors.js';
 import { DEFAULT_OUT, findProject } from '../project.js';
 import { selectStacks } from '../select-services.js';
 import { entryOption, onlyOption, progress, promtoolMode, type PromtoolFlags } from './shared.js';
@@ -11,6 +11,7 @@ interface SynthFlags extends PromtoolFlags {
   readonly entry?: string;
   readonly keepForeign?: boolean;
   readonly adopt?: boolean;
+  readonly jobs?: number;
 }
 
 export function synthCommand(program: Command, exit: (code: number) => void): void {
@@ -21,7 +22,8 @@ export function synthCommand(program: Command, exit: (code: number) => void): vo
     .option('--require-promtool', 'fail when promtool is missing instead of skipping `promtool check rules`')
     .option('--no-promtool', 'never run `promtool check rules`')
     .option('--keep-foreign', 'keep files in the output folder that synth did not write, instead of stopping')
-    .option('--adopt', 'take every file of an output folder without manifest as synth\'s');
+    .option('--adopt', 'take every file of an output folder without manifest as synth\'s')
+    .option('--jobs <n>', 'worker threads rendering services (default: every core)', jobsOption);
   onlyOption(command);
   entryOption(command);
   command.action(async (flags: SynthFlags) => {
@@ -37,13 +39,21 @@ export function synthCommand(program: Command, exit: (code: number) => void): vo
       if (error instanceof UserError) throw new UserError(`synth failed; ${outDir}/ left unchanged.\n${error.message}`);
       throw error;
     }
-    const stacks = selectStacks(loaded.stacks, flags.only);
-    exit(await runSynth(stacks, loaded.platform, {
-      check: flags.check === true, outDir, promtool: mode, root: project.root, progress,
+    selectStacks(loaded.stacks, flags.only); // an unknown --only name is a usage error
+    // Every stack, with `only`: the platform-wide Alertmanager configuration is rendered from all of them.
+    exit(await runSynth(loaded.stacks, loaded.platform, {
+      check: flags.check === true, outDir, promtool: mode, root: project.root, progress, entry: loaded.file,
+      ...(flags.jobs !== undefined && { jobs: flags.jobs }),
       ...(project.config.command !== undefined && { command: project.config.command }),
       ...(flags.only !== undefined && { only: flags.only }),
       ...(flags.keepForeign === true && { keepForeign: true }),
       ...(flags.adopt === true && { adopt: true }),
     }));
   });
+}
+
+function jobsOption(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`--jobs: '${value}' is not a whole number of threads (1 or more)`);
+  return n;
 }

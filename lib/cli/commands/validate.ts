@@ -25,8 +25,10 @@ export function validateCommand(program: Command, exit: (code: number) => void):
       throw error instanceof UserError ? new UserError(`validate failed; nothing was written.\n${error.message}`) : error;
     });
     const stacks = selectStacks(loaded.stacks, flags.only);
-    const { files, issues } = await validateStacks(stacks, loaded.platform, {
-      promtool: mode, promtoolCache: false, root: project.root, progress, ...(project.config.command !== undefined && { command: project.config.command }),
+    // Every stack with `only` and the entry: services render on every core, each worker importing the entry.
+    const { files, issues } = await validateStacks(loaded.stacks, loaded.platform, {
+      promtool: mode, promtoolCache: false, root: project.root, progress, entry: loaded.file,
+      ...(flags.only !== undefined && { only: flags.only }), ...(project.config.command !== undefined && { command: project.config.command }),
     });
     if (issues.length > 0) {
       console.error(`validate failed; nothing was written.\n${formatIssues(issues)}`);

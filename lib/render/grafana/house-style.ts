@@ -85,6 +85,18 @@ export function thresholdsConfig(lines: readonly ThresholdLine[], baseColor: str
   return new dashboard.ThresholdsConfigBuilder().mode(dashboard.ThresholdsMode.Absolute).steps(steps);
 }
 
+/**
+ * `≥ 10s` for values at or above the bound (tooltip, legend and stat value); the line itself stays at
+ * the bound. Orange: the value is a floor, not a measurement.
+ */
+export function atLeastMappings(spec: PanelSpec): dashboard.ValueMapping[] {
+  if (!spec.atLeastFrom) return [];
+  return [{
+    type: dashboard.MappingType.RangeToText,
+    options: { from: spec.atLeastFrom.value, to: null, result: { text: spec.atLeastFrom.text, color: 'orange', index: 0 } },
+  }];
+}
+
 /** Spreadsheet-style refIds: A..Z, AA, AB, ... */
 export function refId(index: number): string {
   let n = index + 1;
@@ -123,6 +135,7 @@ export function timeseriesPanel(spec: PanelSpec, id: number, gridPos: dashboard.
     .thresholds(thresholdsConfig(lines, spec.baseColor))
     .thresholdsStyle(new common.GraphThresholdsStyleConfigBuilder()
       .mode(lines.length > 0 ? common.GraphThresholdsStyleMode.Line : common.GraphThresholdsStyleMode.Off));
+  if (spec.atLeastFrom) builder.mappings(atLeastMappings(spec));
   return spec.softMax === undefined ? builder : builder.axisSoftMax(spec.softMax);
 }
 
@@ -136,10 +149,11 @@ export function statPanel(spec: PanelSpec, id: number, gridPos: dashboard.GridPo
     .targets(spec.queries.map((q, i) => promQuery(q, refId(i))))
     .unit(spec.unit);
   // A stat has no axis: a soft minimum only means "no hard minimum" (the sparkline follows the data).
-  return (spec.softMin === undefined ? started.min(spec.min ?? 0) : started)
+  const builder = (spec.softMin === undefined ? started.min(spec.min ?? 0) : started)
     .gridPos({ ...gridPos })
     .thresholds(thresholdsConfig(spec.thresholds ?? [], spec.baseColor))
     .colorMode(common.BigValueColorMode.Value)
     .graphMode(common.BigValueGraphMode.Area)
     .reduceOptions(new common.ReduceDataOptionsBuilder().calcs(['lastNotNull']).values(false));
+  return spec.atLeastFrom ? builder.mappings(atLeastMappings(spec)) : builder;
 }

@@ -43,6 +43,12 @@ export interface PanelSpec {
   readonly softMin?: number;
   /** Colour below the first threshold line (and of a stat with no line crossed). @default BASE_COLOR ('green') */
   readonly baseColor?: string;
+  /**
+   * Values from this one up are shown as `≥ <value>` (a value mapping): a histogram quantile reads the
+   * largest finite bucket bound whenever the real quantile is beyond it, so that bound is a lower bound.
+   * @default none
+   */
+  readonly atLeastFrom?: { readonly value: number; /** e.g. `≥ 10s` */ readonly text: string };
   /** Grid columns out of 24. @default PANEL_WIDTH (12: two panels per line) */
   readonly width?: number;
 }

@@ -22,6 +22,19 @@ const cpu = { type: 'string', pattern: '^([0-9]+m|[0-9]+(\\.[0-9]+)?)$', descrip
 const memory = { type: 'string', pattern: '^[0-9]+(Ki|Mi|Gi|Ti)$', description: "Kubernetes memory quantity, e.g. '1Gi'" };
 const percent = { type: 'integer', minimum: 1, maximum: 100 };
 
+/** One direction of the HPA's `behavior` (autoscaling/v2 HPAScalingRules). */
+const scalingRules = object(
+  {
+    stabilizationWindowSeconds: integer(0, 3600),
+    selectPolicy: { enum: ['Max', 'Min', 'Disabled'] },
+    policies: {
+      type: 'array',
+      items: object({ type: { enum: ['Pods', 'Percent'] }, value: integer(1), periodSeconds: integer(1, 1800) }),
+    },
+  },
+  ['stabilizationWindowSeconds', 'selectPolicy', 'policies'],
+);
+
 const probe = object(
   {
     httpGet: object({ path: urlPath, port: { type: ['string', 'integer'] } }),
@@ -62,8 +75,10 @@ export const HELM_VALUES_SCHEMA: Readonly<Record<string, unknown>> = {
           maxReplicas: integer(1, 1000),
           targetCPUUtilizationPercentage: percent,
           targetMemoryUtilizationPercentage: percent,
+          // The HPA's scale-up/scale-down behaviour, as lib/k8s/hpa.ts sets it (HPA_BEHAVIOR).
+          behavior: object({ scaleUp: scalingRules, scaleDown: scalingRules }, ['scaleUp', 'scaleDown']),
         },
-        ['minReplicas', 'maxReplicas', 'targetCPUUtilizationPercentage', 'targetMemoryUtilizationPercentage'],
+        ['minReplicas', 'maxReplicas', 'targetCPUUtilizationPercentage', 'targetMemoryUtilizationPercentage', 'behavior'],
         {
           if: { properties: { enabled: { const: true } }, required: ['enabled'] },
           then: {

@@ -1,4 +1,5 @@
 import type { Service, Workload } from '../../core/index.js';
+import { HPA_BEHAVIOR } from '../../k8s/hpa.js';
 
 export { HELM_VALUES_SCHEMA, helmValuesProblems } from './values-schema.js';
 
@@ -38,6 +39,12 @@ export interface HelmValues {
     readonly maxReplicas?: number;
     readonly targetCPUUtilizationPercentage?: number;
     readonly targetMemoryUtilizationPercentage?: number;
+    /**
+     * The HPA's `behavior` (scale up at once, scale down after 5 minutes of lower recommendations, at most
+     * half the pods per minute): the same object as the HPA in `k8s/`, so a chart whose HPA template
+     * renders `autoscaling.behavior` and the generated HPA agree.
+     */
+    readonly behavior?: typeof HPA_BEHAVIOR;
   };
   readonly resources: {
     readonly requests: { readonly cpu: string; readonly memory: string };
@@ -105,6 +112,7 @@ export function helmValuesFor(service: Service, workload: Workload): HelmValues 
           maxReplicas: a.maxReplicas,
           ...(a.cpuUtilization && { targetCPUUtilizationPercentage: a.cpuUtilization.value }),
           ...(a.memoryUtilization && { targetMemoryUtilizationPercentage: a.memoryUtilization.value }),
+          behavior: structuredClone(HPA_BEHAVIOR),
         }
       : { enabled: false },
     resources: {

@@ -12,6 +12,10 @@ import { formatGoFloat, type FloatVerb } from './go-format.js';
  *   {{ printf "%.1f" $value }}            printf with %f, %e, %g, %v (floats) and %s (labels), optional precision
  *   {{ $labels.<name> }}                  the label's value; a label the alert does not have expands to ""
  *                                         (Prometheus runs templates with missingkey=zero)
+ *   {{ if ge $value 10.0 }}A{{ else }}B{{ end }}
+ *                                         one level of condition on $value against a float literal (eq, ne, lt,
+ *                                         le, gt, ge; `else` optional). Go refuses `ge $value 10` (float64 vs
+ *                                         int), so the literal must be written as a float (`10.0`, `1e-3`)
  *
  * Functions also work in call form (`{{ humanize $value }}`) and pipes may end in printf
  * (`{{ $value | printf "%.2f" }}`). `{{-` / `-}}` trim white space as in Go. Anything else throws an
@@ -34,7 +38,7 @@ export class AlertTemplateError extends Error {
 
 export const SUPPORTED_TEMPLATE_ACTIONS =
   '{{ $value }}, {{ $value | humanize }}, {{ $value | humanizePercentage }}, {{ $value | humanizeDuration }}, ' +
-  '{{ printf "%.1f" $value }} and {{ $labels.<name> }}';
+  '{{ printf "%.1f" $value }}, {{ $labels.<name> }} and {{ if ge $value 10.0 }}...{{ else }}...{{ end }}';
 
 type TemplateValue = { readonly kind: 'float'; readonly value: number } | { readonly kind: 'string'; readonly value: string };
 
@@ -50,6 +54,27 @@ const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'templ
 
 /** Expands `text` as Prometheus would for an alert with this value and these labels. */
 export function renderAlertTemplate(text: string, data: AlertTemplateData): string {
+  return renderActions(expandConditions(text, data), data);
+}
+
+/**
+ * `{{ if <cmp> $value <float> }}A{{ else }}B{{ end }}` replaced by the branch Go would take. One level
+ * only: a branch holding another `{{ if` is refused, as are comparisons Go would refuse.
+ */
+const CONDITION = /\{\{ if (eq|ne|lt|le|gt|ge) \$value (-?(?:\d+\.\d*|\d*\.\d+|\d+(?:\.\d*)?[eE][-+]?\d+)) \}\}((?:(?!\{\{ (?:if|else|end)\b)[\s\S])*)(?:\{\{ else \}\}((?:(?!\{\{ (?:if|else|end)\b)[\s\S])*))?\{\{ end \}\}/g;
+// As Go's text/template defines them: only lt and eq compare, the others negate them, so with NaN
+// `ge` and `gt` are true (`ge NaN 10.0` is `not (lt NaN 10.0)`).
+const COMPARE: Readonly<Record<string, (a: number, b: number) => boolean>> = {
+  eq: (a, b) => a === b, ne: (a, b) => !(a === b), lt: (a, b) => a < b, le: (a, b) => a < b || a === b,
+  gt: (a, b) => !(a < b || a === b), ge: (a, b) => !(a < b),
+};
+
+function expandConditions(text: string, data: AlertTemplateData): string {
+  return text.replace(CONDITION, (_all, op: string, literal: string, then: string, otherwise: string | undefined) =>
+    (COMPARE[op]!(data.value, Number(literal)) ? then : otherwise ?? ''));
+}
+
+function renderActions(text: string, data: AlertTemplateData): string {
   let out = '';
   let pos = 0;
   let trimNext = false;

@@ -42,9 +42,11 @@ export const latencyQuantileScenarios: ScenarioBuilder<'latencyQuantile'> = (sig
   const intervals = intervalsUntil(checks[checks.length - 1]!, intervalMs);
   const p = quantileName(signal.quantile);
   const evaluate = (store: SeriesStore, at: number): ResultSample[] => evaluateQuantile(store, at, signal, ctx);
-  const histogram = (slow: number, flat: boolean): InputSeriesModel[] =>
+  // Slow requests land in the bucket right above T, or (`beyondEveryBound`) above the largest finite bound.
+  const histogram = (slow: number, flat: boolean, beyondEveryBound = false): InputSeriesModel[] =>
     [...buckets, Infinity].map((bound) => {
-      const perInterval = bound < thresholdSeconds ? 0 : bound === thresholdSeconds ? n - slow : n;
+      const perInterval = bound < thresholdSeconds ? 0
+        : bound === thresholdSeconds || (beyondEveryBound && bound !== Infinity) ? n - slow : n;
       const labels = { ...labelsFor(signal.job, ctx), le: leText(bound) };
       return flat
         ? piecewise(`${signal.metric}_bucket`, labels, perInterval * 60, [{ perInterval: 0, intervals }])
@@ -55,6 +57,13 @@ export const latencyQuantileScenarios: ScenarioBuilder<'latencyQuantile'> = (sig
     {
       name: `${alert.name} fires when ${p} is just above ${signal.threshold} for ${alert.for.text}`,
       series: histogram(Math.round(slowShare * (1 + SCENARIO_MARGIN) * n), false),
+      evaluate,
+      expectation: { kind: 'fires', conditionTrueAt },
+    },
+    // histogram_quantile reads the largest finite bound there: the annotation must say it is a lower bound.
+    {
+      name: `${alert.name} fires with ${p} at the largest finite bucket (${buckets[buckets.length - 1]}s) when requests take longer than every bound`,
+      series: histogram(Math.round(slowShare * (1 + SCENARIO_MARGIN) * n), false, true),
       evaluate,
       expectation: { kind: 'fires', conditionTrueAt },
     },

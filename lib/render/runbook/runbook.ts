@@ -1,7 +1,7 @@
 import { metricsContractFor, metricsContractMarkdown } from '../contract/metrics-contract.js';
 import type { AlertSpec } from '../../core/alert.js';
 import type { PlatformConfig } from '../../core/platform.js';
-import type { ServiceStack } from '../../core/stack.js';
+import type { RunbookProcedure, ServiceStack } from '../../core/stack.js';
 import { alertExpression, threshold, valueQuery } from '../../promql/signals.js';
 import { defaultProvenance, runbookProvenance, type Provenance } from '../../core/provenance.js';
 import { headingAnchor } from './anchor.js';
@@ -31,8 +31,10 @@ export function renderRunbook(stack: ServiceStack, platform: PlatformConfig, pro
     ...stack.alerts.map((a) => `| [${a.name}](#${headingAnchor(a.name)}) | ${a.level.severity} (${a.level.sev}) | ${describeThreshold(a)} | ${a.for.text} |`),
     '',
     ...((stack.slos ?? []).length > 0 ? ['SLO burn-rate alerts: see [Service level objectives](#service-level-objectives).', ''] : []),
+    ...procedureIndex(stack),
   ];
   for (const alert of stack.alerts) lines.push(...alertSection(stack, alert, platform), '');
+  for (const procedure of stack.procedures ?? []) lines.push(...procedureSection(procedure), '');
   // SLOs: an overview, a section per SLO, per burn-rate alert and for the meta-alert (slo-runbook.ts).
   lines.push(...sloRunbookSections(stack, platform));
   lines.push('', ...metricsContractMarkdown(metricsContractFor(stack, platform)));
@@ -78,6 +80,24 @@ function alertSection(stack: ServiceStack, alert: AlertSpec, platform: PlatformC
     ...(stack.dashboards.length
       ? ['', `### Dashboard`, '', ...stack.dashboards.map((d) => `- [${d.title}](${dashboardUrl(platform, d.uid)})`)]
       : []),
+  ];
+}
+
+/** Procedures no alert starts (a reported incident, an audit request), linked under the alert table. */
+function procedureIndex(stack: ServiceStack): string[] {
+  const procedures = stack.procedures ?? [];
+  if (procedures.length === 0) return [];
+  return ['## Procedures', '', 'Started by a report or a request, not by an alert:', '',
+    ...procedures.map((p) => `- [${p.title}](#${headingAnchor(p.title)})`), ''];
+}
+
+function procedureSection(procedure: RunbookProcedure): string[] {
+  return [
+    `## ${procedure.title}`,
+    '',
+    `**When:** ${procedure.when}`,
+    '',
+    ...procedure.steps.map((step, i) => `${i + 1}. ${step}`),
   ];
 }
 

@@ -50,6 +50,28 @@ describe('httpMetricsMiddleware', () => {
     expect(await value(text, 'http_request_duration_seconds_bucket{le="+Inf",handler="/status/:code",method="GET"}')).toBe(2);
   });
 
+  it('counts a request as in progress from its arrival until its response is finished (Harvey declares the gauge)', async () => {
+    const metrics = serviceMetrics(harveyBackend);
+    const middleware = httpMetricsMiddleware(metrics);
+    let arrived!: () => void;
+    const arrival = new Promise<void>((resolve) => { arrived = resolve; });
+    let release!: () => void;
+    const released = new Promise<void>((resolve) => { release = resolve; });
+    server = createServer((req, res) => middleware(req, res, () => {
+      arrived();
+      void released.then(() => res.writeHead(200).end());
+    }));
+    await new Promise<void>((resolve) => server!.listen(0, '127.0.0.1', resolve));
+    const inProgress = () => value(metrics.registry.getSingleMetricAsString('http_requests_inprogress'), 'http_requests_inprogress');
+    expect(await inProgress()).toBe(0);
+    const response = fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/slow`);
+    await arrival;
+    expect(await inProgress()).toBe(1);
+    release();
+    await (await response).arrayBuffer();
+    expect(await inProgress()).toBe(0);
+  });
+
   it('creates no series before the first response, as real client libraries do', async () => {
     const { metrics } = await serve();
     expect(await metrics.registry.getSingleMetricAsString('http_requests_total')).not.toContain('http_requests_total{');

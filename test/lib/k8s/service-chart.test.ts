@@ -207,7 +207,7 @@ describe('kubernetesManifests for Harvey Backend', () => {
       labels: { grafana_dashboard: '1' },
       annotations: { grafana_folder: 'Harvey Backend' },
     });
-    expect(configMap.data).toEqual({ 'harvey-backend-performance.json': JSON.stringify(dashboard.json, null, 2) });
+    expect(configMap.data).toEqual({ 'harvey-backend-performance.json': JSON.stringify(dashboard.json) });
   });
 
   it('refuses a dashboard ConfigMap over 256 KiB, naming service, dashboard, size and limit', () => {

@@ -17,7 +17,7 @@ afterEach(async () => {
 
 const organisation = (changed = -1) => [0, 1, 2].map((i) => harveyLikeStack(i, i === changed ? 1 : 0));
 const options = (extra: Partial<IncrementalOptions> = {}): IncrementalOptions => ({
-  outDir: join(work, 'dist'), check: false, promtool: 'off', cacheDir: join(work, 'cache'), ...extra,
+  outDir: join(work, 'dist'), mode: 'write', promtool: 'off', cacheDir: join(work, 'cache'), ...extra,
 });
 const mtimes = async (dir: string, service: string) => {
   const files = Object.keys(await snapshotDir(join(dir, service)));
@@ -39,10 +39,10 @@ describe('synthIncremental', () => {
 
   it('reports no drift from the cache alone, and still sees a hand edit of an unchanged service', async () => {
     await synthIncremental(organisation(), platform, options());
-    expect(await synthIncremental(organisation(), platform, options({ check: true }))).toMatchObject({ kind: 'checked', rendered: 0, drift: { missing: [], changed: [], unexpected: [] } });
+    expect(await synthIncremental(organisation(), platform, options({ mode: 'check' }))).toMatchObject({ kind: 'checked', rendered: 0, drift: { missing: [], changed: [], unexpected: [] } });
 
     await appendFile(join(work, 'dist', 'svc-00000', 'RUNBOOK.md'), 'edited by hand\n');
-    const checked = await synthIncremental(organisation(), platform, options({ check: true }));
+    const checked = await synthIncremental(organisation(), platform, options({ mode: 'check' }));
     expect(checked).toMatchObject({ kind: 'checked', rendered: 1, drift: { changed: ['svc-00000/RUNBOOK.md'] } });
   });
 

@@ -1,10 +1,12 @@
-import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { DEFAULT_PLATFORM } from '../../../lib/core/index.js';
 import { runSynth } from '../../../lib/synth/cli.js';
 import { writeDist } from '../../../lib/synth/write-dist.js';
+import { harveyLikeStack } from '../../../bench/harvey-like-stack.js';
+import { platform as harveyPlatform } from '../../../stacks/platform.js';
 import { brokenShopStack, shopStack } from './fixture.js';
 
 // DEFAULT_PLATFORM's placeholder URLs are refused by synth unless allowed.
@@ -41,7 +43,8 @@ describe('runSynth', () => {
     expect(files).toContain('shop-api/prometheus-rules.test.yaml');
     expect(files).toContain('shop-api/RUNBOOK.md');
     expect(files).toContain('shop-api/helm/api.values.yaml');
-    expect(files).toContain('shop-api/helm/values.schema.json');
+    expect(files).toContain('_shared/helm/values.schema.json');
+    expect(files).not.toContain('shop-api/helm/values.schema.json');
     expect(files).toContain('shop-api/k8s/horizontalpodautoscaler-api.yaml');
     expect(files).toContain('shop-api/k8s/prometheusrule-shop-api.yaml');
   });
@@ -102,4 +105,26 @@ describe('runSynth', () => {
     expect(await runSynth([shopStack()], PLATFORM, { check: true, outDir: out })).toBe(1);
     expect(errors.join('\n')).toContain('changed:    shop-api/prometheus-rules.yaml');
   });
+
+  it('--only writes only that service, leaves the others untouched, and keeps the Alertmanager configuration of every service', { timeout: 600_000 }, async () => {
+    const organisation = (changed: boolean) => [0, 1, 2].map((i) => harveyLikeStack(i, changed && i === 1 ? 1 : 0));
+    const out = join(work, 'dist');
+    const options = { check: false, outDir: out, promtool: 'off' as const, cacheDir: false as const };
+    expect(await runSynth(organisation(false), harveyPlatform, options)).toBe(0);
+    const before = await snapshotDir(out);
+    const mtimes = async () => Object.fromEntries(await Promise.all(Object.keys(before).filter((f) => !f.startsWith('svc-00001/') && f !== '.oac-manifest.json')
+      .map(async (f) => [f, (await stat(join(out, f))).mtimeMs] as const)));
+    const untouched = await mtimes();
+
+    expect(await runSynth(organisation(true), harveyPlatform, { ...options, only: ['svc-00001'] })).toBe(0);
+    const after = await snapshotDir(out);
+    const full = join(work, 'full');
+    expect(await runSynth(organisation(true), harveyPlatform, { ...options, outDir: full })).toBe(0);
+    expect(after).toEqual(await snapshotDir(full));
+    expect(after['svc-00001/prometheus-rules.yaml']).not.toEqual(before['svc-00001/prometheus-rules.yaml']);
+    expect(after['alertmanager/alertmanager.yaml']).toContain('team="team-2"');
+    expect(await mtimes()).toEqual(untouched);
+    expect(await runSynth(organisation(true), harveyPlatform, { ...options, check: true, only: ['svc-00001'] })).toBe(0);
+  });
 });
+

@@ -10,7 +10,7 @@ const suite = promtoolTests(stack);
 
 describe('promtoolTests', () => {
   it('holds the generated tests of every alert with a timeout that grows with their evaluation steps', () => {
-    expect(suite.scenarios).toBe(49);
+    expect(suite.scenarios).toBe(50);
     expect(suite.testFile).toContain('name: HarveyHighLatency fires when p95 is just above 5s for 5m');
     expect(suite.testFile).toContain('name: HarveyHighLatency stays silent when http_request_duration_seconds has no series yet');
     const withSlos = promtoolTests({ ...stack, slos: sloStack(availabilitySpec, latencySpec).slos! });

@@ -78,4 +78,11 @@ describe('oac synth', () => {
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^ {2}shop-api: /m);
   });
+
+  it('refuses a --jobs that is not a whole number of threads, as a usage error', async () => {
+    const run = await project.oac(['synth', '--jobs', '0', '--out', 'jobs', '--no-promtool']);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toContain("oac: --jobs: '0' is not a whole number of threads (1 or more)");
+    await expect(readdir(join(project.dir, 'jobs'))).rejects.toThrow('ENOENT');
+  });
 });

@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLATFORM, defineService } from '../../../../lib/core/index.js';
+import { HPA_BEHAVIOR } from '../../../../lib/k8s/hpa.js';
 import { kubernetesManifests } from '../../../../lib/k8s/service-chart.js';
 import { HELM_VALUES_SCHEMA, helmValuesFor, helmValuesProblems, type HelmValues } from '../../../../lib/render/helm/values.js';
 import { harveyBackendService } from '../../../../stacks/harvey-backend.service.js';
+import { stacks } from '../../../../stacks/index.js';
 
 const harvey = harveyBackendService.workload('harvey-backend');
 const values = helmValuesFor(harveyBackendService, harvey);
@@ -24,7 +26,7 @@ describe('helmValuesFor', () => {
       replicaCount: 3,
       image: { repository: 'ghcr.io/example-org/harvey-backend', tag: 'v1.2.3', pullPolicy: 'IfNotPresent' },
       service: { type: 'ClusterIP', port: 8000 },
-      autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 70 },
+      autoscaling: { enabled: true, minReplicas: 2, maxReplicas: 10, targetCPUUtilizationPercentage: 70, behavior: HPA_BEHAVIOR },
       resources: { requests: { cpu: '500m', memory: '1Gi' }, limits: { cpu: '2000m', memory: '4Gi' } },
       podSecurityContext: { runAsNonRoot: true, runAsUser: 1000, runAsGroup: 1000, fsGroup: 1000, seccompProfile: { type: 'RuntimeDefault' } },
       securityContext: { allowPrivilegeEscalation: false, readOnlyRootFilesystem: true, runAsNonRoot: true, capabilities: { drop: ['ALL'] } },
@@ -42,7 +44,7 @@ describe('helmValuesFor', () => {
 
   it('uses the same autoscaling numbers as the rendered HPA', () => {
     const [hpa] = kubernetesManifests({ stack: { service: harveyBackendService, alerts: [], dashboards: [] }, platform: DEFAULT_PLATFORM, ruleGroups: [] });
-    const spec = (hpa!.object as { spec: { minReplicas: number; maxReplicas: number; metrics: { resource: { name: string; target: { averageUtilization: number } } }[] } }).spec;
+    const spec = (hpa!.object as { spec: { minReplicas: number; maxReplicas: number; behavior: unknown; metrics: { resource: { name: string; target: { averageUtilization: number } } }[] } }).spec;
     const target = (name: string) => spec.metrics.find((m) => m.resource.name === name)?.resource.target.averageUtilization;
     expect(values.autoscaling).toEqual({
       enabled: true,
@@ -50,8 +52,22 @@ describe('helmValuesFor', () => {
       maxReplicas: spec.maxReplicas,
       targetCPUUtilizationPercentage: target('cpu'),
       targetMemoryUtilizationPercentage: target('memory'),
+      behavior: spec.behavior,
     });
   });
+
+  it.each(stacks.flatMap((stack) => stack.service.workloads.filter((w) => w.autoscaling).map((w) => [stack.service.name, w.name, stack] as const)))(
+    'gives %s/%s the scale-up and scale-down behavior of its rendered HPA',
+    (_service, workload, stack) => {
+      const hpas = kubernetesManifests({ stack: { service: stack.service, alerts: [], dashboards: [] }, platform: DEFAULT_PLATFORM, ruleGroups: [] })
+        .map((m) => m.object as { kind: string; metadata: { name: string }; spec: { behavior: { scaleDown: { stabilizationWindowSeconds: number } } } })
+        .filter((o) => o.kind === 'HorizontalPodAutoscaler' && o.metadata.name === workload);
+      expect(hpas).toHaveLength(1);
+      const behavior = helmValuesFor(stack.service, stack.service.workload(workload)).autoscaling.behavior;
+      expect(behavior).toEqual(hpas[0]!.spec.behavior);
+      expect(behavior?.scaleDown.stabilizationWindowSeconds).toBeGreaterThan(0);
+    },
+  );
 
   it('disables autoscaling for a workload without it and keeps its replica count', () => {
     const fixed = defineService({
@@ -156,6 +172,14 @@ describe('HELM_VALUES_SCHEMA and helmValuesProblems', () => {
       'autoscaling: must set at least one of targetCPUUtilizationPercentage, targetMemoryUtilizationPercentage',
       "autoscaling: missing required key 'minReplicas'",
       "autoscaling: missing required key 'maxReplicas'",
+    ]);
+  });
+
+  it('refuses an HPA behavior the API would refuse, naming the path', () => {
+    const behavior = { ...HPA_BEHAVIOR, scaleDown: { ...HPA_BEHAVIOR.scaleDown, selectPolicy: 'Fastest', stabilizationWindowSeconds: -1 } };
+    expect(helmValuesProblems(withField('autoscaling.behavior', behavior))).toEqual([
+      'autoscaling.behavior.scaleDown.stabilizationWindowSeconds must be >= 0 (got -1)',
+      'autoscaling.behavior.scaleDown.selectPolicy must be one of "Max", "Min", "Disabled" (got "Fastest")',
     ]);
   });
 

@@ -41,11 +41,22 @@ describe('renderAlertTemplate', () => {
     expect(render('a {{ $value }} b', 1)).toBe('a 1 b');
   });
 
+  it('takes the branch Go takes for a comparison of $value with a float literal', () => {
+    const atLeast = '{{ if ge $value 10.0 }}≥ {{ end }}{{ $value | humanizeDuration }}';
+    expect(render(atLeast, 10)).toBe('≥ 10s');
+    expect(render(atLeast, 9.5)).toBe('9.5s');
+    expect(render('{{ if lt $value 1e-3 }}tiny{{ else }}{{ $value }}{{ end }}!', 0.0001)).toBe('tiny!');
+    expect(render('{{ if lt $value 1e-3 }}tiny{{ else }}{{ $value }}{{ end }}!', 0.5)).toBe('0.5!');
+  });
+
   it.each([
     ['{{ $value | title }}', 'unknown function title'],
     ['{{ .Value }}', 'cannot read ".Value "'],
     ['{{ $externalLabels.cluster }}', 'cannot read "$externalLabels.cluster "'],
-    ['{{ if gt $value 1.0 }}high{{ end }}', 'control structures such as {{ if }} are not supported'],
+    ['{{ range $labels }}x{{ end }}', 'control structures such as {{ range }} are not supported'],
+    // Go refuses to compare the float64 $value with an int literal: not rendered as if it worked.
+    ['{{ if gt $value 1 }}high{{ end }}', 'control structures such as {{ if }} are not supported'],
+    ['{{ if gt $value 1.0 }}a{{ if lt $value 2.0 }}b{{ end }}{{ end }}', 'control structures such as {{ if }} are not supported'],
     ['{{ $labels.pod | humanize }}', 'humanize takes exactly one argument, $value'],
     ['{{ printf "%5.1f" $value }}', 'printf verb at "%5.1f" (flags and widths are not supported)'],
     ['{{ printf "%.1f" }}', 'printf format "%.1f" needs more arguments'],
@@ -60,7 +71,7 @@ describe('renderAlertTemplate', () => {
     expect(() => render('CPU {{ $value | toUpper }}', 1)).toThrow(
       'unsupported template action {{ $value | toUpper }} in "CPU {{ $value | toUpper }}": unknown function toUpper; supported: ' +
       '{{ $value }}, {{ $value | humanize }}, {{ $value | humanizePercentage }}, {{ $value | humanizeDuration }}, ' +
-      '{{ printf "%.1f" $value }} and {{ $labels.<name> }}',
+      '{{ printf "%.1f" $value }}, {{ $labels.<name> }} and {{ if ge $value 10.0 }}...{{ else }}...{{ end }}',
     );
   });
 
@@ -78,6 +89,7 @@ describe('renderAlertTemplate', () => {
       fixed: '{{ printf "%.1f" $value }}',
       formats: '{{ printf "%.3e|%g|%.2g|%f|%v" $value $value $value $value $value }}',
       labels: '{{- $labels.pod }}/{{ $labels.missing -}} !',
+      condition: '{{ if ge $value 2.5 }}≥ {{ $value | humanizeDuration }}{{ else }}{{ $value }}{{ end }} {{ if ne $value 0.0 }}set{{ end }}',
     };
     const literal = (v: number): string => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : String(v));
     const rules = {

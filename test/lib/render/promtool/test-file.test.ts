@@ -63,6 +63,7 @@ describe('promtoolTestsFor', () => {
       'HarveyHighErrorRate stays silent when requests are served and no 5xx series exists yet (labelled counters appear with their first increment)',
       'HarveyHighErrorRate fires when the first 5xx creates its series after 5m of healthy traffic (it appears at 1000, not 0) and 5xx keep coming',
       'HarveyHighLatency fires when p95 is just above 5s for 5m',
+      'HarveyHighLatency fires with p95 at the largest finite bucket (10s) when requests take longer than every bound',
       'HarveyHighLatency stays silent when p95 is just below 5s',
       'HarveyHighLatency stays silent without requests (no observations make p95 NaN)',
       'HarveyHighLatency stays silent when http_request_duration_seconds has no series yet (no observation since the process started)',
@@ -116,6 +117,7 @@ describe('promtoolTestsFor', () => {
       // rate() needs two samples; counters starting at zero make the ratio exact from then on.
       ['HarveyHighErrorRate fires when the 5xx ratio is just above 5% for 5m', 1, 6],
       ['HarveyHighLatency fires when p95 is just above 5s for 5m', 1, 6],
+      ['HarveyHighLatency fires with p95 at the largest finite bucket (10s) when requests take longer than every bound', 1, 6],
       // A long-running counter's rate is extrapolated to the whole 5m window from 4m of data.
       ["HarveyHighCPU fires when a pod's CPU use is just above 80% of its limit (2000m) for 5m", 4, 9],
       ["HarveyHighMemory fires when a pod's memory working set is just above 90% of its limit (4Gi) for 5m", 0, 5],

@@ -28,4 +28,20 @@ describe('renderRunbook', () => {
       }
     }
   });
+
+  it('renders each procedure no alert starts as its own section, linked under the alert table', () => {
+    const stack = {
+      ...shopStack(),
+      procedures: [{ title: 'SEV-1: wrong prices reach customers', when: 'A customer reports a wrong price.', steps: ['Freeze the catalog: `kubectl scale deployment/importer --replicas=0`.', 'Keep the import logs.'] }],
+    };
+    const text = renderRunbook(stack, DEFAULT_PLATFORM);
+    expect(text).toContain('## Procedures\n\nStarted by a report or a request, not by an alert:\n\n- [SEV-1: wrong prices reach customers](#sev-1-wrong-prices-reach-customers)\n');
+    expect(text).toContain('\n## SEV-1: wrong prices reach customers\n\n**When:** A customer reports a wrong price.\n\n' +
+      '1. Freeze the catalog: `kubectl scale deployment/importer --replicas=0`.\n2. Keep the import logs.\n');
+    expect(text.indexOf('## SEV-1: wrong prices')).toBeGreaterThan(text.indexOf('## ShopHighErrorRate'));
+  });
+
+  it('has no Procedures section for a stack without procedures', () => {
+    expect(markdown).not.toContain('## Procedures');
+  });
 });
