@@ -9,7 +9,7 @@ import { sloTestGroups } from './slo-scenarios.js';
  * promtool's unit-test file format (`promtool test rules`), restricted to what Debian's promtool 2.42
  * reads correctly: every test group carries an explicit `interval` (2.42 silently uses 0 without one),
  * and nothing newer than 2.42 appears (no `fuzzy_compare`, native-histogram notation, `query_offset` or
- * group `labels`). Rendered with `toYaml` from lib/render/yaml.ts.
+ * group `labels`). Rendered with `promtoolTestFileYaml` (./test-file-yaml.ts).
  */
 export interface PromtoolTestFile {
   readonly rule_files: readonly string[];
@@ -84,7 +84,7 @@ export function promtoolTestsFor(stack: ServiceStack, platform: PlatformConfig, 
   const add = (group: PromtoolTestGroup): void => {
     if (names.has(group.name)) throw new Error(`${stack.service.name}: two promtool test groups are named "${group.name}"; alert names must be unique`);
     names.add(group.name);
-    tests.push(compactSilence(group));
+    tests.push(group);
   };
   for (const alert of stack.alerts) {
     for (const { group } of resolveScenarios(stack, alert, platform)) add(group);
@@ -100,35 +100,4 @@ export function promtoolTestsFor(stack: ServiceStack, platform: PlatformConfig, 
     ...(hasSlos && { group_eval_order: ruleGroupsFor(stack, platform).map((g) => g.name) }),
     tests,
   };
-}
-
-/**
- * The group's silent assertions written once each, without losing one:
- * - an `exp_alerts: []` check is dropped where an `ALERTS{alertname="X"}` check with no samples at the
- *   same time already implies it (no ALERTS series: neither pending nor firing, so not firing);
- * - the `ALERTS{alertname="X"}` checks with no samples at one time become one check of every such alert,
- *   `ALERTS{alertname=~"X|Y"}` (alert names are plain identifiers, so the regex is their exact union: it
- *   has no sample exactly when none of them has).
- */
-export function compactSilence(group: PromtoolTestGroup): PromtoolTestGroup {
-  const silentAlert = (t: PromtoolExprTest): string | undefined =>
-    t.exp_samples.length === 0 ? /^ALERTS\{alertname="([A-Za-z_][A-Za-z0-9_]*)"\}$/.exec(t.expr)?.[1] : undefined;
-  const silentAt = new Set(group.promql_expr_test.flatMap((t) => { const a = silentAlert(t); return a ? [`${a}@${t.eval_time}`] : []; }));
-  const alertRuleTest = group.alert_rule_test.filter((t) => t.exp_alerts.length > 0 || !silentAt.has(`${t.alertname}@${t.eval_time}`));
-  const byTime = new Map<string, string[]>();
-  for (const t of group.promql_expr_test) {
-    const alert = silentAlert(t);
-    if (alert) byTime.set(t.eval_time, [...new Set([...(byTime.get(t.eval_time) ?? []), alert])]);
-  }
-  const promqlExprTest: PromtoolExprTest[] = [];
-  for (const t of group.promql_expr_test) {
-    if (!silentAlert(t)) promqlExprTest.push(t);
-    else if (byTime.has(t.eval_time)) {
-      const alerts = byTime.get(t.eval_time)!;
-      byTime.delete(t.eval_time); // written where the first of them was
-      const expr = alerts.length === 1 ? t.expr : `ALERTS{alertname=~"${alerts.join('|')}"}`;
-      promqlExprTest.push({ expr, eval_time: t.eval_time, exp_samples: [] });
-    }
-  }
-  return { ...group, alert_rule_test: alertRuleTest, promql_expr_test: promqlExprTest };
 }
