@@ -3,6 +3,9 @@ import type { ServiceStack } from '../core/stack.js';
 import { RULE_FILE, RULE_TEST_FILE } from '../synth/service-artifacts.js';
 import { runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
 import { proofShape } from '../testing/promtool-shapes.js';
+import { evaluationSteps, promtoolTimeoutMs } from '../testing/promtool-timeout.js';
+import { Duration } from '../core/units.js';
+import type { PromtoolTestFile } from '../render/promtool/test-file.js';
 
 /** One service's generated promtool tests, as synth renders them. */
 export interface ServiceTestFiles {
@@ -61,12 +64,12 @@ export async function runServiceTests(
   onResult?: (result: ServiceTestResult) => void,
   options: PromtoolPoolOptions = {},
 ): Promise<ServiceTestResult[]> {
-  const jobs = services.map((s) => ({ files: { [RULE_FILE]: s.rules, [RULE_TEST_FILE]: s.tests }, testFile: RULE_TEST_FILE }));
+  const files = services.map((s) => ({ [RULE_FILE]: s.rules, [RULE_TEST_FILE]: s.tests }));
   // The first service of each shape proves it; a service without a shape is its own representative.
   const representative = new Map<string, number>();
   const provenBy = services.map((s, i) => {
     if (s.identity === undefined) return i;
-    const shape = proofShape(jobs[i]!.files, s.identity);
+    const shape = proofShape(files[i]!, s.identity);
     if (!('key' in shape)) return i;
     const first = representative.get(shape.key);
     if (first === undefined) representative.set(shape.key, i);
@@ -77,16 +80,21 @@ export async function runServiceTests(
   const report = (): void => {
     while (reported < services.length && results[reported] !== undefined) onResult?.(results[reported++]!);
   };
-  const counts = new Map<number, { groups: number; assertions: number }>();
-  const countsOf = (i: number): { groups: number; assertions: number } => {
-    // A renaming has the same groups and assertions as its representative.
+  const counts = new Map<number, TestCounts>();
+  const countsOf = (i: number): TestCounts => {
+    // A renaming has the same groups, assertions and evaluations as its representative.
     const head = provenBy[i]!;
-    if (!counts.has(head)) counts.set(head, countTests(services[head]!.tests));
+    if (!counts.has(head)) counts.set(head, countTests(services[head]!));
     return counts.get(head)!;
   };
+  // Each run may take as long as its evaluations need (a large service on a loaded machine takes minutes),
+  // and no longer: a promtool that hangs is stopped and reported, so `oac test` always ends.
+  const jobs = services.map((_, i) => ({
+    files: files[i]!, testFile: RULE_TEST_FILE, timeoutMs: options.timeoutMs ?? promtoolTimeoutMs(countsOf(i).evaluationSteps, countsOf(i).rules),
+  }));
   const settle = (i: number, result: PromtoolResult & { cached: boolean; seconds: number }, source?: ProofSource): void => {
     results[i] = {
-      service: services[i]!.service, result: { ok: result.ok, output: result.output }, ...countsOf(i),
+      service: services[i]!.service, result: { ok: result.ok, output: result.output }, groups: countsOf(i).groups, assertions: countsOf(i).assertions,
       seconds: source ? 0 : result.seconds, source: source ?? { kind: result.cached ? 'cache' : 'promtool' },
     };
   };
@@ -108,9 +116,19 @@ export async function runServiceTests(
   return results as ServiceTestResult[];
 }
 
-function countTests(testYaml: string): { groups: number; assertions: number } {
-  const doc = parse(testYaml) as { tests?: { alert_rule_test?: unknown[]; promql_expr_test?: unknown[] }[] } | null;
+interface TestCounts {
+  readonly groups: number;
+  readonly assertions: number;
+  readonly evaluationSteps: number;
+  readonly rules: number;
+}
+
+function countTests(files: ServiceTestFiles): TestCounts {
+  // Our own file: its annotation aliases are not an attack, however many there are.
+  const doc = parse(files.tests, { maxAliasCount: -1 }) as (Partial<Pick<PromtoolTestFile, 'evaluation_interval'>> & { tests?: PromtoolTestFile['tests'] }) | null;
   const tests = doc?.tests ?? [];
   const assertions = tests.reduce((n, t) => n + (t.alert_rule_test?.length ?? 0) + (t.promql_expr_test?.length ?? 0), 0);
-  return { groups: tests.length, assertions };
+  const interval = Duration.parse(doc?.evaluation_interval ?? '1m');
+  const rules = (parse(files.rules) as { groups?: { rules?: unknown[] }[] } | null)?.groups?.reduce((n, g) => n + (g.rules?.length ?? 0), 0) ?? 0;
+  return { groups: tests.length, assertions, evaluationSteps: evaluationSteps({ tests }, interval.ok ? interval.value.seconds * 1000 : 60_000), rules };
 }

@@ -31,8 +31,11 @@ const PLAIN_NAME = /^[A-Za-z0-9][A-Za-z0-9 _-]*$/;
 const YAML_WORDS = new Set(['y', 'n', 'yes', 'no', 'on', 'off', 'true', 'false', 'null']);
 const PROMQL_WORDS = new Set(['and', 'or', 'unless', 'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'offset', 'inf', 'nan', 'atan2']);
 const STRING_FUNCTIONS = /\b(label_replace|label_join)\s*\(/;
-/** Template functions that only format a number; anything else in a `{{ }}` action is refused. */
-const NUMERIC_TEMPLATE = /^\{\{-?\s*(\$value|\.Value|\$labels\.[A-Za-z_][A-Za-z0-9_]*|\.Labels\.[A-Za-z_][A-Za-z0-9_]*|\$value\s*\|\s*humanize(Percentage|Duration|1024)?|humanize(Percentage|Duration|1024)?\s+\$value|printf\s+"%[-+ 0-9.]*[fegd]"\s+\$value)\s*-?\}\}$/;
+/**
+ * Template actions that print a label as it is, format a number, or branch on `$value` against a number
+ * literal (`{{ if ge $value 10.0 }}`, `{{ else }}`, `{{ end }}`); anything else in a `{{ }}` action is refused.
+ */
+const NUMERIC_TEMPLATE = /^\{\{-?\s*(\$value|\.Value|\$labels\.[A-Za-z_][A-Za-z0-9_]*|\.Labels\.[A-Za-z_][A-Za-z0-9_]*|\$value\s*\|\s*humanize(Percentage|Duration|1024)?|humanize(Percentage|Duration|1024)?\s+\$value|printf\s+"%[-+ 0-9.]*[fegd]"\s+\$value|if\s+(eq|ne|lt|le|gt|ge)\s+\$value\s+[-+]?[0-9][0-9.]*(e[-+]?[0-9]+)?|else|end)\s*-?\}\}$/;
 /** A regex pattern that is literal text, `.*`, escaped dots, groups and alternatives only. */
 const LITERAL_REGEX = /^(?:[A-Za-z0-9_;:/ \u0001-]|\\+\.|\.\*|[()|^$])*$/;
 
@@ -114,24 +117,50 @@ function pieceClashes(piece: LiteralPiece, name: string): boolean {
   return piece.floating && (name.includes(p) || overlaps(name, p));
 }
 
+// The scans below run over a whole organisation's files, so each is linear in the text: a match starts
+// only where a label name starts (the look-behind), quantified classes exclude what ends them, and no
+// quantifier is nested in another, so V8's backtracking cannot go quadratic on a long line.
+/** `label="value` or `label!="value` (the quote escaped inside a double-quoted YAML string). */
+const SELECTOR_VALUE = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[ \t]*!?=[ \t]*\\?"([^"\\\n]*)/g;
+/** `label: value` as a YAML key, block or flow style. */
+const YAML_VALUE = /(?:^|[{,])[ \t]*(?:- )?([A-Za-z_][A-Za-z0-9_]*): +['"]?([^'",}\n]*)/gm;
+/** `label=~"pattern"` or `!~`, in any of PromQL's quotes, or in `\"` inside a double-quoted YAML string. */
+const REGEX_MATCHER = /(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_]*)[ \t]*[=!]~[ \t]*(?:\\"([^"\n]*?)\\"|"([^"\n]*)"|'([^'\n]*)'|`([^`\n]*)`)/g;
+
+/**
+ * Every `{{ ... }}` action, up to the first `}}` after its `{{`, across lines too; an unclosed `{{` is an
+ * action to the end of the text (so refused). One pass over the text.
+ */
+function templateActions(text: string): string[] {
+  const actions: string[] = [];
+  for (let start = text.indexOf('{{'); start !== -1; start = text.indexOf('{{', start)) {
+    const end = text.indexOf('}}', start + 2);
+    actions.push(end === -1 ? text.slice(start) : text.slice(start, end + 2));
+    if (end === -1) break;
+    start = end + 2;
+  }
+  return actions;
+}
+
 /** Why renaming could change promtool's verdict on this marked text, or undefined. */
 function renamingRefusal(text: string, identity: readonly string[]): string | undefined {
   if (STRING_FUNCTIONS.test(text)) return 'label_replace or label_join inspects label values';
-  for (const action of text.match(/\{\{.*?\}\}/g) ?? []) {
+  for (const action of templateActions(text)) {
     if (!NUMERIC_TEMPLATE.test(action)) return `the template action ${action.replace(MARKED, '<name>')} may inspect strings`;
   }
   const markedLabels = new Set<string>();
   // Label values as selectors (`job="..."`) and as YAML keys (`job: ...`, block or flow style) write them.
-  const values = [...text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*!?=\s*\\?"([^"\\]*)/g), ...text.matchAll(/(?:^|[{,])\s*(?:- )?([A-Za-z_][A-Za-z0-9_]*): +['"]?([^'",}\n]*)/gm)];
+  const values = [...text.matchAll(SELECTOR_VALUE), ...text.matchAll(YAML_VALUE)];
   for (const m of values) if (m[2]!.includes(MARK)) markedLabels.add(m[1]!);
-  for (const m of text.matchAll(/([A-Za-z_][A-Za-z0-9_]*)\s*[=!]~\s*(\\?["'`])(.*?)\2/g)) {
-    const [, label, , pattern] = m;
-    if (pattern!.includes(MARK) && !LITERAL_REGEX.test(pattern!)) return `the regex ${label}=~"${pattern!.replace(MARKED, '<name>')}" holds a name inside more than literal text`;
-    const marked = pattern!.includes(MARK) || markedLabels.has(label!);
+  for (const m of text.matchAll(REGEX_MATCHER)) {
+    const label = m[1]!;
+    const pattern = m[2] ?? m[3] ?? m[4] ?? m[5] ?? '';
+    if (pattern.includes(MARK) && !LITERAL_REGEX.test(pattern)) return `the regex ${label}=~"${pattern.replace(MARKED, '<name>')}" holds a name inside more than literal text`;
+    const marked = pattern.includes(MARK) || markedLabels.has(label);
     if (!marked) continue;
-    if (!LITERAL_REGEX.test(pattern!)) return `the regex on ${label} ("${pattern!.replace(MARKED, '<name>')}") is more than literal text and matches values that hold a name`;
-    const clash = literalPieces(pattern!).find((piece) => identity.some((s) => pieceClashes(piece, s)));
-    if (clash) return `the regex on ${label} ("${pattern!.replace(MARKED, '<name>')}") holds '${clash.text}', which could match part of a name`;
+    if (!LITERAL_REGEX.test(pattern)) return `the regex on ${label} ("${pattern.replace(MARKED, '<name>')}") is more than literal text and matches values that hold a name`;
+    const clash = literalPieces(pattern).find((piece) => identity.some((s) => pieceClashes(piece, s)));
+    if (clash) return `the regex on ${label} ("${pattern.replace(MARKED, '<name>')}") holds '${clash.text}', which could match part of a name`;
   }
   return undefined;
 }

@@ -1,14 +1,13 @@
 import { formatIssues } from '../core/issues.js';
 import { DEFAULT_PLATFORM, type PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
-import { Duration } from '../core/units.js';
 import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
 import { parseInterval } from '../render/promtool/resolve.js';
 import { promtoolTestsFor, type PromtoolTestFile } from '../render/promtool/test-file.js';
 import { promtoolTestFileYaml } from '../render/promtool/test-file-yaml.js';
 import { toYaml } from '../render/yaml.js';
 import { runPromtoolTests, type PromtoolOptions } from './promtool.js';
-import { promtoolTimeoutMs } from './promtool-timeout.js';
+import { evaluationSteps, promtoolTimeoutMs } from './promtool-timeout.js';
 
 const RULE_FILE = 'prometheus-rules.yaml';
 const TEST_FILE = 'prometheus-rules.test.yaml';
@@ -89,13 +88,3 @@ export function failedTestGroups(output: string): string[] {
   return [...new Set([...output.matchAll(/^\s+name: (.*),$/gm)].map((m) => m[1]!))];
 }
 
-function evaluationSteps(file: PromtoolTestFile, intervalMs: number): number {
-  const ms = (text: string): number => {
-    const parsed = Duration.parse(text);
-    return parsed.ok ? parsed.value.seconds * 1000 : 0;
-  };
-  return file.tests.reduce((steps, group) => {
-    const times = [...group.alert_rule_test, ...group.promql_expr_test].map((t) => ms(t.eval_time));
-    return steps + Math.floor(Math.max(0, ...times) / intervalMs) + 1;
-  }, 0);
-}

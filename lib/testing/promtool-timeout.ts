@@ -1,3 +1,6 @@
+import { Duration } from '../core/units.js';
+import type { PromtoolTestFile } from '../render/promtool/test-file.js';
+
 /**
  * How long promtool may run before it is stopped: a minute, plus room for every evaluation of every rule
  * the tests make promtool do (steps × rules), at 5 ms each — two orders of magnitude above what promtool
@@ -6,4 +9,19 @@
  */
 export function promtoolTimeoutMs(evaluationSteps: number, rules: number): number {
   return 60_000 + Math.ceil(evaluationSteps * Math.max(1, rules) * 5);
+}
+
+/**
+ * Evaluations promtool makes for a test file: per test group, one per evaluation interval up to its
+ * last `eval_time`, plus the one at 0.
+ */
+export function evaluationSteps(file: Pick<PromtoolTestFile, 'tests'>, intervalMs: number): number {
+  const ms = (text: string): number => {
+    const parsed = Duration.parse(text);
+    return parsed.ok ? parsed.value.seconds * 1000 : 0;
+  };
+  return file.tests.reduce((steps, group) => {
+    const times = [...(group.alert_rule_test ?? []), ...(group.promql_expr_test ?? [])].map((t) => ms(t.eval_time));
+    return steps + Math.floor(Math.max(0, ...times) / Math.max(1, intervalMs)) + 1;
+  }, 0);
 }

@@ -92,6 +92,8 @@ export interface PromtoolPoolOptions extends PromtoolOptions {
 export interface PromtoolTestJob {
   readonly files: Readonly<Record<string, string>>;
   readonly testFile: string;
+  /** This job's stop-after time, where its size calls for another than the options' `timeoutMs`. */
+  readonly timeoutMs?: number;
 }
 
 export interface PooledPromtoolResult extends PromtoolResult {
@@ -113,7 +115,7 @@ export async function runPromtoolTestsAll(jobs: readonly PromtoolTestJob[], opti
     const started = performance.now();
     const key = PromtoolCache.key(['test', 'rules', job.testFile], version, job.files);
     const hit = await cache?.get(key);
-    const result = hit ? { ...hit, cached: true } : { ...(await runPromtoolTests(job.files, job.testFile, options)), cached: false };
+    const result = hit ? { ...hit, cached: true } : { ...(await runPromtoolTests(job.files, job.testFile, job.timeoutMs === undefined ? options : { ...options, timeoutMs: job.timeoutMs })), cached: false };
     if (!hit) await cache?.set(key, result);
     const done = { ok: result.ok, output: result.output, cached: result.cached, seconds: (performance.now() - started) / 1000 };
     options.onResult?.(index, done);
