@@ -78,7 +78,11 @@ export async function runServiceTests(
   const results: (ServiceTestResult | undefined)[] = new Array(services.length);
   let reported = 0;
   const report = (): void => {
-    while (reported < services.length && results[reported] !== undefined) onResult?.(results[reported++]!);
+    while (reported < services.length && results[reported] !== undefined) {
+      // Not `onResult?.(results[reported++])`: without a callback, `?.` skips the argument, increment included.
+      const next = results[reported++]!;
+      onResult?.(next);
+    }
   };
   const counts = new Map<number, TestCounts>();
   const countsOf = (i: number): TestCounts => {
