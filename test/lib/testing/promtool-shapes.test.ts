@@ -38,6 +38,28 @@ describe('proofShape', () => {
     expect(key(shape('svc-1', 'Svc1', ' or up{pod=~"svc-1-.*"} == 2'))).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it('accepts a branch on $value against a number, whose text is renamed like any other', () => {
+    const branch = '{{ if ge $value 10.0 }}at least 10s{{ else }}{{ $value | humanizeDuration }}{{ end }}';
+    expect(key(proofShape({ 'r.yaml': `summary: "svc-1 p95 ${branch}"` }, ['svc-1']))).toMatch(/^[0-9a-f]{64}$/);
+    expect(key(proofShape({ 'r.yaml': 'summary: "{{ if eq $labels.job \\"svc-1\\" }}x{{ end }}"' }, ['svc-1']))).toContain('may inspect strings');
+  });
+
+  it('refuses a template action it cannot read whole: across lines or never closed', () => {
+    expect(key(proofShape({ 'r.yaml': 'summary: "{{ $labels.job\n | toUpper }}"' }, ['svc-1']))).toContain('may inspect strings');
+    expect(key(proofShape({ 'r.yaml': 'summary: "svc-1 {{ $labels.job | toUpper"' }, ['svc-1']))).toContain('may inspect strings');
+  });
+
+  it('reads a regex matcher inside a double-quoted YAML string, where its quotes are escaped', () => {
+    expect(key(proofShape({ 'r.yaml': 'expr: "up{job=~\\"svc-1.+\\"}"' }, ['svc-1']))).toContain('more than literal text');
+  });
+
+  it('scans long lines in one pass (each scan is linear, so a large organisation cannot stall it)', () => {
+    // Quadratic scans took minutes on this: every position of a 400,000-character run started a match.
+    const line = `expr: up{job="svc-1"} ${'a'.repeat(400_000)} ${'{{'.repeat(50_000)}`;
+    expect(key(proofShape({ 'r.yaml': line }, ['svc-1']))).toContain('may inspect strings');
+    expect(key(proofShape({ 'r.yaml': `expr: up{job="svc-1"} ${'a'.repeat(400_000)}` }, ['svc-1']))).toMatch(/^[0-9a-f]{64}$/);
+  });
+
   it('refuses string functions of PromQL and templates', () => {
     expect(key(shape('svc-1', 'Svc1', ' or label_replace(up, "a", "$1", "job", "(.*)")'))).toContain('label_replace');
     expect(key(proofShape({ 'r.yaml': 'summary: "{{ $labels.job | toUpper }}"' }, ['svc-1']))).toContain('may inspect strings');
