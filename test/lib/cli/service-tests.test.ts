@@ -11,7 +11,7 @@ import type { ServiceStack } from '../../../lib/core/stack.js';
 import { serviceArtifacts } from '../../../lib/synth/service-artifacts.js';
 
 /** A small service of the same packs under generated names (as an organisation's services are), error threshold `errorsAbove`. */
-function smallService(index: number, errorsAbove = '5%'): ServiceStack {
+function smallService(index: number, errorsAbove: `${number}%` = '5%'): ServiceStack {
   const name = `svc-${String(index).padStart(5, '0')}`;
   const prefix = `Svc${index}`;
   const service = defineService({
