@@ -85,11 +85,11 @@ export type IncrementalResult =
 /** Rule files checked by promtool together (bounded memory: one batch checked while the next renders). */
 const PROMTOOL_BATCH = 64;
 /**
- * Rendered services whose panels promtool tests together. Their files wait in memory for the result (a
- * service is written only once all its checks passed), so fewer than rule files: one batch is tested
- * while the next renders.
+ * Rendered services whose panels promtool tests together: one per core, so each batch keeps every core
+ * busy while the next renders, and few services' files wait in memory for their result (a service is
+ * written only once all its checks passed).
  */
-const PANEL_BATCH = 16;
+const PANEL_BATCH = Math.max(2, availableParallelism());
 /** Below this many services to render, a worker's start (it loads the whole entry) costs more than it saves. */
 const WORKERS_FROM = 8;
 
@@ -293,6 +293,8 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
       };
       pending.push({ settle, ...(one.panelJob && { job: one.panelJob }) });
       if (++pendingRendered >= PANEL_BATCH) await flushPanels();
+      // Rendering here is synchronous: let promtool's pool start its next process between services.
+      if (!threaded) await new Promise((resolve) => setImmediate(resolve));
     }
     await iterator.return?.();
     await flushPanels();
