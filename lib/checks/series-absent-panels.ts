@@ -33,6 +33,9 @@ import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
  * `label_replace(absent(<query>), "panel", "<n>", "", "")` expecting no sample; a failing one names its
  * panel through the label. Needs promtool (PROMTOOL or PATH); without it the check is skipped, as
  * `promtool check rules` is, and the generated promtool tests still prove every alert.
+ *
+ * This is the synchronous form (one uncached promtool run that blocks the thread). Synth only builds
+ * the job of each service ({@link panelAbsenceJob}) and runs them beside rendering ({@link panelAbsenceIssuesAll}).
  */
 export function seriesAbsentPanelIssues(rendered: RenderedService): ValidationIssue[] {
   const job = panelAbsenceJob(rendered);
