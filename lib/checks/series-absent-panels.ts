@@ -27,12 +27,13 @@ import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
  *   dashboards.shop-performance.panels["Request success rate"].expr: '1 - (sum(rate(...5..)) / ...)' is invalid;
  *     allowed: a query that returns data on a healthy service whose rare series do not exist yet (...)
  *
- * The service's rule file is loaded too, so panels over recording rules (SLO ratios) see what the rules
- * record from the same series. Grafana variables are substituted first (`$__rate_interval` = 4 × the
+ * The service's recording rules are loaded too (its alerting rules only where a query reads `ALERTS`), so
+ * panels over recordings (SLO ratios) see what the rules record from the same series. Grafana variables are substituted first (`$__rate_interval` = 4 × the
  * evaluation interval, `$__interval` = the interval, `$__range` = 1h). Each query runs as
- * `label_replace(absent(<query>), "panel", "<n>", "", "")` expecting no sample; a failing one names its
- * panel through the label. Needs promtool (PROMTOOL or PATH); without it the check is skipped, as
- * `promtool check rules` is, and the generated promtool tests still prove every alert.
+ * `absent(<query>) * <n + 1>` expecting no sample; a failing one names its panel by its value (no label
+ * function, so services that are renamings of each other get checks that are renamings too). Needs promtool
+ * (PROMTOOL or PATH); without it the check is skipped, as `promtool check rules` is, and the generated
+ * promtool tests still prove every alert.
  *
  * This is the synchronous form (one uncached promtool run that blocks the thread). Synth only builds
  * the job of each service ({@link panelAbsenceJob}) and runs them beside rendering ({@link panelAbsenceIssuesAll}).
@@ -74,17 +75,22 @@ export function panelAbsenceJob(rendered: RenderedService): PanelAbsenceJob | un
   const recordings = rendered.ruleGroups.flatMap((g) => g.rules).filter((r) => !isAlertingRule(r)).map((r) => r.expr);
   const samples = 60;
   const input = healthySeries([...queries, ...recordings], rendered, samples);
+  // Alerting rules only cost evaluations here (half of the run), unless something reads their ALERTS series.
+  const readsAlerts = [...queries, ...recordings].some((e) => vectorSelectors(e).some((s) => s.metric === 'ALERTS' || s.metric === 'ALERTS_FOR_STATE'));
+  const groups = readsAlerts ? rendered.ruleGroups
+    : rendered.ruleGroups.map((g) => ({ ...g, rules: g.rules.filter((r) => !isAlertingRule(r)) })).filter((g) => g.rules.length > 0);
   const testFile = {
     rule_files: [rendered.ruleFile],
     evaluation_interval: platform.evaluationInterval,
-    group_eval_order: rendered.ruleGroups.map((g) => g.name),
+    group_eval_order: groups.map((g) => g.name),
     tests: [{
       name: `${stack.service.name}: every panel shows data on a healthy service before its first rare event`,
       interval: platform.evaluationInterval,
       input_series: input,
       alert_rule_test: [],
+      // The value of a failing query's sample names its panel (n + 1), so no label function is needed.
       promql_expr_test: queries.map((expr, i) => ({
-        expr: `label_replace(absent(${expr}), "panel", "${i}", "", "")`,
+        expr: `absent(${expr}) * ${i + 1}`,
         eval_time: `${samples * interval}s`,
         exp_samples: [],
       })),
@@ -93,7 +99,7 @@ export function panelAbsenceJob(rendered: RenderedService): PanelAbsenceJob | un
   return {
     service: stack.service.name,
     ruleFile: rendered.ruleFile,
-    files: { [rendered.ruleFile]: ruleText, [PANEL_TEST_FILE]: toYaml(testFile) },
+    files: { [rendered.ruleFile]: readsAlerts ? ruleText : toYaml({ groups }), [PANEL_TEST_FILE]: toYaml(testFile) },
     testFile: PANEL_TEST_FILE,
     panels: checked.map(({ field, expr }) => ({ field, expr })),
   };
@@ -103,7 +109,8 @@ export function panelAbsenceJob(rendered: RenderedService): PanelAbsenceJob | un
 export function panelAbsenceIssues(job: PanelAbsenceJob, result: PromtoolResult | undefined): ValidationIssue[] {
   if (result === undefined || result.ok) return [];
   const issue = issueFactory(job.service);
-  const failed = new Set([...result.output.matchAll(/got:.*panel="(\d+)"/g)].map((m) => Number(m[1])));
+  // `got: {<labels>} 3E+00`: the sample's value is the panel's number plus one (see panelAbsenceJob).
+  const failed = new Set([...result.output.matchAll(/^\s*got: \{.*\} (\S+)$/gm)].map((m) => Number(m[1]) - 1).filter((i) => Number.isInteger(i) && i >= 0 && i < job.panels.length));
   if (failed.size === 0) {
     // promtool refused the rule file itself, not a panel: `promtool check rules` reports that under the file.
     if (result.output.includes(`${job.ruleFile}:`)) return [];

@@ -20,6 +20,18 @@ describe('seriesAbsentPanelIssues', () => {
   it('reports a panel that shows nothing before the first 5xx, by panel, with the fix', () => {
     expect(seriesAbsentPanelIssues(rendered(badPanel())).map(formatIssue)).toEqual([REPORTED]);
   });
+
+  it('names every panel without data, each by its own field, whatever panels come between them', () => {
+    const twoBad = shopStack({ panels: [
+      { title: 'Failed share', description: '5xx over all.', unit: 'percentunit', expr: FAILED_SHARE },
+      { title: 'Requests', description: 'All requests.', unit: 'reqps', expr: 'sum(rate(http_requests_total{job="api"}[5m]))' },
+      { title: 'Failed share again', description: '5xx over all.', unit: 'percentunit', expr: `(${FAILED_SHARE})` },
+    ] });
+    expect(seriesAbsentPanelIssues(rendered(twoBad)).map((i) => i.field)).toEqual([
+      'dashboards.shop-api-performance.panels["Failed share"].expr',
+      'dashboards.shop-api-performance.panels["Failed share again"].expr',
+    ]);
+  });
 });
 
 describe('panelAbsenceJob', () => {
@@ -28,6 +40,17 @@ describe('panelAbsenceJob', () => {
     expect(structuredClone(job)).toEqual(job);
     expect(Object.keys(job.files).sort()).toEqual([job.ruleFile, job.testFile].sort());
     expect(job.panels).toContainEqual({ field: 'dashboards.shop-api-performance.panels["Failed share"].expr', expr: FAILED_SHARE });
+  });
+
+  it('loads the recording rules only, since no query reads the alerts\' ALERTS series', () => {
+    const job = panelAbsenceJob(rendered(badPanel()))!;
+    expect(job.files[job.ruleFile]).toContain('record:');
+    expect(job.files[job.ruleFile]).not.toContain('alert:');
+  });
+
+  it('loads the alerting rules too when a panel reads ALERTS', () => {
+    const job = panelAbsenceJob(rendered(shopStack({ panels: [{ title: 'Firing', description: 'Alerts firing.', unit: 'none', expr: 'count(ALERTS{alertstate="firing"}) or sum(up{job="api"}) * 0' }] })))!;
+    expect(job.files[job.ruleFile]).toContain('alert:');
   });
 
   it('gives, through promtool run elsewhere, the report of the synchronous check', async () => {
