@@ -16,7 +16,6 @@ import { scrapeReachabilityIssues } from './scrape-reachability.js';
 import { secretIssues } from './secrets.js';
 import { secureDefaultIssues } from './secure-defaults.js';
 import { seriesAbsentAlertIssues } from './series-absent.js';
-import { seriesAbsentPanelIssues } from './series-absent-panels.js';
 
 export * from './alert-for-duration.js';
 export * from './alert-templates.js';
@@ -65,13 +64,14 @@ export const SERVICE_CHECKS: readonly ServiceCheck[] = [
 ];
 
 /**
- * The checks that run the real promtool on the service's rule file and panel queries. They run only on a
- * service every other check and renderer passed: on a broken one promtool would refuse the same defect
- * again (a bad template, a bad query) and report it twice.
+ * The checks that evaluate the service's rules against exporter series shapes. They run only on a
+ * service every other check and renderer passed: on a broken one they would refuse the same defect
+ * again (a bad template, a bad query) and report it twice. The panel check (`seriesAbsentPanelIssues`)
+ * runs on the same services, after these, but is not listed: it runs promtool, so synth builds its job
+ * here (`panelAbsenceJob`) and runs the jobs asynchronously, pooled and cached (`panelAbsenceIssuesAll`).
  */
 export const PROMTOOL_SERVICE_CHECKS: readonly ServiceCheck[] = [
   seriesAbsentAlertIssues,
-  seriesAbsentPanelIssues,
 ];
 
 /** The checks across all services. */

@@ -1,7 +1,7 @@
-import { parser } from '@prometheus-io/lezer-promql';
+import { parsePromql, type PromqlTree } from '../promql/parse-tree.js';
 
 /** lezer's node type, taken from the parser so @lezer/common need not be a direct dependency. */
-type SyntaxNode = ReturnType<typeof parser.parse>['topNode'];
+type SyntaxNode = PromqlTree['topNode'];
 
 /**
  * Reading PromQL through Prometheus's own grammar (lezer-promql): the parts of an expression the
@@ -88,7 +88,7 @@ export function aggregations(expr: string): AggregationRef[] {
 }
 
 function walk(expr: string, visit: (node: SyntaxNode) => void): void {
-  parser.parse(expr).iterate({ enter: (ref) => void visit(ref.node) });
+  parsePromql(expr).iterate({ enter: (ref) => void visit(ref.node) });
 }
 
 function childrenNamed(node: SyntaxNode | null, names: readonly string[]): SyntaxNode[] {

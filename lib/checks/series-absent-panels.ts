@@ -11,6 +11,8 @@ import { matchesAll } from '../render/promtool/prom-eval.js';
 import { labelsSelectedBy, labelValues } from '../render/promtool/selector-labels.js';
 import { seriesSelectorText, type Labels } from '../render/promtool/series.js';
 import { toYaml } from '../render/yaml.js';
+import { PROMTOOL_INSTALL_HINT, PromtoolNotFoundError, runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
+import type { PromtoolMode } from './promtool-rules.js';
 import { issueFactory, promqlSources, type PromqlSource, type RenderedService } from './rendered-service.js';
 import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
 
@@ -25,54 +27,128 @@ import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
  *   dashboards.shop-performance.panels["Request success rate"].expr: '1 - (sum(rate(...5..)) / ...)' is invalid;
  *     allowed: a query that returns data on a healthy service whose rare series do not exist yet (...)
  *
- * The service's rule file is loaded too, so panels over recording rules (SLO ratios) see what the rules
- * record from the same series. Grafana variables are substituted first (`$__rate_interval` = 4 × the
+ * The service's recording rules are loaded too (its alerting rules only where a query reads `ALERTS`), so
+ * panels over recordings (SLO ratios) see what the rules record from the same series. Grafana variables are substituted first (`$__rate_interval` = 4 × the
  * evaluation interval, `$__interval` = the interval, `$__range` = 1h). Each query runs as
- * `label_replace(absent(<query>), "panel", "<n>", "", "")` expecting no sample; a failing one names its
- * panel through the label. Needs promtool (PROMTOOL or PATH); without it the check is skipped, as
- * `promtool check rules` is, and the generated promtool tests still prove every alert.
+ * `absent(<query>) * <n + 1>` expecting no sample; a failing one names its panel by its value (no label
+ * function, so services that are renamings of each other get checks that are renamings too). Needs promtool
+ * (PROMTOOL or PATH); without it the check is skipped, as `promtool check rules` is, and the generated
+ * promtool tests still prove every alert.
+ *
+ * This is the synchronous form (one uncached promtool run that blocks the thread). Synth only builds
+ * the job of each service ({@link panelAbsenceJob}) and runs them beside rendering ({@link panelAbsenceIssuesAll}).
  */
 export function seriesAbsentPanelIssues(rendered: RenderedService): ValidationIssue[] {
+  const job = panelAbsenceJob(rendered);
+  return job === undefined ? [] : panelAbsenceIssuesNow(job);
+}
+
+/**
+ * One service's panel check as promtool input, plain data (structured-cloneable, so a render worker
+ * posts it back): the rule file and the generated test, and the checked queries in test order, since
+ * promtool names a failing one by its index. Synth runs many at once (pooled, cached by content:
+ * {@link panelAbsenceIssuesAll}); {@link panelAbsenceIssues} turns the result into the report.
+ */
+export interface PanelAbsenceJob {
+  readonly service: string;
+  readonly ruleFile: string;
+  /** path -> content: the rule file and {@link PanelAbsenceJob.testFile}. */
+  readonly files: Readonly<Record<string, string>>;
+  readonly testFile: string;
+  /** Where each checked query comes from (`dashboards.<uid>.panels["<title>"].expr`) and its text as written. */
+  readonly panels: readonly { readonly field: string; readonly expr: string }[];
+}
+
+const PANEL_TEST_FILE = 'panels.test.yaml';
+
+/** The promtool job that checks the service's panels; undefined when there is nothing to check. */
+export function panelAbsenceJob(rendered: RenderedService): PanelAbsenceJob | undefined {
   const { stack, platform } = rendered;
-  const issue = issueFactory(stack.service.name);
   const ruleText = rendered.files.get(rendered.ruleFile);
-  if (ruleText === undefined) return [];
+  if (ruleText === undefined) return undefined;
   const intervalMs = Duration.parse(platform.evaluationInterval);
-  if (!intervalMs.ok) return [];
+  if (!intervalMs.ok) return undefined;
   const interval = intervalMs.value.seconds;
   const checked = panelQueriesCheckedForAbsence(rendered);
+  if (checked.length === 0) return undefined;
   const queries = checked.map((p) => substituteGrafanaVariables(p.expr, interval));
   const recordings = rendered.ruleGroups.flatMap((g) => g.rules).filter((r) => !isAlertingRule(r)).map((r) => r.expr);
   const samples = 60;
   const input = healthySeries([...queries, ...recordings], rendered, samples);
+  // Alerting rules only cost evaluations here (half of the run), unless something reads their ALERTS series.
+  const readsAlerts = [...queries, ...recordings].some((e) => vectorSelectors(e).some((s) => s.metric === 'ALERTS' || s.metric === 'ALERTS_FOR_STATE'));
+  const groups = readsAlerts ? rendered.ruleGroups
+    : rendered.ruleGroups.map((g) => ({ ...g, rules: g.rules.filter((r) => !isAlertingRule(r)) })).filter((g) => g.rules.length > 0);
   const testFile = {
     rule_files: [rendered.ruleFile],
     evaluation_interval: platform.evaluationInterval,
-    group_eval_order: rendered.ruleGroups.map((g) => g.name),
+    group_eval_order: groups.map((g) => g.name),
     tests: [{
       name: `${stack.service.name}: every panel shows data on a healthy service before its first rare event`,
       interval: platform.evaluationInterval,
       input_series: input,
       alert_rule_test: [],
+      // The value of a failing query's sample names its panel (n + 1), so no label function is needed.
       promql_expr_test: queries.map((expr, i) => ({
-        expr: `label_replace(absent(${expr}), "panel", "${i}", "", "")`,
+        expr: `absent(${expr}) * ${i + 1}`,
         eval_time: `${samples * interval}s`,
         exp_samples: [],
       })),
     }],
   };
-  if (queries.length === 0) return [];
-  const result = runPromtool({ [rendered.ruleFile]: ruleText, 'panels.test.yaml': toYaml(testFile) }, 'panels.test.yaml');
+  return {
+    service: stack.service.name,
+    ruleFile: rendered.ruleFile,
+    files: { [rendered.ruleFile]: readsAlerts ? ruleText : toYaml({ groups }), [PANEL_TEST_FILE]: toYaml(testFile) },
+    testFile: PANEL_TEST_FILE,
+    panels: checked.map(({ field, expr }) => ({ field, expr })),
+  };
+}
+
+/** The report of one job's promtool run; `undefined` (promtool not installed) skips the check. */
+export function panelAbsenceIssues(job: PanelAbsenceJob, result: PromtoolResult | undefined): ValidationIssue[] {
   if (result === undefined || result.ok) return [];
-  const failed = new Set([...result.output.matchAll(/got:.*panel="(\d+)"/g)].map((m) => Number(m[1])));
+  const issue = issueFactory(job.service);
+  // `got: {<labels>} 3E+00`: the sample's value is the panel's number plus one (see panelAbsenceJob).
+  const failed = new Set([...result.output.matchAll(/^\s*got: \{.*\} (\S+)$/gm)].map((m) => Number(m[1]) - 1).filter((i) => Number.isInteger(i) && i >= 0 && i < job.panels.length));
   if (failed.size === 0) {
     // promtool refused the rule file itself, not a panel: `promtool check rules` reports that under the file.
-    if (result.output.includes(`${rendered.ruleFile}:`)) return [];
-    return [issue('dashboards', stack.service.name, `panel queries promtool can evaluate (${result.output.trim().split('\n').slice(0, 6).join(' ')})`)];
+    if (result.output.includes(`${job.ruleFile}:`)) return [];
+    return [issue('dashboards', job.service, `panel queries promtool can evaluate (${result.output.trim().split('\n').slice(0, 6).join(' ')})`)];
   }
-  return [...failed].sort((a, b) => a - b).map((i) => issue(checked[i]!.field, checked[i]!.expr,
+  return [...failed].sort((a, b) => a - b).map((i) => issue(job.panels[i]!.field, job.panels[i]!.expr,
     'a query that returns data on a healthy service whose rare series do not exist yet (no 4xx/5xx series before the first one; ' +
     'labelled counters appear with their first increment): give the missing side a value, e.g. `(sum(rate(<errors>[5m])) or 0 * sum(rate(<all>[5m]))) / sum(rate(<all>[5m]))`'));
+}
+
+/** One job run here and now (synchronously, uncached): for the library's synchronous checks. */
+export function panelAbsenceIssuesNow(job: PanelAbsenceJob): ValidationIssue[] {
+  return panelAbsenceIssues(job, runPromtoolSync(job.files, job.testFile));
+}
+
+export interface PanelAbsenceReport {
+  /** Each job's issues, in the order of the jobs. */
+  readonly issues: readonly (readonly ValidationIssue[])[];
+  /** Set when promtool was not run (turned off, not installed): the check is skipped, as `promtool check rules` is. */
+  readonly skipped?: string;
+}
+
+/**
+ * Many jobs at once, asynchronously: pooled on every core and cached by content and promtool version
+ * (runPromtoolTestsAll), so the panels of an unchanged service cost no promtool run the second time.
+ * A missing promtool skips the check: `promtool check rules` reports it (a skip, or an error when required).
+ */
+export async function panelAbsenceIssuesAll(jobs: readonly PanelAbsenceJob[], mode: PromtoolMode, options: PromtoolPoolOptions = {}): Promise<PanelAbsenceReport> {
+  const none = jobs.map((): ValidationIssue[] => []);
+  if (mode === 'off') return { issues: none, skipped: 'promtool is turned off: dashboard panels were not checked for data on a healthy service' };
+  if (jobs.length === 0) return { issues: none };
+  try {
+    const results = await runPromtoolTestsAll(jobs.map(({ files, testFile }) => ({ files, testFile })), options);
+    return { issues: jobs.map((job, i) => panelAbsenceIssues(job, results[i])) };
+  } catch (error) {
+    if (!(error instanceof PromtoolNotFoundError)) throw error;
+    return { issues: none, skipped: `promtool not found, dashboard panels were not checked for data on a healthy service; ${PROMTOOL_INSTALL_HINT}` };
+  }
 }
 
 /**
@@ -191,13 +267,8 @@ function fillLabels(metric: MetricDefinition, base: Labels, matchers: readonly L
   return labels;
 }
 
-interface PromtoolOutput {
-  readonly ok: boolean;
-  readonly output: string;
-}
-
 /** `promtool test rules` synchronously (checks are synchronous); undefined when promtool is not installed. */
-function runPromtool(files: Readonly<Record<string, string>>, testFile: string): PromtoolOutput | undefined {
+function runPromtoolSync(files: Readonly<Record<string, string>>, testFile: string): PromtoolResult | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'oac-panels-'));
   try {
     for (const [path, content] of Object.entries(files)) writeFileSync(join(dir, path), content, 'utf8');

@@ -1,4 +1,4 @@
-import { parser } from '@prometheus-io/lezer-promql';
+import { parsePromql } from './parse-tree.js';
 import type { Matcher, MatchOp } from './selector.js';
 
 export interface PromqlSyntaxError {
@@ -14,7 +14,7 @@ export interface PromqlSyntaxError {
 export function promqlSyntaxErrors(expr: string): PromqlSyntaxError[] {
   const errors: PromqlSyntaxError[] = [];
   if (expr.trim() === '') return [{ position: 0, message: 'empty expression' }];
-  parser.parse(expr).iterate({
+  parsePromql(expr).iterate({
     enter(node) {
       if (node.type.isError) {
         const near = expr.slice(node.from, node.from + 12);
@@ -38,7 +38,7 @@ export interface ParsedVectorSelector {
  */
 export function parseVectorSelector(text: string): ParsedVectorSelector | undefined {
   if (typeof text !== 'string' || text.trim() === '' || promqlSyntaxErrors(text).length > 0) return undefined;
-  const top = parser.parse(text).topNode.firstChild;
+  const top = parsePromql(text).topNode.firstChild;
   if (!top || top.name !== 'VectorSelector' || top.nextSibling) return undefined;
   const name = top.getChild('Identifier');
   if (!name) return undefined;

@@ -2,6 +2,7 @@ import { availableParallelism } from 'node:os';
 import { readFile, readdir } from 'node:fs/promises';
 import { join, relative, sep } from 'node:path';
 import { promtoolRuleIssues, type PromtoolMode, type RuleFile } from '../checks/promtool-rules.js';
+import { panelAbsenceIssuesAll, type PanelAbsenceJob } from '../checks/series-absent-panels.js';
 import { promtoolVersion } from '../testing/promtool.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
@@ -83,6 +84,12 @@ export type IncrementalResult =
 
 /** Rule files checked by promtool together (bounded memory: one batch checked while the next renders). */
 const PROMTOOL_BATCH = 64;
+/**
+ * Rendered services whose panels promtool tests together: one per core, so each batch keeps every core
+ * busy while the next renders, and few services' files wait in memory for their result (a service is
+ * written only once all its checks passed).
+ */
+const PANEL_BATCH = Math.max(2, availableParallelism());
 /** Below this many services to render, a worker's start (it loads the whole entry) costs more than it saves. */
 const WORKERS_FROM = 8;
 
@@ -97,6 +104,10 @@ const WORKERS_FROM = 8;
  * do not depend on the cache nor on the thread count: a hit stands for the very bytes a render would
  * produce (the same input to the same code), any doubt (a missing, unreadable or different entry, a
  * hand-edited file) renders the service, and files are written in stack order whoever rendered them.
+ * promtool runs beside the rendering, never inside it: the panel check's `promtool test rules` jobs
+ * (returned by each render) and `promtool check rules` go in batches to promtool pooled on every core and
+ * cached by content, while the next services render; a service is written (or compared) once its panels
+ * passed, so its issues are reported where a synchronous check would have put them.
  */
 export async function synthIncremental(stacks: readonly ServiceStack[], platform: PlatformConfig, options: IncrementalOptions): Promise<IncrementalResult> {
   const check = options.mode === 'check';
@@ -189,6 +200,32 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
       skipped ??= r.skipped;
     });
   };
+  // Services in stack order waiting for their panel check; each is settled (issues, files, rule file) once it is done.
+  type Pending = { readonly job?: PanelAbsenceJob; readonly settle: (panelIssues: readonly ValidationIssue[]) => Promise<void> };
+  let pending: Pending[] = [];
+  let pendingRendered = 0;
+  let panelsInFlight: Promise<unknown> = Promise.resolve();
+  let settled: Promise<void> = Promise.resolve();
+  const flushPanels = async (): Promise<void> => {
+    const items = pending;
+    pending = [];
+    pendingRendered = 0;
+    const jobs = items.flatMap((item) => (item.job ? [item.job] : []));
+    const run = panelsInFlight.then(() => {
+      if (jobs.length > 0 && options.promtool !== 'off') options.progress?.(`promtool test rules on the panels of ${jobs.length} service(s)`);
+      // A missing or turned-off promtool skips this check; `promtool check rules` reports why (`skipped`).
+      return panelAbsenceIssuesAll(jobs, options.promtool, promtoolOptions);
+    });
+    panelsInFlight = run.catch(() => undefined);
+    const before = settled;
+    settled = before.then(async () => {
+      const report = await run;
+      let k = 0;
+      for (const item of items) await item.settle(item.job ? report.issues[k++]! : []);
+    });
+    settled.catch(() => undefined); // awaited below (next flush, end, or the error path)
+    await before; // at most two batches held: the one promtool tests and the one rendering
+  };
   const changesOf = (service: string, files: readonly (readonly [string, string])[]): ServiceChanges => {
     const before = [...(manifest?.files ?? [])].filter(([p]) => p.startsWith(`${service}/`));
     const now = new Map(files);
@@ -218,37 +255,50 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
       const name = names[i]!;
       const hit = reusable.get(name);
       if (hit) {
-        summaries.push(hit.summary);
-        for (const [path, hash] of hit.files) expected.set(path, hash);
-        services.push(changesOf(name, hit.files));
+        pending.push({
+          settle: async () => {
+            summaries.push(hit.summary);
+            for (const [path, hash] of hit.files) expected.set(path, hash);
+            services.push(changesOf(name, hit.files));
+          },
+        });
         continue;
       }
       const next = await iterator.next();
       if (next.done === true) throw new Error(`synth: no render of ${name}`);
       const one = next.value;
       renderedCount++;
-      serviceIssues.push(...one.issues);
-      if (one.summary) summaries.push(one.summary);
-      if (one.issues.length > 0) continue;
-      const files: [string, string][] = [];
-      // Nothing is written once anything is wrong, but promtool still checks every clean service's rules, so the report is whole.
-      if (serviceIssues.length === 0 && placeholders.length === 0) {
-        for (const [path, content] of one.files) {
-          const hash = sha256(content);
-          files.push([path, hash]);
-          expected.set(path, hash);
-          await put(path, content);
+      // Settled in stack order once its panels are checked: its issues then stand where a synchronous check put them.
+      const settle = async (panelIssues: readonly ValidationIssue[]): Promise<void> => {
+        serviceIssues.push(...one.issues, ...panelIssues);
+        if (one.summary) summaries.push(one.summary);
+        if (one.issues.length > 0 || panelIssues.length > 0) return;
+        const files: [string, string][] = [];
+        // Nothing is written once anything is wrong, but promtool still checks every clean service's rules, so the report is whole.
+        if (serviceIssues.length === 0 && placeholders.length === 0) {
+          for (const [path, content] of one.files) {
+            const hash = sha256(content);
+            files.push([path, hash]);
+            expected.set(path, hash);
+            await put(path, content);
+          }
+          services.push(changesOf(name, files));
         }
-        services.push(changesOf(name, files));
-      }
-      if (one.ruleFile) {
-        batch.push(one.ruleFile);
-        if (batch.length >= PROMTOOL_BATCH) await flushPromtool();
-      }
-      const key = keys.get(i);
-      if (key !== undefined) fresh.push({ key, entry: { service: name, files, summary: one.summary!, promtool: '' } });
+        if (one.ruleFile) {
+          batch.push(one.ruleFile);
+          if (batch.length >= PROMTOOL_BATCH) await flushPromtool();
+        }
+        const key = keys.get(i);
+        if (key !== undefined) fresh.push({ key, entry: { service: name, files, summary: one.summary!, promtool: '' } });
+      };
+      pending.push({ settle, ...(one.panelJob && { job: one.panelJob }) });
+      if (++pendingRendered >= PANEL_BATCH) await flushPanels();
+      // Rendering here is synchronous: let promtool's pool start its next process between services.
+      if (!threaded) await new Promise((resolve) => setImmediate(resolve));
     }
     await iterator.return?.();
+    await flushPanels();
+    await settled;
     await flushPromtool();
     await inFlight;
     const across = acrossServices(selected, platform, summaries, serviceIssues.length === 0, platformFrom);
@@ -264,9 +314,11 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
     await open(); // also when every service was reused: the commit still records the run
   } catch (error) {
     await rendered.return?.();
+    await settled.catch(() => undefined); // no file may be staged after the abort
     await writer?.abort();
     throw error;
   }
+  // Both promtool checks (rules, panels) ran with this promtool, or neither did (then `skipped` says why).
   const checkedBy = options.promtool !== 'off' && skipped === undefined ? promtool ?? '' : '';
   const remember = () => Promise.all(fresh.map(({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy })));
   const done: Done = { files: expected.size, rendered: renderedCount, services, notices, ...(skipped && { skipped }) };

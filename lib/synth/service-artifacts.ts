@@ -3,6 +3,7 @@ import { helmTemplateEscapingIssues } from '../checks/helm-template-escaping.js'
 import { PROMTOOL_SERVICE_CHECKS, runServiceChecks } from '../checks/index.js';
 import type { RuleFile } from '../checks/promtool-rules.js';
 import type { RenderedService } from '../checks/rendered-service.js';
+import { panelAbsenceJob, type PanelAbsenceJob } from '../checks/series-absent-panels.js';
 import { formatIssue, type ValidationIssue } from '../core/issues.js';
 import { stackShapeIssues } from '../core/stack-validation.js';
 import type { PlatformConfig } from '../core/platform.js';
@@ -42,6 +43,11 @@ export interface ServiceArtifacts {
   readonly rendered?: RenderedService;
   /** The rule file, for `promtool check rules` (run by the caller, as it is asynchronous). */
   readonly ruleFile?: RuleFile;
+  /**
+   * The panel check's promtool run (lib/checks/series-absent-panels.ts), run by the caller for the same
+   * reason; its issues come after `issues`. Set only when no other check found anything, as before it ran.
+   */
+  readonly panelJob?: PanelAbsenceJob;
 }
 
 /**
@@ -130,8 +136,17 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
   const rendered: RenderedService = { ...renderedOf(stack, platform, ruleGroups ?? []), manifests, helmValues, files: local };
   issues.push(...runServiceChecks(rendered));
   issues.push(...helmTemplateEscapingIssues(rendered, ruleDocuments));
-  if (issues.length === 0) issues.push(...runServiceChecks(rendered, PROMTOOL_SERVICE_CHECKS));
-  return { files, issues, rendered, ...(ruleFile && { ruleFile }) };
+  let panelJob: PanelAbsenceJob | undefined;
+  if (issues.length === 0) {
+    issues.push(...runServiceChecks(rendered, PROMTOOL_SERVICE_CHECKS));
+    try {
+      panelJob = panelAbsenceJob(rendered);
+    } catch (error) {
+      // As runServiceChecks reports a check that throws, under the name the check had there.
+      problem('(check seriesAbsentPanelIssues)', (error as Error).message, 'a check that completes');
+    }
+  }
+  return { files, issues, rendered, ...(ruleFile && { ruleFile }), ...(panelJob && { panelJob }) };
 }
 
 /** The rendered value at a dotted path (what the user's input became), for the report. */

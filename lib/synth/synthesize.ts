@@ -1,6 +1,7 @@
 import { PLATFORM_CHECKS } from '../checks/index.js';
 import type { RuleFile } from '../checks/promtool-rules.js';
 import type { RenderedService } from '../checks/rendered-service.js';
+import { panelAbsenceIssuesNow, type PanelAbsenceJob } from '../checks/series-absent-panels.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import { platformConfigIssues } from '../core/platform-validation.js';
@@ -39,9 +40,11 @@ export function synthesize(stacks: readonly ServiceStack[], platform: PlatformCo
   for (const stack of stacks) {
     const one = renderService(stack, platform, provenance);
     one.files.forEach((content, path) => files.set(path, content));
-    issues.push(...one.issues);
+    // In memory the panel check runs here and now (synchronously, as the Map is returned whole): every issue is in `issues`.
+    const panelIssues = one.panelJob ? panelAbsenceIssuesNow(one.panelJob) : [];
+    issues.push(...one.issues, ...panelIssues);
     if (one.summary) summaries.push(one.summary);
-    if (one.ruleFile) ruleFiles.push(one.ruleFile);
+    if (one.ruleFile && panelIssues.length === 0) ruleFiles.push(one.ruleFile);
   }
   const platformWide = acrossServices(stacks, platform, summaries, issues.length === 0);
   issues.push(...platformWide.issues);
@@ -69,6 +72,11 @@ export interface RenderedOne {
   readonly summary?: ServiceSummary;
   /** Set only when the service has no other problem: promtool is the last word on rules nothing else objected to. */
   readonly ruleFile?: RuleFile;
+  /**
+   * The panel check, still to run by the caller (it runs promtool, asynchronously), set when every check
+   * before the promtool ones passed. Its issues belong right after `issues`; `ruleFile` stands only if it has none.
+   */
+  readonly panelJob?: PanelAbsenceJob;
 }
 
 export function renderService(stack: ServiceStack, platform: PlatformConfig, provenance: Provenance = projectProvenance()): RenderedOne {
@@ -78,7 +86,8 @@ export function renderService(stack: ServiceStack, platform: PlatformConfig, pro
     const summary = artifacts.rendered && summarize(service, artifacts.rendered);
     // On a service with problems promtool would mostly repeat them (a broken template, a syntax error), so it runs once those are fixed.
     const ruleFile = artifacts.ruleFile && artifacts.issues.length === 0 ? artifacts.ruleFile : undefined;
-    return { service, files: artifacts.files, issues: artifacts.issues, ...(summary && { summary }), ...(ruleFile && { ruleFile }) };
+    const panelJob = artifacts.panelJob;
+    return { service, files: artifacts.files, issues: artifacts.issues, ...(summary && { summary }), ...(ruleFile && { ruleFile }), ...(panelJob && { panelJob }) };
   } catch (error) {
     // Renderers are guarded one by one in serviceArtifacts; this is the net for anything else.
     return { service, files: new Map(), issues: [{ service, field: '(render)', value: (error as Error).message, allowed: 'input every renderer accepts' }] };

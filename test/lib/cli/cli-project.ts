@@ -75,3 +75,8 @@ import { shop } from '../src/shop.js';
 export const stacks = [shop];
 export { platform } from './platform.js';
 `;
+
+/** A project with the shop service, the platform and `stacks/index.ts` exporting them, plus `extra` files. */
+export function shopProject(extra: Readonly<Record<string, string>> = {}): Promise<CliProject> {
+  return cliProject({ 'src/shop.ts': SHOP_SERVICE, 'stacks/platform.ts': PLATFORM, 'stacks/index.ts': INDEX, ...extra });
+}

@@ -1,13 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProject, INDEX, PLATFORM, SHOP_SERVICE, type CliProject } from './cli-project.js';
+import { shopProject, type CliProject } from './cli-project.js';
 
 describe('loading the entry', () => {
   let project: CliProject;
   beforeAll(async () => {
-    project = await cliProject({
-      'src/shop.ts': SHOP_SERVICE,
-      'stacks/platform.ts': PLATFORM,
-      'stacks/index.ts': INDEX,
+    project = await shopProject({
       'src/broken.ts': "export const broken = { service: { name: 'x' } };\nconst levels: Record<string, { sev: string }> = {};\nexport const level = levels['page']!.sev;\n",
       'entries/throws.ts': "import { broken } from '../src/broken.js';\nexport const stacks = [broken];\nexport { platform } from '../stacks/platform.js';\n",
       'entries/missing-import.ts': "import { shop } from '../src/no-such-file.js';\nexport const stacks = [shop];\n",

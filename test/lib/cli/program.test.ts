@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageVersion } from '../../../lib/cli/package-version.js';
-import { cliProject, INDEX, PLATFORM, SHOP_SERVICE, type CliProject } from './cli-project.js';
+import { shopProject, type CliProject } from './cli-project.js';
 
 describe('oac, the command line', () => {
   let project: CliProject;
   beforeAll(async () => {
-    project = await cliProject({ 'src/shop.ts': SHOP_SERVICE, 'stacks/platform.ts': PLATFORM, 'stacks/index.ts': INDEX });
+    project = await shopProject();
   });
   afterAll(() => project?.remove());
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProject, INDEX, LIB, PLATFORM, SHOP_SERVICE, type CliProject } from '../cli-project.js';
+import { LIB, shopProject, type CliProject } from '../cli-project.js';
 
 const WITH_SLO = `
 import { defineSlo } from '${LIB}';
@@ -11,7 +11,7 @@ export const stacks = [{ ...shop, slos: [defineSlo(shop.service, { name: 'availa
 describe('oac list', () => {
   let project: CliProject;
   beforeAll(async () => {
-    project = await cliProject({ 'src/shop.ts': SHOP_SERVICE, 'stacks/platform.ts': PLATFORM, 'stacks/index.ts': INDEX, 'entries/slo.ts': WITH_SLO });
+    project = await shopProject({ 'entries/slo.ts': WITH_SLO });
   });
   afterAll(() => project?.remove());
 

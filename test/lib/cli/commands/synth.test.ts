@@ -1,15 +1,12 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProject, INDEX, LIB, PLATFORM, SHOP_SERVICE, type CliProject } from '../cli-project.js';
+import { LIB, shopProject, type CliProject } from '../cli-project.js';
 
 describe('oac synth', () => {
   let project: CliProject;
   beforeAll(async () => {
-    project = await cliProject({
-      'src/shop.ts': SHOP_SERVICE,
-      'stacks/platform.ts': PLATFORM,
-      'stacks/index.ts': INDEX,
+    project = await shopProject({
       'entries/placeholders.ts': `import { DEFAULT_PLATFORM } from '${LIB}';\nimport { shop } from '../src/shop.js';\nexport const stacks = [shop];\nexport const platform = DEFAULT_PLATFORM;\n`,
       'entries/allowed.ts': `import { DEFAULT_PLATFORM } from '${LIB}';\nimport { shop } from '../src/shop.js';\nexport const stacks = [shop];\nexport const platform = { ...DEFAULT_PLATFORM, allowPlaceholders: true };\n`,
     });

@@ -1,14 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { snapshotDir } from '../../../support/dist-dir.js';
-import { cliProject, INDEX, PLATFORM, SHOP_SERVICE, type CliProject } from '../cli-project.js';
+import { shopProject, type CliProject } from '../cli-project.js';
 
 describe('oac validate', () => {
   let project: CliProject;
   beforeAll(async () => {
-    project = await cliProject({
-      'src/shop.ts': SHOP_SERVICE,
-      'stacks/platform.ts': PLATFORM,
-      'stacks/index.ts': INDEX,
+    project = await shopProject({
       'entries/bad.ts': "import { shop } from '../src/shop.js';\nexport { platform } from '../stacks/platform.js';\nexport const stacks = [shop, shop];\n",
     });
   });

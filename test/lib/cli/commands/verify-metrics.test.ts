@@ -1,14 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliProject, INDEX, PLATFORM, SHOP_SERVICE, type CliProject } from '../cli-project.js';
+import { shopProject, type CliProject } from '../cli-project.js';
 
 const instrumentatorDefaults = readFileSync(new URL('../../verify/fixtures/fastapi-instrumentator-defaults.prom', import.meta.url), 'utf8');
 
 describe('oac verify-metrics', () => {
   let project: CliProject;
   beforeAll(async () => {
-    project = await cliProject({
-      'src/shop.ts': SHOP_SERVICE, 'stacks/platform.ts': PLATFORM, 'stacks/index.ts': INDEX,
+    project = await shopProject({
       'defaults.prom': instrumentatorDefaults,
       // The shop's contract: its 2.5s latency threshold needs le="2.5"; 5.. matches grouped codes too.
       'following.prom': instrumentatorDefaults.replace(/le="1\.0"(.*)\n/, 'le="1.0"$1\nhttp_request_duration_seconds_bucket{handler="/api/v1/courses",le="2.5",method="GET"} 1.0\n'),

@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { panelAbsenceIssues, panelAbsenceIssuesAll, panelAbsenceJob, seriesAbsentPanelIssues } from '../../../lib/checks/series-absent-panels.js';
+import { formatIssue } from '../../../lib/core/issues.js';
+import { runPromtoolTests } from '../../../lib/testing/promtool.js';
+import { shopStack } from '../../bad-input/fixture.js';
+import { rendered } from './fixture.js';
+
+// The share of failed requests, divided without a value for the 5xx side: nothing before the first 5xx.
+const FAILED_SHARE = 'sum(rate(http_requests_total{job="api",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))';
+const badPanel = () => shopStack({ panels: [{ title: 'Failed share', description: '5xx over all.', unit: 'percentunit', expr: FAILED_SHARE }] });
+const REPORTED = `shop-api: dashboards.shop-api-performance.panels["Failed share"].expr: '${FAILED_SHARE}' is invalid; allowed: ` +
+  'a query that returns data on a healthy service whose rare series do not exist yet (no 4xx/5xx series before the first one; ' +
+  'labelled counters appear with their first increment): give the missing side a value, e.g. `(sum(rate(<errors>[5m])) or 0 * sum(rate(<all>[5m]))) / sum(rate(<all>[5m]))`';
+
+describe('seriesAbsentPanelIssues', () => {
+  it('finds no panel without data on the good shop fixture', () => {
+    expect(seriesAbsentPanelIssues(rendered())).toEqual([]);
+  });
+
+  it('reports a panel that shows nothing before the first 5xx, by panel, with the fix', () => {
+    expect(seriesAbsentPanelIssues(rendered(badPanel())).map(formatIssue)).toEqual([REPORTED]);
+  });
+
+  it('names every panel without data, each by its own field, whatever panels come between them', () => {
+    const twoBad = shopStack({ panels: [
+      { title: 'Failed share', description: '5xx over all.', unit: 'percentunit', expr: FAILED_SHARE },
+      { title: 'Requests', description: 'All requests.', unit: 'reqps', expr: 'sum(rate(http_requests_total{job="api"}[5m]))' },
+      { title: 'Failed share again', description: '5xx over all.', unit: 'percentunit', expr: `(${FAILED_SHARE})` },
+    ] });
+    expect(seriesAbsentPanelIssues(rendered(twoBad)).map((i) => i.field)).toEqual([
+      'dashboards.shop-api-performance.panels["Failed share"].expr',
+      'dashboards.shop-api-performance.panels["Failed share again"].expr',
+    ]);
+  });
+});
+
+describe('panelAbsenceJob', () => {
+  it('is plain data a worker thread can post, naming each checked query by its field', () => {
+    const job = panelAbsenceJob(rendered(badPanel()))!;
+    expect(structuredClone(job)).toEqual(job);
+    expect(Object.keys(job.files).sort()).toEqual([job.ruleFile, job.testFile].sort());
+    expect(job.panels).toContainEqual({ field: 'dashboards.shop-api-performance.panels["Failed share"].expr', expr: FAILED_SHARE });
+  });
+
+  it('loads the recording rules only, since no query reads the alerts\' ALERTS series', () => {
+    const job = panelAbsenceJob(rendered(badPanel()))!;
+    expect(job.files[job.ruleFile]).toContain('record:');
+    expect(job.files[job.ruleFile]).not.toContain('alert:');
+  });
+
+  it('loads the alerting rules too when a panel reads ALERTS', () => {
+    const job = panelAbsenceJob(rendered(shopStack({ panels: [{ title: 'Firing', description: 'Alerts firing.', unit: 'none', expr: 'count(ALERTS{alertstate="firing"}) or sum(up{job="api"}) * 0' }] })))!;
+    expect(job.files[job.ruleFile]).toContain('alert:');
+  });
+
+  it('gives, through promtool run elsewhere, the report of the synchronous check', async () => {
+    const job = panelAbsenceJob(rendered(badPanel()))!;
+    const result = await runPromtoolTests(job.files, job.testFile);
+    expect(result.ok).toBe(false);
+    expect(panelAbsenceIssues(job, result).map(formatIssue)).toEqual([REPORTED]);
+  });
+
+  it('reports nothing when promtool is not installed (the check is skipped) or passes', () => {
+    const job = panelAbsenceJob(rendered(badPanel()))!;
+    expect(panelAbsenceIssues(job, undefined)).toEqual([]);
+    expect(panelAbsenceIssues(job, { ok: true, output: 'SUCCESS\n' })).toEqual([]);
+  });
+});
+
+describe('panelAbsenceIssuesAll', () => {
+  const jobs = () => [panelAbsenceJob(rendered())!, panelAbsenceJob(rendered(badPanel()))!];
+
+  it('reports each job\'s issues in the order of the jobs', async () => {
+    const report = await panelAbsenceIssuesAll(jobs(), 'required', { cacheDir: false });
+    expect(report.skipped).toBeUndefined();
+    expect(report.issues.map((issues) => issues.map(formatIssue))).toEqual([[], [REPORTED]]);
+  });
+
+  it('skips the check, saying why, when promtool is turned off or not installed', async () => {
+    const off = await panelAbsenceIssuesAll(jobs(), 'off');
+    expect(off).toEqual({ issues: [[], []], skipped: expect.stringContaining('promtool is turned off') });
+    const missing = await panelAbsenceIssuesAll(jobs(), 'optional', { promtool: '/nonexistent/promtool', cacheDir: false });
+    expect(missing).toEqual({ issues: [[], []], skipped: expect.stringContaining('promtool not found') });
+  });
+});
