@@ -99,7 +99,7 @@ export async function runServiceTests(
   const settle = (i: number, result: PromtoolResult & { cached: boolean; seconds: number }, source?: ProofSource): void => {
     results[i] = {
       service: services[i]!.service, result: { ok: result.ok, output: result.output }, groups: countsOf(i).groups, assertions: countsOf(i).assertions,
-      seconds: source ? 0 : result.seconds, source: source ?? { kind: result.cached ? 'cache' : 'promtool' },
+      seconds: source || result.cached ? 0 : result.seconds, source: source ?? { kind: result.cached ? 'cache' : 'promtool' },
     };
   };
   const run = async (indices: readonly number[], then: (i: number, result: PromtoolResult & { cached: boolean; seconds: number }) => void): Promise<void> => {

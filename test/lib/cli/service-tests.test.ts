@@ -115,6 +115,7 @@ describe('runServiceTests', () => {
     expect(await newRuns()).toBe(1);
     const again = await runServiceTests(services, undefined, { promtool, cacheDir });
     expect(again.map((r) => [r.result.ok, sourceOf(r)])).toEqual([[true, 'cache'], [true, 'renaming of svc-00001']]);
+    expect(again.map((r) => r.seconds)).toEqual([0, 0]); // no promtool time spent
     expect(await newRuns()).toBe(0);
   });
 
