@@ -3,7 +3,7 @@ import { DEFAULT_PLATFORM, type PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
 import { ruleGroupsFor } from '../render/prometheus/rule-groups.js';
 import { parseInterval } from '../render/promtool/resolve.js';
-import { promtoolTestsFor, type PromtoolTestFile } from '../render/promtool/test-file.js';
+import { promtoolTestsFor } from '../render/promtool/test-file.js';
 import { promtoolTestFileYaml } from '../render/promtool/test-file-yaml.js';
 import { toYaml } from '../render/yaml.js';
 import { runPromtoolTests, type PromtoolOptions } from './promtool.js';
