@@ -12,6 +12,7 @@ import { labelsSelectedBy, labelValues } from '../render/promtool/selector-label
 import { seriesSelectorText, type Labels } from '../render/promtool/series.js';
 import { toYaml } from '../render/yaml.js';
 import { PROMTOOL_INSTALL_HINT, PromtoolNotFoundError, runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
+import { provenByShape, serviceIdentity } from '../testing/promtool-shapes.js';
 import type { PromtoolMode } from './promtool-rules.js';
 import { issueFactory, promqlSources, type PromqlSource, type RenderedService } from './rendered-service.js';
 import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
@@ -57,6 +58,8 @@ export interface PanelAbsenceJob {
   readonly testFile: string;
   /** Where each checked query comes from (`dashboards.<uid>.panels["<title>"].expr`) and its text as written. */
   readonly panels: readonly { readonly field: string; readonly expr: string }[];
+  /** The service's own names: jobs of services that are renamings of each other share one run (lib/testing/promtool-shapes.ts). */
+  readonly identity: readonly string[];
 }
 
 const PANEL_TEST_FILE = 'panels.test.yaml';
@@ -102,6 +105,7 @@ export function panelAbsenceJob(rendered: RenderedService): PanelAbsenceJob | un
     files: { [rendered.ruleFile]: readsAlerts ? ruleText : toYaml({ groups }), [PANEL_TEST_FILE]: toYaml(testFile) },
     testFile: PANEL_TEST_FILE,
     panels: checked.map(({ field, expr }) => ({ field, expr })),
+    identity: serviceIdentity(stack.service),
   };
 }
 
@@ -135,7 +139,8 @@ export interface PanelAbsenceReport {
 
 /**
  * Many jobs at once, asynchronously: pooled on every core and cached by content and promtool version
- * (runPromtoolTestsAll), so the panels of an unchanged service cost no promtool run the second time.
+ * (runPromtoolTestsAll), so the panels of an unchanged service cost no promtool run the second time, and
+ * services that are exact renamings of each other (lib/testing/promtool-shapes.ts) share one run.
  * A missing promtool skips the check: `promtool check rules` reports it (a skip, or an error when required).
  */
 export async function panelAbsenceIssuesAll(jobs: readonly PanelAbsenceJob[], mode: PromtoolMode, options: PromtoolPoolOptions = {}): Promise<PanelAbsenceReport> {
@@ -143,7 +148,17 @@ export async function panelAbsenceIssuesAll(jobs: readonly PanelAbsenceJob[], mo
   if (mode === 'off') return { issues: none, skipped: 'promtool is turned off: dashboard panels were not checked for data on a healthy service' };
   if (jobs.length === 0) return { issues: none };
   try {
-    const results = await runPromtoolTestsAll(jobs.map(({ files, testFile }) => ({ files, testFile })), options);
+    // Jobs that are renamings of another take its verdict when it passed; after a failure each runs on its own.
+    const provenBy = provenByShape(jobs);
+    const results: (PromtoolResult | undefined)[] = new Array(jobs.length);
+    const run = async (indices: readonly number[]): Promise<void> => {
+      const ran = await runPromtoolTestsAll(indices.map((i) => ({ files: jobs[i]!.files, testFile: jobs[i]!.testFile })), options);
+      indices.forEach((i, n) => { results[i] = ran[n]; });
+    };
+    await run(jobs.map((_, i) => i).filter((i) => provenBy[i] === i));
+    const again = jobs.map((_, i) => i).filter((i) => provenBy[i] !== i && !results[provenBy[i]!]!.ok);
+    for (const [i, head] of provenBy.entries()) if (head !== i) results[i] = results[head];
+    await run(again);
     return { issues: jobs.map((job, i) => panelAbsenceIssues(job, results[i])) };
   } catch (error) {
     if (!(error instanceof PromtoolNotFoundError)) throw error;

@@ -2,7 +2,7 @@ import { parse } from 'yaml';
 import type { ServiceStack } from '../core/stack.js';
 import { RULE_FILE, RULE_TEST_FILE } from '../synth/service-artifacts.js';
 import { runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
-import { proofShape } from '../testing/promtool-shapes.js';
+import { provenByShape, serviceIdentity } from '../testing/promtool-shapes.js';
 import { evaluationSteps, promtoolTimeoutMs } from '../testing/promtool-timeout.js';
 import { Duration } from '../core/units.js';
 import type { PromtoolTestFile } from '../render/promtool/test-file.js';
@@ -44,9 +44,7 @@ export function serviceTestFiles(files: ReadonlyMap<string, string>, stacks: rea
   return stacks.flatMap(({ service }) => {
     const rules = files.get(`${service.name}/${RULE_FILE}`);
     const tests = files.get(`${service.name}/${RULE_TEST_FILE}`);
-    // Runbook anchors hold alert names in lower case, so the prefix comes in both spellings.
-    const identity = [service.name, service.title, service.alertPrefix, service.alertPrefix.toLowerCase(), service.team, service.namespace,
-      ...service.workloads.map((w) => w.name), ...service.workloads.map((w) => w.job)];
+    const identity = serviceIdentity(service);
     return rules !== undefined && tests !== undefined ? [{ service: service.name, rules, tests, identity }] : [];
   });
 }
@@ -66,15 +64,7 @@ export async function runServiceTests(
 ): Promise<ServiceTestResult[]> {
   const files = services.map((s) => ({ [RULE_FILE]: s.rules, [RULE_TEST_FILE]: s.tests }));
   // The first service of each shape proves it; a service without a shape is its own representative.
-  const representative = new Map<string, number>();
-  const provenBy = services.map((s, i) => {
-    if (s.identity === undefined) return i;
-    const shape = proofShape(files[i]!, s.identity);
-    if (!('key' in shape)) return i;
-    const first = representative.get(shape.key);
-    if (first === undefined) representative.set(shape.key, i);
-    return first ?? i;
-  });
+  const provenBy = provenByShape(services.map((s, i) => ({ files: files[i]!, ...(s.identity && { identity: s.identity }) })));
   const results: (ServiceTestResult | undefined)[] = new Array(services.length);
   let reported = 0;
   const report = (): void => {

@@ -68,6 +68,43 @@ export function proofShape(files: Readonly<Record<string, string>>, identity: re
   return { key: createHash('sha256').update(all).digest('hex') };
 }
 
+/** What {@link serviceIdentity} reads of a service. */
+export interface IdentityOf {
+  readonly name: string;
+  readonly title: string;
+  readonly alertPrefix: string;
+  readonly team: string;
+  readonly namespace: string;
+  readonly workloads: readonly { readonly name: string; readonly job: string }[];
+}
+
+/**
+ * A service's own names, in role order: name, title, alert prefix (runbook anchors hold alert names in
+ * lower case, so both spellings), team, namespace, workloads, jobs. Files of two services that differ
+ * only in these are renamings of each other ({@link proofShape}).
+ */
+export function serviceIdentity(service: IdentityOf): string[] {
+  return [service.name, service.title, service.alertPrefix, service.alertPrefix.toLowerCase(), service.team, service.namespace,
+    ...service.workloads.map((w) => w.name), ...service.workloads.map((w) => w.job)];
+}
+
+/**
+ * For each job, the index of the job that proves it: the first job of the same shape, or itself (no
+ * identity, or a shape refused as unsafe). A job proven by another takes that job's verdict when it
+ * passed; when it failed, the caller runs the job on its own, so every failure carries its own names.
+ */
+export function provenByShape(jobs: readonly { readonly files: Readonly<Record<string, string>>; readonly identity?: readonly string[] }[]): number[] {
+  const representative = new Map<string, number>();
+  return jobs.map((job, i) => {
+    if (job.identity === undefined) return i;
+    const shape = proofShape(job.files, job.identity);
+    if (!('key' in shape)) return i;
+    const first = representative.get(shape.key);
+    if (first === undefined) representative.set(shape.key, i);
+    return first ?? i;
+  });
+}
+
 /** Every occurrence of each identity string replaced by the marker of its first role (longest first). */
 export function markIdentity(text: string, identity: readonly string[]): string {
   const roles = new Map<string, number>();

@@ -1,8 +1,13 @@
-import { describe, expect, it } from 'vitest';
-import { panelAbsenceIssues, panelAbsenceIssuesAll, panelAbsenceJob, seriesAbsentPanelIssues } from '../../../lib/checks/series-absent-panels.js';
+import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { harveyLikeStack } from '../../../bench/harvey-like-stack.js';
+import { panelAbsenceIssues, panelAbsenceIssuesAll, panelAbsenceJob, seriesAbsentPanelIssues, type PanelAbsenceJob } from '../../../lib/checks/series-absent-panels.js';
 import { formatIssue } from '../../../lib/core/issues.js';
 import { runPromtoolTests } from '../../../lib/testing/promtool.js';
 import { shopStack } from '../../bad-input/fixture.js';
+import { platform } from '../../../stacks/platform.js';
 import { rendered } from './fixture.js';
 
 // The share of failed requests, divided without a value for the 5xx side: nothing before the first 5xx.
@@ -81,5 +86,45 @@ describe('panelAbsenceIssuesAll', () => {
     expect(off).toEqual({ issues: [[], []], skipped: expect.stringContaining('promtool is turned off') });
     const missing = await panelAbsenceIssuesAll(jobs(), 'optional', { promtool: '/nonexistent/promtool', cacheDir: false });
     expect(missing).toEqual({ issues: [[], []], skipped: expect.stringContaining('promtool not found') });
+  });
+});
+
+describe('panelAbsenceIssuesAll across services that are renamings of each other', () => {
+  let dir: string;
+  let promtool: string;
+  let log: string;
+  const runs = async (): Promise<number> => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('test rules')).length;
+  // Three Harvey-like services under generated names: the same panels, renamed.
+  const organisation = (): PanelAbsenceJob[] => [1, 2, 3].map((i) => panelAbsenceJob(rendered(harveyLikeStack(i), platform))!);
+  /** Every panel without data: the test feeds no series at all. */
+  const withoutSeries = (job: PanelAbsenceJob): PanelAbsenceJob => ({
+    ...job, files: { ...job.files, [job.testFile]: job.files[job.testFile]!.replace(/input_series:[\s\S]*?alert_rule_test/, 'input_series: []\n    alert_rule_test') },
+  });
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'oac-panel-shapes-'));
+    log = join(dir, 'runs.log');
+    // The real promtool, counted: the wrapper writes a line per call and becomes promtool.
+    promtool = join(dir, 'promtool');
+    await writeFile(promtool, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${process.env.PROMTOOL ?? 'promtool'} "$@"\n`);
+    await chmod(promtool, 0o755);
+  });
+  afterAll(() => rm(dir, { recursive: true, force: true }));
+
+  it('checks their panels with one promtool run, the others taking its verdict', async () => {
+    const report = await panelAbsenceIssuesAll(organisation(), 'required', { promtool, cacheDir: false });
+    expect(report.issues).toEqual([[], [], []]);
+    expect(await runs()).toBe(1);
+  });
+
+  it('runs each of them on its own once the shared run fails, so every report names its own panels', async () => {
+    const before = await runs();
+    const report = await panelAbsenceIssuesAll(organisation().map(withoutSeries), 'required', { promtool, cacheDir: false });
+    expect(await runs() - before).toBe(3);
+    for (const [n, issues] of report.issues.entries()) {
+      expect(issues.length).toBeGreaterThan(0);
+      expect(new Set(issues.map((i) => i.service))).toEqual(new Set([`svc-0000${n + 1}`]));
+      expect(issues.every((i) => i.field.startsWith(`dashboards.svc-0000${n + 1}-`))).toBe(true);
+    }
   });
 });
