@@ -12,7 +12,7 @@ import { labelsSelectedBy, labelValues } from '../render/promtool/selector-label
 import { seriesSelectorText, type Labels } from '../render/promtool/series.js';
 import { toYaml } from '../render/yaml.js';
 import { PROMTOOL_INSTALL_HINT, PromtoolNotFoundError, runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
-import { provenByShape, serviceIdentity } from '../testing/promtool-shapes.js';
+import { provenByKey, serviceIdentity, shapeKey } from '../testing/promtool-shapes.js';
 import type { PromtoolMode } from './promtool-rules.js';
 import { issueFactory, promqlSources, type PromqlSource, type RenderedService } from './rendered-service.js';
 import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
@@ -130,6 +130,17 @@ export function panelAbsenceIssuesNow(job: PanelAbsenceJob): ValidationIssue[] {
   return panelAbsenceIssues(job, runPromtoolSync(job.files, job.testFile));
 }
 
+export interface PanelAbsenceOptions extends PromtoolPoolOptions {
+  /**
+   * Shape keys (lib/testing/promtool-shapes.ts) whose panel check passed with this promtool, shared by
+   * the calls of one synth run: a later batch's renaming of a proven service needs no run either.
+   */
+  readonly provenShapes?: Set<string>;
+}
+
+/** A verdict taken from a proven shape: that service's run passed, so this renaming of it passes. */
+const PROVEN: PromtoolResult = { ok: true, output: '' };
+
 export interface PanelAbsenceReport {
   /** Each job's issues, in the order of the jobs. */
   readonly issues: readonly (readonly ValidationIssue[])[];
@@ -143,21 +154,26 @@ export interface PanelAbsenceReport {
  * services that are exact renamings of each other (lib/testing/promtool-shapes.ts) share one run.
  * A missing promtool skips the check: `promtool check rules` reports it (a skip, or an error when required).
  */
-export async function panelAbsenceIssuesAll(jobs: readonly PanelAbsenceJob[], mode: PromtoolMode, options: PromtoolPoolOptions = {}): Promise<PanelAbsenceReport> {
+export async function panelAbsenceIssuesAll(jobs: readonly PanelAbsenceJob[], mode: PromtoolMode, options: PanelAbsenceOptions = {}): Promise<PanelAbsenceReport> {
   const none = jobs.map((): ValidationIssue[] => []);
   if (mode === 'off') return { issues: none, skipped: 'promtool is turned off: dashboard panels were not checked for data on a healthy service' };
   if (jobs.length === 0) return { issues: none };
   try {
     // Jobs that are renamings of another take its verdict when it passed; after a failure each runs on its own.
-    const provenBy = provenByShape(jobs);
-    const results: (PromtoolResult | undefined)[] = new Array(jobs.length);
+    const { provenShapes, ...pool } = options;
+    const keys = jobs.map((job) => shapeKey(job));
+    const provenBy = provenByKey(keys);
+    const results: (PromtoolResult | undefined)[] = jobs.map((_, i) => (keys[i] !== undefined && provenShapes?.has(keys[i]!) ? PROVEN : undefined));
     const run = async (indices: readonly number[]): Promise<void> => {
-      const ran = await runPromtoolTestsAll(indices.map((i) => ({ files: jobs[i]!.files, testFile: jobs[i]!.testFile })), options);
-      indices.forEach((i, n) => { results[i] = ran[n]; });
+      const ran = await runPromtoolTestsAll(indices.map((i) => ({ files: jobs[i]!.files, testFile: jobs[i]!.testFile })), pool);
+      indices.forEach((i, n) => {
+        results[i] = ran[n];
+        if (ran[n]!.ok && keys[i] !== undefined) provenShapes?.add(keys[i]!);
+      });
     };
-    await run(jobs.map((_, i) => i).filter((i) => provenBy[i] === i));
+    await run(jobs.map((_, i) => i).filter((i) => provenBy[i] === i && results[i] === undefined));
     const again = jobs.map((_, i) => i).filter((i) => provenBy[i] !== i && !results[provenBy[i]!]!.ok);
-    for (const [i, head] of provenBy.entries()) if (head !== i) results[i] = results[head];
+    for (const [i, head] of provenBy.entries()) if (head !== i) results[i] ??= results[head];
     await run(again);
     return { issues: jobs.map((job, i) => panelAbsenceIssues(job, results[i])) };
   } catch (error) {

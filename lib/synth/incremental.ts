@@ -205,6 +205,9 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
   let pending: Pending[] = [];
   let pendingRendered = 0;
   let panelsInFlight: Promise<unknown> = Promise.resolve();
+  // Panel checks that passed in this run, by shape: a later service that is a renaming of one needs no promtool run.
+  const provenShapes = new Set<string>();
+  let panelsAnnounced = false;
   let settled: Promise<void> = Promise.resolve();
   const flushPanels = async (): Promise<void> => {
     const items = pending;
@@ -212,9 +215,12 @@ export async function synthIncremental(stacks: readonly ServiceStack[], platform
     pendingRendered = 0;
     const jobs = items.flatMap((item) => (item.job ? [item.job] : []));
     const run = panelsInFlight.then(() => {
-      if (jobs.length > 0 && options.promtool !== 'off') options.progress?.(`promtool test rules on the panels of ${jobs.length} service(s)`);
+      if (jobs.length > 0 && options.promtool !== 'off' && !panelsAnnounced) {
+        panelsAnnounced = true;
+        options.progress?.(`promtool test rules on the panels of each service, ${PANEL_BATCH} at a time`);
+      }
       // A missing or turned-off promtool skips this check; `promtool check rules` reports why (`skipped`).
-      return panelAbsenceIssuesAll(jobs, options.promtool, promtoolOptions);
+      return panelAbsenceIssuesAll(jobs, options.promtool, { ...promtoolOptions, provenShapes });
     });
     panelsInFlight = run.catch(() => undefined);
     const before = settled;

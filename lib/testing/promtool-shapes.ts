@@ -93,16 +93,32 @@ export function serviceIdentity(service: IdentityOf): string[] {
  * identity, or a shape refused as unsafe). A job proven by another takes that job's verdict when it
  * passed; when it failed, the caller runs the job on its own, so every failure carries its own names.
  */
-export function provenByShape(jobs: readonly { readonly files: Readonly<Record<string, string>>; readonly identity?: readonly string[] }[]): number[] {
+export function provenByShape(jobs: readonly ShapedJob[]): number[] {
+  return provenByKey(jobs.map(shapeKey));
+}
+
+/** {@link provenByShape} from the jobs' shape keys (undefined: no shape, the job proves itself). */
+export function provenByKey(keys: readonly (string | undefined)[]): number[] {
   const representative = new Map<string, number>();
-  return jobs.map((job, i) => {
-    if (job.identity === undefined) return i;
-    const shape = proofShape(job.files, job.identity);
-    if (!('key' in shape)) return i;
-    const first = representative.get(shape.key);
-    if (first === undefined) representative.set(shape.key, i);
+  return keys.map((key, i) => {
+    if (key === undefined) return i;
+    const first = representative.get(key);
+    if (first === undefined) representative.set(key, i);
     return first ?? i;
   });
+}
+
+/** promtool input and the service's own names, for {@link provenByShape}. */
+export interface ShapedJob {
+  readonly files: Readonly<Record<string, string>>;
+  readonly identity?: readonly string[];
+}
+
+/** The job's shape key, or undefined when it has no identity or its shape is refused as unsafe. */
+export function shapeKey(job: ShapedJob): string | undefined {
+  if (job.identity === undefined) return undefined;
+  const shape = proofShape(job.files, job.identity);
+  return 'key' in shape ? shape.key : undefined;
 }
 
 /** Every occurrence of each identity string replaced by the marker of its first role (longest first). */

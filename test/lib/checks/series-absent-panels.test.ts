@@ -117,6 +117,17 @@ describe('panelAbsenceIssuesAll across services that are renamings of each other
     expect(await runs()).toBe(1);
   });
 
+  it('needs no run for a renaming of a service an earlier call of the same synth proved (provenShapes)', async () => {
+    const provenShapes = new Set<string>();
+    const [first, ...later] = organisation();
+    const before = await runs();
+    await panelAbsenceIssuesAll([first!], 'required', { promtool, cacheDir: false, provenShapes });
+    expect(provenShapes.size).toBe(1);
+    const report = await panelAbsenceIssuesAll(later, 'required', { promtool, cacheDir: false, provenShapes });
+    expect(report.issues).toEqual([[], []]);
+    expect(await runs() - before).toBe(1);
+  });
+
   it('runs each of them on its own once the shared run fails, so every report names its own panels', async () => {
     const before = await runs();
     const report = await panelAbsenceIssuesAll(organisation().map(withoutSeries), 'required', { promtool, cacheDir: false });
