@@ -88,13 +88,13 @@ for (const services of sizes) {
   };
   const synth = await step('synth');
   const floor = synth.error ? undefined : await step('floor');
+  // The proofs of every service, as `oac test` runs them, before one service changes (N <= --incremental-max: the test files are read into memory).
+  const promtool = !synth.error && services <= incrementalMax ? await step('promtool') : undefined;
+  const proofs = promtool && !promtool.error ? promtool : undefined;
   const cdk8s = !synth.error && services <= cdk8sMax ? await step('cdk8s') : undefined;
   const check = !synth.error && services <= incrementalMax ? await step('check') : undefined;
   const oneChange = check ? await step('one-change') : undefined;
   const oneChangeCheck = oneChange && !oneChange.error ? await step('one-change-check') : undefined;
-  // The proofs of every service, as `oac test` runs them (N <= --incremental-max: the test files are read into memory).
-  const promtool = !synth.error && services <= incrementalMax ? await step('promtool') : undefined;
-  const proofs = promtool && !promtool.error ? promtool : undefined;
   await clean();
   const ok = (r?: StepResult): number | null => (r && !r.error ? r.wallMs : null);
   rows.push({
