@@ -1,6 +1,3 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { harveyLikeStack } from '../../../bench/harvey-like-stack.js';
 import { panelAbsenceIssues, panelAbsenceIssuesAll, panelAbsenceJob, seriesAbsentPanelIssues, type PanelAbsenceJob } from '../../../lib/checks/series-absent-panels.js';
@@ -8,6 +5,7 @@ import { formatIssue } from '../../../lib/core/issues.js';
 import { runPromtoolTests } from '../../../lib/testing/promtool.js';
 import { shopStack } from '../../bad-input/fixture.js';
 import { platform } from '../../../stacks/platform.js';
+import { countedPromtool, type CountedPromtool } from '../../support/counted-promtool.js';
 import { rendered } from './fixture.js';
 
 // The share of failed requests, divided without a value for the 5xx side: nothing before the first 5xx.
@@ -90,10 +88,11 @@ describe('panelAbsenceIssuesAll', () => {
 });
 
 describe('panelAbsenceIssuesAll across services that are renamings of each other', () => {
-  let dir: string;
+  let counted: CountedPromtool;
   let promtool: string;
-  let log: string;
-  const runs = async (): Promise<number> => (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((l) => l.startsWith('test rules')).length;
+  let total = 0;
+  /** promtool test rules runs so far. */
+  const runs = async (): Promise<number> => (total += await counted.newRuns());
   // Three Harvey-like services under generated names: the same panels, renamed.
   const organisation = (): PanelAbsenceJob[] => [1, 2, 3].map((i) => panelAbsenceJob(rendered(harveyLikeStack(i), platform))!);
   /** Every panel without data: the test feeds no series at all. */
@@ -102,14 +101,10 @@ describe('panelAbsenceIssuesAll across services that are renamings of each other
   });
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'oac-panel-shapes-'));
-    log = join(dir, 'runs.log');
-    // The real promtool, counted: the wrapper writes a line per call and becomes promtool.
-    promtool = join(dir, 'promtool');
-    await writeFile(promtool, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${process.env.PROMTOOL ?? 'promtool'} "$@"\n`);
-    await chmod(promtool, 0o755);
+    counted = await countedPromtool();
+    ({ promtool } = counted);
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => counted.remove());
 
   it('checks their panels with one promtool run, the others taking its verdict', async () => {
     const report = await panelAbsenceIssuesAll(organisation(), 'required', { promtool, cacheDir: false });

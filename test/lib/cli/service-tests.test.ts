@@ -1,7 +1,7 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { chmod, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countedPromtool, type CountedPromtool } from '../../support/counted-promtool.js';
 import { availabilityAlerts, httpGoldenSignalsAlerts } from '../../../alerts/index.js';
 import { runServiceTests, serviceTestFiles, type ServiceTestFiles, type ServiceTestResult } from '../../../lib/cli/service-tests.js';
 import { DEFAULT_PLATFORM } from '../../../lib/core/platform.js';
@@ -46,27 +46,16 @@ const withBrokenThreshold = (s: ServiceTestFiles): ServiceTestFiles => ({ ...s, 
 const sourceOf = (r: ServiceTestResult): string => (r.source.kind === 'renaming' ? `renaming of ${r.source.service}` : r.source.kind);
 
 describe('runServiceTests', () => {
+  let counted: CountedPromtool;
   let dir: string;
   let promtool: string;
-  let log: string;
-  /** The `promtool test rules` runs the real promtool made since the last call. */
-  let seen = 0;
-  const newRuns = async (): Promise<number> => {
-    const runs = (await readFile(log, 'utf8').catch(() => '')).split('\n').filter((line) => line.startsWith('test rules')).length;
-    const fresh = runs - seen;
-    seen = runs;
-    return fresh;
-  };
+  const newRuns = (): Promise<number> => counted.newRuns();
 
   beforeAll(async () => {
-    dir = await mkdtemp(join(tmpdir(), 'oac-service-tests-'));
-    log = join(dir, 'runs.log');
-    // The real promtool, counted: the wrapper writes a line per call and becomes promtool.
-    promtool = join(dir, 'promtool');
-    await writeFile(promtool, `#!/bin/sh\necho "$*" >> '${log}'\nexec ${process.env.PROMTOOL ?? 'promtool'} "$@"\n`);
-    await chmod(promtool, 0o755);
+    counted = await countedPromtool();
+    ({ dir, promtool } = counted);
   });
-  afterAll(() => rm(dir, { recursive: true, force: true }));
+  afterAll(() => counted.remove());
 
   it('proves services that are renamings of each other with one promtool run, the others taking its verdict', async () => {
     const services = testFilesOf([smallService(1), smallService(2), smallService(3)]);
