@@ -123,7 +123,7 @@ const header = ['services', 'synth s', 'cpu s', 'floor s', 'synth/floor', 'cdk8s
 const table = rows.map((r) => [
   String(r.services), s(r.synthMs), s(r.synthCpuMs), s(r.floorMs), x(r.synthMs, r.floorMs), s(r.cdk8sOneAppMs), x(r.cdk8sOneAppMs, r.synthMs),
   Number.isNaN(r.peakRssMiB) ? '-' : r.peakRssMiB.toFixed(0), String(r.files), Number.isNaN(r.bytesPerService) ? '-' : (r.bytesPerService / 1000).toFixed(0),
-  s(r.checkMs), s(r.oneChangeSynthMs), s(r.oneChangeCheckMs), s(r.promtoolTestMsPerService), r.promtoolRuns === null ? '-' : String(r.promtoolRuns), r.promtoolCachedMsPerService === null ? '-' : (r.promtoolCachedMsPerService / 1000).toFixed(3),
+  s(r.checkMs), s(r.oneChangeSynthMs), s(r.oneChangeCheckMs), r.promtoolTestMsPerService === null ? '-' : (r.promtoolTestMsPerService / 1000).toFixed(3), r.promtoolRuns === null ? '-' : String(r.promtoolRuns), r.promtoolCachedMsPerService === null ? '-' : (r.promtoolCachedMsPerService / 1000).toFixed(3),
 ]);
 const line = (cells: string[]): string => `| ${cells.join(' | ')} |`;
 console.log([line(header), line(header.map(() => '---')), ...table.map(line)].join('\n'));
