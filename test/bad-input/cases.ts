@@ -472,9 +472,10 @@ export const CASES: readonly BadInputCase[] = [
       const stacks = one(AWS_KEY)();
       const report = (file: string, line: number) =>
         `    - ${file}: 'AKIA…(redacted, 20 characters)' is invalid; allowed: no secrets in generated files (an AWS access key id on line ${line}): they are committed and applied by CI; reference a Kubernetes Secret or an environment variable instead`;
-      const lines = ['prometheus-rules.yaml', 'prometheus-rules.test.yaml', 'k8s/prometheusrule-shop-api.yaml']
-        .flatMap((file) => linesOf(stacks, `shop-api/${file}`, 'AKIA').map((line) => report(file, line)));
-      expect(lines.length).toBe(4);
+      const files = ['prometheus-rules.yaml', 'prometheus-rules.test.yaml', 'k8s/prometheusrule-shop-api.yaml'];
+      // Each file it reaches holds it at least once (the test file writes the annotations once, aliased where they repeat).
+      for (const file of files) expect(linesOf(stacks, `shop-api/${file}`, 'AKIA').length).toBeGreaterThan(0);
+      const lines = files.flatMap((file) => linesOf(stacks, `shop-api/${file}`, 'AKIA').map((line) => report(file, line)));
       return [`${lines.length} validation errors:`, '  shop-api:', ...lines];
     },
   },
