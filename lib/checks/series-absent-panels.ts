@@ -29,8 +29,9 @@ import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
  *     allowed: a query that returns data on a healthy service whose rare series do not exist yet (...)
  *
  * The service's recording rules are loaded too (its alerting rules only where a query reads `ALERTS`), so
- * panels over recordings (SLO ratios) see what the rules record from the same series. Grafana variables are substituted first (`$__rate_interval` = 4 × the
- * evaluation interval, `$__interval` = the interval, `$__range` = 1h). Each query runs as
+ * panels over recordings (SLO ratios) see what the rules record from the same series. Grafana variables
+ * are substituted first (`$__rate_interval` = 4 × the evaluation interval, `$__interval` = the interval,
+ * `$__range` = 1h). Each query runs as
  * `absent(<query>) * <n + 1>` expecting no sample; a failing one names its panel by its value (no label
  * function, so services that are renamings of each other get checks that are renamings too). Needs promtool
  * (PROMTOOL or PATH); without it the check is skipped, as `promtool check rules` is, and the generated
@@ -46,8 +47,8 @@ export function seriesAbsentPanelIssues(rendered: RenderedService): ValidationIs
 
 /**
  * One service's panel check as promtool input, plain data (structured-cloneable, so a render worker
- * posts it back): the rule file and the generated test, and the checked queries in test order, since
- * promtool names a failing one by its index. Synth runs many at once (pooled, cached by content:
+ * posts it back): the rules and the generated test, and the checked queries in test order, since a
+ * failing one is named by its number (the value of its sample). Synth runs many at once (pooled, cached by content:
  * {@link panelAbsenceIssuesAll}); {@link panelAbsenceIssues} turns the result into the report.
  */
 export interface PanelAbsenceJob {
