@@ -1,7 +1,8 @@
 import { parse } from 'yaml';
 import type { ServiceStack } from '../core/stack.js';
 import { RULE_FILE, RULE_TEST_FILE } from '../synth/service-artifacts.js';
-import { runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
+import type { PromtoolPoolOptions, PromtoolResult } from '../testing/promtool.js';
+import { proveAll } from '../testing/promtool-split.js';
 import { provenByShape, serviceIdentity } from '../testing/promtool-shapes.js';
 import { evaluationSteps, promtoolTimeoutMs } from '../testing/promtool-timeout.js';
 import { Duration } from '../core/units.js';
@@ -53,8 +54,10 @@ export function serviceTestFiles(files: ReadonlyMap<string, string>, stacks: rea
  * Runs `promtool test rules` for each service: the one place `oac test` runs promtool. Services whose
  * files are renamings of another's (same shape) are proven by one run, the first of them in the order
  * given; the others take its verdict. Every other service, and every member of a shape whose run failed
- * (so each failure is reported with promtool's own output), runs on its own. Runs go through the pooled
- * runner: every core, and input that already passed with this promtool is taken from the cache.
+ * (so each failure is reported with promtool's own output), runs on its own. Each run is split into runs
+ * that load only the rules their test groups read, and a service with a failing part runs whole
+ * (lib/testing/promtool-split.ts); all go through the pooled runner: every core, and input that already
+ * passed with this promtool is taken from the cache.
  * `onResult` sees results in the order given, as soon as each and all before it are known.
  */
 export async function runServiceTests(
@@ -93,7 +96,7 @@ export async function runServiceTests(
     };
   };
   const run = async (indices: readonly number[], then: (i: number, result: PromtoolResult & { cached: boolean; seconds: number }) => void): Promise<void> => {
-    await runPromtoolTestsAll(indices.map((i) => jobs[i]!), { ...options, onResult: (n, result) => { then(indices[n]!, result); report(); } });
+    await proveAll(indices.map((i) => jobs[i]!), { ...options, onResult: (n, result) => { then(indices[n]!, result); report(); } });
   };
   const heads = services.map((_, i) => i).filter((i) => provenBy[i] === i);
   const failedHeads = new Set<number>();

@@ -6,7 +6,8 @@ import { parseInterval } from '../render/promtool/resolve.js';
 import { promtoolTestsFor } from '../render/promtool/test-file.js';
 import { promtoolTestFileYaml } from '../render/promtool/test-file-yaml.js';
 import { toYaml } from '../render/yaml.js';
-import { runPromtoolTests, type PromtoolOptions } from './promtool.js';
+import type { PromtoolOptions } from './promtool.js';
+import { proveAll } from './promtool-split.js';
 import { evaluationSteps, promtoolTimeoutMs } from './promtool-timeout.js';
 
 const RULE_FILE = 'prometheus-rules.yaml';
@@ -66,13 +67,15 @@ export class PromtoolTestSuite implements PromiseLike<PromtoolTestsResult> {
   }
 
   async run(): Promise<PromtoolTestsResult> {
-    const result = await runPromtoolTests({ [RULE_FILE]: this.ruleFile, [TEST_FILE]: this.testFile }, TEST_FILE, {
-      timeoutMs: this.timeoutMs,
+    // Split as `oac test` runs it (./promtool-split.ts): a failure is reported from a run of the whole file.
+    const [result] = await proveAll([{ files: { [RULE_FILE]: this.ruleFile, [TEST_FILE]: this.testFile }, testFile: TEST_FILE, timeoutMs: this.timeoutMs }], {
+      cacheDir: false,
       ...(this.promtool !== undefined && { promtool: this.promtool }),
     });
-    const failures = failedTestGroups(result.output);
+    const { ok, output } = result!;
+    const failures = failedTestGroups(output);
     // A failure promtool reports without a test name (a rule file it cannot load, a stop after the timeout) still fails.
-    return { ok: result.ok, failures: result.ok ? [] : failures.length > 0 ? failures : [result.output.trim()], scenarios: this.scenarios, output: result.output };
+    return { ok, failures: ok ? [] : failures.length > 0 ? failures : [output.trim()], scenarios: this.scenarios, output };
   }
 
   then<T = PromtoolTestsResult, E = never>(

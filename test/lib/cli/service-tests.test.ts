@@ -8,7 +8,8 @@ import { DEFAULT_PLATFORM } from '../../../lib/core/platform.js';
 import { defineService } from '../../../lib/core/service.js';
 import { SEV1 } from '../../../lib/core/severity.js';
 import type { ServiceStack } from '../../../lib/core/stack.js';
-import { serviceArtifacts } from '../../../lib/synth/service-artifacts.js';
+import { RULE_FILE, RULE_TEST_FILE, serviceArtifacts } from '../../../lib/synth/service-artifacts.js';
+import { splitTestJob } from '../../../lib/testing/promtool-split.js';
 
 /** A small service of the same packs under generated names (as an organisation's services are), error threshold `errorsAbove`. */
 function smallService(index: number, errorsAbove: `${number}%` = '5%'): ServiceStack {
@@ -43,6 +44,9 @@ function testFilesOf(stacks: readonly ServiceStack[]): ServiceTestFiles[] {
 /** Every error-rate threshold of the rule file moved from 5% to 50%: the generated scenarios then fail. */
 const withBrokenThreshold = (s: ServiceTestFiles): ServiceTestFiles => ({ ...s, rules: s.rules.replaceAll('> 0.05', '> 0.5') });
 
+/** promtool runs that prove one service: one per part of its split file (lib/testing/promtool-split.ts). */
+const runsOf = (s: ServiceTestFiles): number => splitTestJob({ files: { [RULE_FILE]: s.rules, [RULE_TEST_FILE]: s.tests }, testFile: RULE_TEST_FILE }).length;
+
 const sourceOf = (r: ServiceTestResult): string => (r.source.kind === 'renaming' ? `renaming of ${r.source.service}` : r.source.kind);
 
 describe('runServiceTests', () => {
@@ -57,7 +61,7 @@ describe('runServiceTests', () => {
   });
   afterAll(() => counted.remove());
 
-  it('proves services that are renamings of each other with one promtool run, the others taking its verdict', async () => {
+  it('proves services that are renamings of each other once, by the first one\'s runs, the others taking its verdict', async () => {
     const services = testFilesOf([smallService(1), smallService(2), smallService(3)]);
     const results = await runServiceTests(services, undefined, { promtool, cacheDir: false });
     expect(results.map((r) => [r.service, r.result.ok, sourceOf(r)])).toEqual([
@@ -67,7 +71,8 @@ describe('runServiceTests', () => {
     ]);
     expect(new Set(results.map((r) => `${r.groups} groups, ${r.assertions} assertions`)).size).toBe(1);
     expect(results[0]!.assertions).toBeGreaterThan(0);
-    expect(await newRuns()).toBe(1);
+    expect(runsOf(services[0]!)).toBeGreaterThan(1); // split: each run loads only the rules its tests read
+    expect(await newRuns()).toBe(runsOf(services[0]!));
   });
 
   it('runs a service whose threshold differs on its own, and reports results in the order given', async () => {
@@ -80,10 +85,10 @@ describe('runServiceTests', () => {
       ['svc-00003', true, 'renaming of svc-00001'],
     ]);
     expect(seenOrder).toEqual(['svc-00001', 'svc-00002', 'svc-00003']);
-    expect(await newRuns()).toBe(2);
+    expect(await newRuns()).toBe(runsOf(services[0]!) + runsOf(services[1]!));
   });
 
-  it('when a shared proof fails, runs every member for itself, so each failure names its own alerts', async () => {
+  it('when a shared proof fails, runs every member for itself, whole, so each failure names its own alerts', async () => {
     const services = testFilesOf([smallService(1), smallService(2)]).map(withBrokenThreshold);
     const results = await runServiceTests(services, undefined, { promtool, cacheDir: false });
     expect(results.map((r) => [r.service, r.result.ok, sourceOf(r)])).toEqual([
@@ -93,7 +98,8 @@ describe('runServiceTests', () => {
     expect(results[0]!.result.output).toContain('Svc1HighErrorRate');
     expect(results[1]!.result.output).toContain('Svc2HighErrorRate');
     expect(results[1]!.result.output).not.toContain('Svc1HighErrorRate');
-    expect(await newRuns()).toBe(2);
+    // Each service: its split runs, then (a part failed) its whole file, whose output is reported.
+    expect(await newRuns()).toBe(runsOf(services[0]!) + 1 + runsOf(services[1]!) + 1);
   });
 
   it('takes input that already passed from the cache, without running promtool', async () => {
@@ -101,7 +107,7 @@ describe('runServiceTests', () => {
     const services = testFilesOf([smallService(1), smallService(2)]);
     const first = await runServiceTests(services, undefined, { promtool, cacheDir });
     expect(first.map(sourceOf)).toEqual(['promtool', 'renaming of svc-00001']);
-    expect(await newRuns()).toBe(1);
+    expect(await newRuns()).toBe(runsOf(services[0]!));
     const again = await runServiceTests(services, undefined, { promtool, cacheDir });
     expect(again.map((r) => [r.result.ok, sourceOf(r)])).toEqual([[true, 'cache'], [true, 'renaming of svc-00001']]);
     expect(again.map((r) => r.seconds)).toEqual([0, 0]); // no promtool time spent

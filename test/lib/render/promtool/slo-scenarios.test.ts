@@ -7,7 +7,8 @@ import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
 import { num } from '../../../../lib/promql/selector.js';
 import { duration } from './fixture.js';
-import { runPromtoolTests } from '../../../../lib/testing/promtool.js';
+import { runPromtoolTests, runPromtoolTestsAll } from '../../../../lib/testing/promtool.js';
+import { splitTestJob } from '../../../../lib/testing/promtool-split.js';
 import { availabilitySpec, latencySpec, ordersSpec, platform, sloStack, withTier } from '../../slo/fixture.js';
 
 const RULE_FILE = 'rules.yaml';
@@ -197,6 +198,13 @@ describe('the SLO promtool tests fail when the rules move', { timeout: 180_000 }
     const result = await runAgainst(scale(id, 1.05));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual(named(...failing));
+  });
+
+  it('page-fast factor 5% higher, split as `oac test` runs it (each run only the rules its tests read): the same groups fail', async () => {
+    const parts = splitTestJob({ files: { [RULE_FILE]: scale('page-fast', 1.05), [TEST_FILE]: testsYaml }, testFile: TEST_FILE });
+    expect(parts.length).toBeGreaterThan(1);
+    const results = await runPromtoolTestsAll(parts, { cacheDir: false });
+    expect(results.flatMap((r) => failedGroups(r.output)).sort()).toEqual(named('A 15x burn of the availability', 'A 15x burn of the latency'));
   });
 
   it('ticket-slow factor 15% lower: the 0.9x burn opens a ticket', async () => {
