@@ -64,6 +64,24 @@ describe('SeriesStore', () => {
     expect(store.select('m', { label: 'pod', op: '=~', value: 'api-.*' }, { label: 'container', op: '!=', value: '' }).map((s) => s.labels.pod))
       .toEqual(['api-1']);
   });
+
+  it('reads rate() and increase() from its samples as extrapolatedRate does from the range, gaps and resets included', () => {
+    const series = {
+      metric: 'm', labels: {}, segments: [
+        { kind: 'ramp', start: 0.1, step: 0.7, steps: 4 }, { kind: 'gap', count: 2 }, { kind: 'ramp', start: 0.3, step: 1.1, steps: 6 },
+        { kind: 'gap', count: 1 }, { kind: 'ramp', start: 2, step: 0, steps: 1 }, { kind: 'ramp', start: 0, step: 3.3, steps: 3 },
+      ],
+    } as const;
+    const store = new SeriesStore([series], MINUTE);
+    const [loaded] = store.select('m');
+    for (const windowMs of [MINUTE, 2 * MINUTE, 5 * MINUTE, 7.5 * MINUTE, 30 * MINUTE]) {
+      for (let t = 0; t <= 25 * MINUTE; t += MINUTE) {
+        const range = store.range(loaded!, t, windowMs);
+        expect(Object.is(store.rate(loaded!, t, windowMs), extrapolatedRate(range, t - windowMs, t, windowMs))).toBe(true);
+        expect(Object.is(store.increase(loaded!, t, windowMs), extrapolatedRate(range, t - windowMs, t, windowMs, false))).toBe(true);
+      }
+    }
+  });
 });
 
 describe('the PromQL emulation', () => {
