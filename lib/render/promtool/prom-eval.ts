@@ -209,6 +209,29 @@ export function kahanSum(values: readonly number[]): number {
   return sum + c;
 }
 
+/** {@link kahanSum} built one value at a time: `result()` is kahanSum of the defined values added so far. */
+export class KahanSum {
+  private sum = 0;
+  private c = 0;
+  private count = 0;
+
+  add(v: number | undefined): void {
+    if (v === undefined) return;
+    const t = this.sum + v;
+    if (Math.abs(this.sum) >= Math.abs(v)) this.c += (this.sum - t) + v;
+    else this.c += (v - t) + this.sum;
+    this.sum = t;
+    this.count++;
+  }
+
+  /** undefined when no value was defined. */
+  result(): number | undefined {
+    if (this.count === 0) return undefined;
+    if (this.sum === Infinity || this.sum === -Infinity) return this.sum;
+    return this.sum + this.c;
+  }
+}
+
 /**
  * {@link kahanSum} of every prefix of a sequence, built one value at a time: `sumUpTo(i)` is exactly
  * `kahanSum` of the defined values among the first i + 1 (undefined values are skipped, as missing samples).

@@ -10,7 +10,7 @@ import {
   burnRateAlert, missedIterationsAlert, missedIterationsSelector, percent, SLO_BASE_WINDOW, SLO_OUTAGE_HISTORY, sloAlertName, sloGroupNames, sloLabels,
   sloMetaAlertName, sloSeries,
 } from '../../slo/rules.js';
-import { KahanPrefix, kahanSum, matchesAll, SeriesStore, type LoadedSeries, type Possible } from './prom-eval.js';
+import { KahanPrefix, KahanSum, kahanSum, matchesAll, SeriesStore, type LoadedSeries, type Possible } from './prom-eval.js';
 import { AlertSimulation, expectedAlert, parseInterval } from './resolve.js';
 import { ceilToInterval, compare, durationText, SCENARIO_MARGIN, type ResultSample } from './scenario.js';
 import { piecewise, seriesSelectorText, seriesValuesText, type InputSeriesModel, type Labels } from './series.js';
@@ -384,9 +384,12 @@ export class SloEmulation {
   private inOutage(t: number): boolean {
     const outage = this.slo.sli.outage;
     if (!outage) return false;
-    const values = this.store.select('up', eq('job', outage.job)).map((s) => this.store.instant(s, t)).filter((v): v is number => v !== undefined);
+    this.upSeries ??= this.store.select('up', eq('job', outage.job));
+    const values = this.upSeries.map((s) => this.store.instant(s, t)).filter((v): v is number => v !== undefined);
     return values.length === 0 || Math.max(...values) === 0;
   }
+
+  private upSeries?: LoadedSeries[];
 
   /**
    * `clamp_min(sum by () (avg_over_time(<total rate>[1d])) or on() vector(0), 1 / 60)`: the recorded total
@@ -416,16 +419,30 @@ export class SloEmulation {
     // Windows reaching back to t=0 (every long window in these hours-long scenarios) are prefixes of
     // one running Kahan sum: the same additions in the same order as summing them anew, so the same bits.
     if (first === 0) return this.prefixRatio(last);
-    const errors: number[] = [];
-    const totals: number[] = [];
+    // kahanSum of the defined values of each, in time order, without collecting them first.
+    const errors = new KahanSum();
+    const totals = new KahanSum();
     for (let i = first; i <= last; i++) {
-      const e = this.errors(i * step);
-      const n = this.totalRate(i * step);
-      if (e !== undefined) errors.push(e);
-      if (n !== undefined) totals.push(n);
+      errors.add(this.errorsAtStep(i));
+      totals.add(this.totalAtStep(i));
     }
-    if (errors.length === 0 || totals.length === 0) return undefined;
-    return kahanSum(errors) / kahanSum(totals);
+    const e = errors.result();
+    const n = totals.result();
+    return e === undefined || n === undefined ? undefined : e / n;
+  }
+
+  /** errors() and totalRate() at evaluation i, by index: the windows read each thousands of times. */
+  private readonly errorsByStep: (number | undefined)[] = [];
+  private readonly totalsByStep: (number | undefined)[] = [];
+
+  private errorsAtStep(i: number): number | undefined {
+    if (!(i in this.errorsByStep)) this.errorsByStep[i] = this.errors(i * this.store.intervalMs);
+    return this.errorsByStep[i];
+  }
+
+  private totalAtStep(i: number): number | undefined {
+    if (!(i in this.totalsByStep)) this.totalsByStep[i] = this.totalRate(i * this.store.intervalMs);
+    return this.totalsByStep[i];
   }
 
   private readonly errorsPrefix = new KahanPrefix();
@@ -475,10 +492,13 @@ export class SloEmulation {
       series = this.store.select(selector.metric, ...selector.matchers);
       this.selected.set(selector, series);
     }
-    const rates = series
-      .map((s) => this.store.rate(s, t, SLO_BASE_WINDOW.seconds * 1000))
-      .filter((r): r is number => r !== undefined);
-    return rates.length === 0 ? undefined : rates.reduce((a, b) => a + b);
+    // The defined rates added in series order, from the first (as `reduce` without an initial value).
+    let total: number | undefined;
+    for (const s of series) {
+      const rate = this.store.rate(s, t, SLO_BASE_WINDOW.seconds * 1000);
+      if (rate !== undefined) total = total === undefined ? rate : total + rate;
+    }
+    return total;
   }
 }
 
