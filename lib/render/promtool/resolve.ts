@@ -115,9 +115,26 @@ export function expectedAlert(alert: SimulatedAlert): PromtoolExpectedAlert {
   return { exp_labels: alert.labels, exp_annotations: alert.annotations };
 }
 
-/** Every float its own key (JSON would write NaN and ±Infinity all as null, and -0 as 0). */
-function numberKey(v: number): string {
-  return Object.is(v, -0) ? '-0' : String(v);
+/** A sample's labels and annotations expanded, and the key of its final label set. */
+interface Expansion {
+  readonly labels: Labels;
+  readonly annotations: Record<string, string>;
+  readonly key: string;
+}
+
+/** One level per number of a sample's value; the expansion sits under {@link EXPANSION} at the end of the path. */
+type ExpansionTrie = Map<number | string | symbol, ExpansionTrie | Expansion>;
+const EXPANSION = Symbol('expansion');
+
+/** Every float its own key: a Map keys numbers by SameValueZero (NaN is NaN), which only -0 and 0 share. */
+function trieChild(node: ExpansionTrie, v: number): ExpansionTrie {
+  const key = Object.is(v, -0) ? '-0' : v;
+  let child = node.get(key) as ExpansionTrie | undefined;
+  if (!child) {
+    child = new Map();
+    node.set(key, child);
+  }
+  return child;
 }
 
 function show(t: number | undefined): string {
@@ -165,20 +182,40 @@ export class AlertSimulation {
     return undefined;
   }
 
-  /** Expansions by sample (labels and every possible value): a steady alert expands alike at every evaluation. */
-  private readonly expanded = new Map<string, { labels: Labels; annotations: Record<string, string> }>();
+  /**
+   * Expansions by sample: its labels, then its value and every possible value, one map level per number
+   * (a steady alert expands alike at every evaluation, and an evaluation costs no number formatting).
+   */
+  private readonly expanded = new Map<string, ExpansionTrie>();
+  /** The JSON of each labels object seen: builders that return the same object every evaluation pay for it once. */
+  private readonly labelsJson = new WeakMap<Labels, string>();
+
+  private expansionOf(sample: ResultSample): Expansion {
+    let json = this.labelsJson.get(sample.labels);
+    if (json === undefined) {
+      json = JSON.stringify(sample.labels);
+      this.labelsJson.set(sample.labels, json);
+    }
+    let node = this.expanded.get(json);
+    if (!node) {
+      node = new Map();
+      this.expanded.set(json, node);
+    }
+    node = trieChild(node, sample.value.value);
+    for (const v of sample.value.alternatives) node = trieChild(node, v);
+    let expansion = node.get(EXPANSION) as Expansion | undefined;
+    if (!expansion) {
+      const { labels, annotations } = this.expand(sample);
+      expansion = { labels, annotations, key: JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1))) };
+      node.set(EXPANSION, expansion);
+    }
+    return expansion;
+  }
 
   private step(t: number): void {
     const seen = new Set<string>();
     for (const sample of this.evaluate(t)) {
-      const memo = `${JSON.stringify(sample.labels)} ${[sample.value.value, ...sample.value.alternatives].map(numberKey).join(' ')}`;
-      let expansion = this.expanded.get(memo);
-      if (!expansion) {
-        expansion = this.expand(sample);
-        this.expanded.set(memo, expansion);
-      }
-      const { labels, annotations } = expansion;
-      const key = JSON.stringify(Object.entries(labels).sort(([a], [b]) => (a < b ? -1 : 1)));
+      const { labels, annotations, key } = this.expansionOf(sample);
       if (seen.has(key)) throw new Error(`${this.ctx.alertName}: two samples with the same labels after adding the rule's labels`);
       seen.add(key);
       const previous = this.active.get(key);

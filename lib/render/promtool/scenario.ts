@@ -80,11 +80,13 @@ export function durationText(ms: number): string {
 
 /** Keeps the value only when every float outcome agrees on the comparison; the margin guarantees it. */
 export function compare(value: Possible, op: '>' | '<', threshold: number, what: string): boolean {
-  const outcomes = value.alternatives.map((v) => (op === '>' ? v > threshold : v < threshold));
-  if (outcomes.some((o) => o !== outcomes[0])) {
-    throw new Error(`${what}: the scenario's value ${value.value} is too close to the threshold ${threshold} to compare reliably`);
+  let first: boolean | undefined;
+  for (const v of value.alternatives) {
+    const outcome = op === '>' ? v > threshold : v < threshold;
+    if (first === undefined) first = outcome;
+    else if (outcome !== first) throw new Error(`${what}: the scenario's value ${value.value} is too close to the threshold ${threshold} to compare reliably`);
   }
-  return outcomes[0] ?? false;
+  return first ?? false;
 }
 
 /** `p95`, `p99`, `p99.9` */

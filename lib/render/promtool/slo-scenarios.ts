@@ -469,7 +469,18 @@ export class SloEmulation {
     const threshold = this.thresholdOf(tier);
     const value = nearly(long);
     if (!compare(value, '>', threshold, this.where) || !compare(nearly(short), '>', threshold, this.where)) return [];
-    return [{ labels: { __name__: SLO_RECORDS.errorRatio(tier.longWindow), ...labels }, value }];
+    return [{ labels: this.sampleLabels(tier, labels), value }];
+  }
+
+  private readonly labelsOfTier = new Map<SloTier, { readonly of: Labels; readonly labels: Labels }>();
+
+  /** The alert sample's labels, the same object at every evaluation (AlertSimulation keys its expansions by them). */
+  private sampleLabels(tier: SloTier, labels: Labels): Labels {
+    const known = this.labelsOfTier.get(tier);
+    if (known?.of === labels) return known.labels;
+    const sample = { __name__: SLO_RECORDS.errorRatio(tier.longWindow), ...labels };
+    this.labelsOfTier.set(tier, { of: labels, labels: sample });
+    return sample;
   }
 
   private readonly thresholds = new Map<SloTier, number>();
