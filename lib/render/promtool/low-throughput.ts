@@ -1,4 +1,5 @@
 import type { LowThroughputSignal } from '../../core/alert.js';
+import type { Matcher } from '../../promql/selector.js';
 import { trafficMatchers } from '../../promql/signals.js';
 import { exactly, mapPossible, sum, type SeriesStore } from './prom-eval.js';
 import { piecewise, type InputSeriesModel } from './series.js';
@@ -47,7 +48,10 @@ export const lowThroughputScenarios: ScenarioBuilder<'lowThroughput'> = (signal,
       { perInterval: normalPerInterval, intervals: normalIntervals },
       { perInterval: (perHour * intervalSeconds) / 3600, intervals: intervals - normalIntervals },
     ]);
-  const evaluate = (store: SeriesStore, at: number): ResultSample[] => evaluateLowThroughput(store, at, signal, ctx);
+  // Built once: the scenarios evaluate the expression at every interval.
+  const produced: Matcher[] = [{ label: 'job', op: '=', value: signal.job }];
+  const served = trafficMatchers(signal);
+  const evaluate = (store: SeriesStore, at: number): ResultSample[] => evaluateLowThroughput(store, at, signal, ctx, produced, served);
   const min = `${signal.minPerHour}/h`;
 
   return [
@@ -87,12 +91,14 @@ export const lowThroughputScenarios: ScenarioBuilder<'lowThroughput'> = (signal,
   ];
 };
 
-function evaluateLowThroughput(store: SeriesStore, at: number, signal: LowThroughputSignal, ctx: ScenarioContext): ResultSample[] {
+function evaluateLowThroughput(
+  store: SeriesStore, at: number, signal: LowThroughputSignal, ctx: ScenarioContext, producedMatchers: readonly Matcher[], servedMatchers: readonly Matcher[],
+): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
-  const rates = (metric: string, matchers: ReturnType<typeof trafficMatchers>): number[] =>
+  const rates = (metric: string, matchers: readonly Matcher[]): number[] =>
     store.select(metric, ...matchers).map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
-  const produced = mapPossible(sum(rates(signal.metric, [{ label: 'job', op: '=', value: signal.job }])) ?? exactly(0), (v) => v * 3600);
-  const traffic = sum(rates('http_requests_total', trafficMatchers(signal)));
+  const produced = mapPossible(sum(rates(signal.metric, producedMatchers)) ?? exactly(0), (v) => v * 3600);
+  const traffic = sum(rates('http_requests_total', servedMatchers));
   if (!traffic || !compare(traffic, '>', 0, ctx.alert.name)) return [];
   return compare(produced, '<', signal.minPerHour, ctx.alert.name) ? [{ labels: {}, value: produced }] : [];
 }

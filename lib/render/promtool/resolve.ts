@@ -234,6 +234,8 @@ export class AlertSimulation {
   private expand(sample: ResultSample): { labels: Labels; annotations: Record<string, string> } {
     const { rule, alertName } = this.ctx;
     const render = (text: string, field: string): string => {
+      // Without an action the text is itself; without $value it expands alike for every value.
+      if (!text.includes('{{')) return text;
       const expandWith = (value: number): string => {
         try {
           return renderAlertTemplate(text, { value, labels: sample.labels });
@@ -243,6 +245,7 @@ export class AlertSimulation {
         }
       };
       const rendered = expandWith(sample.value.value);
+      if (!text.includes('$value')) return rendered;
       const outcomes = new Set(sample.value.alternatives.map(expandWith));
       if (outcomes.size > 1) {
         throw new Error(`${alertName}: ${field} shows the value at full precision (${[...outcomes].join(' vs ')}), and promtool adds ` +
