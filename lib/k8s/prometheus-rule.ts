@@ -14,7 +14,26 @@ export const MAX_PROMETHEUS_RULE_BYTES = 512 * 1024;
 
 /** Size of the rule file the operator would write for these groups (YAML, as in the object's spec). */
 export function ruleFileBytes(groups: readonly RuleGroup[]): number {
-  return Buffer.byteLength(toYaml({ groups }), 'utf8');
+  return Buffer.byteLength(ruleFileYaml(groups), 'utf8');
+}
+
+/** The last few rule files by the JSON of their groups (only strings, so equal JSON means equal YAML). */
+const ruleFiles = new Map<string, string>();
+
+/**
+ * `toYaml({ groups })`, remembered: synth writes a service's rule file, then sizes the same groups to
+ * split them over PrometheusRules and again (copied out of the object) to check each object's size.
+ * Stringifying the groups as JSON to recognise them costs a fraction of writing them as YAML.
+ */
+export function ruleFileYaml(groups: readonly RuleGroup[]): string {
+  const key = JSON.stringify(groups);
+  let yaml = ruleFiles.get(key);
+  if (yaml === undefined) {
+    yaml = toYaml({ groups });
+    if (ruleFiles.size >= 4) ruleFiles.clear();
+    ruleFiles.set(key, yaml);
+  }
+  return yaml;
 }
 
 /** Properties of a {@link ServicePrometheusRule}. */

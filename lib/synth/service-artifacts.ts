@@ -8,6 +8,7 @@ import { formatIssue, type ValidationIssue } from '../core/issues.js';
 import { stackShapeIssues } from '../core/stack-validation.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { ServiceStack } from '../core/stack.js';
+import { ruleFileYaml } from '../k8s/prometheus-rule.js';
 import { kubernetesManifests, type Manifest } from '../k8s/service-chart.js';
 import { manifestProblems } from '../k8s/validate-manifest.js';
 import { openSloFiles } from '../openslo/export.js';
@@ -84,7 +85,7 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
   issues.push(...promqlIssues(service.name, ruleGroups ?? [], stack.dashboards));
   let ruleFile: RuleFile | undefined;
   if (ruleGroups) {
-    const content = header + toYaml({ groups: ruleGroups });
+    const content = header + ruleFileYaml(ruleGroups);
     put(RULE_FILE, content);
     ruleFile = { service: service.name, path: RULE_FILE, content };
     // Tests are built from the annotation templates; a broken template is reported by the template check alone.
