@@ -419,30 +419,21 @@ export class SloEmulation {
     // Windows reaching back to t=0 (every long window in these hours-long scenarios) are prefixes of
     // one running Kahan sum: the same additions in the same order as summing them anew, so the same bits.
     if (first === 0) return this.prefixRatio(last);
-    // kahanSum of the defined values of each, in time order, without collecting them first.
-    const errors = new KahanSum();
-    const totals = new KahanSum();
-    for (let i = first; i <= last; i++) {
-      errors.add(this.errorsAtStep(i));
-      totals.add(this.totalAtStep(i));
-    }
-    const e = errors.result();
-    const n = totals.result();
+    this.recordUpTo(last);
+    const e = this.errorsSteps.windowSum(first, last);
+    const n = this.totalsSteps.windowSum(first, last);
     return e === undefined || n === undefined ? undefined : e / n;
   }
 
-  /** errors() and totalRate() at evaluation i, by index: the windows read each thousands of times. */
-  private readonly errorsByStep: (number | undefined)[] = [];
-  private readonly totalsByStep: (number | undefined)[] = [];
+  /** errors() and totalRate() at every evaluation, by index, with their runs of equal values. */
+  private readonly errorsSteps = new RecordedSteps();
+  private readonly totalsSteps = new RecordedSteps();
 
-  private errorsAtStep(i: number): number | undefined {
-    if (!(i in this.errorsByStep)) this.errorsByStep[i] = this.errors(i * this.store.intervalMs);
-    return this.errorsByStep[i];
-  }
-
-  private totalAtStep(i: number): number | undefined {
-    if (!(i in this.totalsByStep)) this.totalsByStep[i] = this.totalRate(i * this.store.intervalMs);
-    return this.totalsByStep[i];
+  private recordUpTo(last: number): void {
+    for (let i = this.errorsSteps.length; i <= last; i++) {
+      this.errorsSteps.push(this.errors(i * this.store.intervalMs));
+      this.totalsSteps.push(this.totalRate(i * this.store.intervalMs));
+    }
   }
 
   private readonly errorsPrefix = new KahanPrefix();
@@ -510,6 +501,48 @@ export class SloEmulation {
       if (rate !== undefined) total = total === undefined ? rate : total + rate;
     }
     return total;
+  }
+}
+
+/**
+ * One recording at every evaluation (undefined where it has no sample), for `sum_over_time` over windows
+ * of it: kahanSum of the defined values in the window, in time order. A constant burn records the same
+ * rate at almost every evaluation, and kahanSum of k copies of one value is the k-th prefix of a running
+ * sum of copies, the same additions in the same order: such windows cost a lookup instead of k additions.
+ */
+class RecordedSteps {
+  private readonly values: (number | undefined)[] = [];
+  /** Where the run of equal defined values ending at i starts (i + 1 when values[i] is undefined). */
+  private readonly runStarts: number[] = [];
+  private readonly copies = new Map<number, KahanPrefix>();
+
+  get length(): number {
+    return this.values.length;
+  }
+
+  push(v: number | undefined): void {
+    const i = this.values.length;
+    const previous = i > 0 ? this.values[i - 1] : undefined;
+    this.runStarts.push(v === undefined ? i + 1 : previous !== undefined && Object.is(previous, v) ? this.runStarts[i - 1]! : i);
+    this.values.push(v);
+  }
+
+  /** kahanSum of the defined values among [first, last]; undefined when there is none. */
+  windowSum(first: number, last: number): number | undefined {
+    const v = this.values[last];
+    // Zero is left to the loop: a Map keys -0 and 0 alike.
+    if (v !== undefined && v !== 0 && this.runStarts[last]! <= first) {
+      let copies = this.copies.get(v);
+      if (!copies) {
+        copies = new KahanPrefix();
+        this.copies.set(v, copies);
+      }
+      for (let k = copies.length; k <= last - first; k++) copies.push(v);
+      return copies.sumUpTo(last - first);
+    }
+    const sum = new KahanSum();
+    for (let i = first; i <= last; i++) sum.add(this.values[i]);
+    return sum.result();
   }
 }
 

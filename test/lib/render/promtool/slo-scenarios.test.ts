@@ -2,7 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import type { ServiceStack } from '../../../../lib/core/stack.js';
 import { ruleGroupsFor } from '../../../../lib/render/prometheus/rule-groups.js';
-import { niceCeil, niceFloor, sloTestGroups } from '../../../../lib/render/promtool/slo-scenarios.js';
+import { niceCeil, niceFloor, SloEmulation, sloScenarios, sloTestGroups } from '../../../../lib/render/promtool/slo-scenarios.js';
+import { kahanSum, SeriesStore } from '../../../../lib/render/promtool/prom-eval.js';
+import { piecewise } from '../../../../lib/render/promtool/series.js';
 import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
 import { num } from '../../../../lib/promql/selector.js';
@@ -161,6 +163,30 @@ describe('promtool tests of the SLOs', () => {
   it('refuse an SLO alert named like another alert of the service', () => {
     const clash: ServiceStack = { ...stack, alerts: [{ name: 'ShopAvailabilityBurnRatePageFast' } as ServiceStack['alerts'][number]] };
     expect(() => sloTestGroups(clash, platform)).toThrow('shop-api: SLO alert ShopAvailabilityBurnRatePageFast has the name of another alert of the service');
+  });
+
+  it('sum every window of the recordings as sum_over_time does, added anew in time order, for steady and uneven traffic', () => {
+    const slo = stack.slos![0]!;
+    // The slowest tier's scenario: three hours of a constant burn.
+    const steady = sloScenarios(stack, platform, slo).find((s) => s.name.startsWith('A 1.04x burn'))!.series;
+    // Bad requests that speed up and then stop: windows over unequal rates and over a run of equal ones.
+    const uneven = steady.map((s) => s.labels.status === '500'
+      ? piecewise(s.metric, s.labels, 0, [{ perInterval: 0.3, intervals: 40 }, { perInterval: 1.7, intervals: 40 }, { perInterval: 0.25, intervals: 100 }])
+      : s);
+    const MINUTE = 60_000;
+    for (const series of [steady, uneven]) {
+      const emulation = new SloEmulation(new SeriesStore(series, MINUTE), slo, 'test');
+      const reference = new SloEmulation(new SeriesStore(series, MINUTE), slo, 'test');
+      for (const windowMs of [30 * MINUTE, 60 * MINUTE, 120 * MINUTE]) {
+        for (let t = 0; t <= 180 * MINUTE; t += MINUTE) {
+          const steps = [...Array(t / MINUTE + 1).keys()].filter((i) => i * MINUTE >= t - windowMs);
+          const errors = steps.map((i) => reference.errors(i * MINUTE)).filter((v) => v !== undefined);
+          const totals = steps.map((i) => reference.totalRate(i * MINUTE)).filter((v) => v !== undefined);
+          const expected = errors.length === 0 || totals.length === 0 ? undefined : kahanSum(errors) / kahanSum(totals);
+          expect(Object.is(emulation.ratio(windowMs, t), expected), `${windowMs / MINUTE}m window at ${t / MINUTE}m`).toBe(true);
+        }
+      }
+    }
   });
 
   it('round scenario burns up to three significant digits above a factor, and down to two below one', () => {
