@@ -24,7 +24,22 @@ export interface VectorSelectorRef {
   readonly text: string;
 }
 
+/** As parse-tree.ts keeps trees: the contract, the metric-name and the panel checks read the same expressions' selectors. */
+const KEPT_SELECTORS = 1024;
+const selectorsByExpr = new Map<string, readonly VectorSelectorRef[]>();
+
 export function vectorSelectors(expr: string): VectorSelectorRef[] {
+  let found = selectorsByExpr.get(expr);
+  if (found === undefined) {
+    found = findVectorSelectors(expr);
+    if (selectorsByExpr.size >= KEPT_SELECTORS) selectorsByExpr.delete(selectorsByExpr.keys().next().value!);
+    selectorsByExpr.set(expr, found);
+  }
+  // A fresh array each time (the refs themselves are read-only).
+  return [...found];
+}
+
+function findVectorSelectors(expr: string): VectorSelectorRef[] {
   const found: VectorSelectorRef[] = [];
   walk(expr, (node) => {
     if (node.name !== 'VectorSelector') return;
