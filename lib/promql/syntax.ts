@@ -37,7 +37,20 @@ export interface ParsedVectorSelector {
  * an operator, an aggregation or several selectors. SLIs are written this way; rates are added around them.
  */
 export function parseVectorSelector(text: string): ParsedVectorSelector | undefined {
-  if (typeof text !== 'string' || text.trim() === '' || promqlSyntaxErrors(text).length > 0) return undefined;
+  if (typeof text !== 'string') return undefined;
+  // Remembered as parse-tree.ts keeps trees: the SLO emulation reads an SLI's selectors once per scenario.
+  if (selectors.has(text)) return selectors.get(text);
+  const parsed = readVectorSelector(text);
+  if (selectors.size >= KEPT_SELECTORS) selectors.delete(selectors.keys().next().value!);
+  selectors.set(text, parsed && Object.freeze({ metric: parsed.metric, matchers: Object.freeze(parsed.matchers.map((m) => Object.freeze({ ...m }))) }));
+  return selectors.get(text);
+}
+
+const KEPT_SELECTORS = 1024;
+const selectors = new Map<string, ParsedVectorSelector | undefined>();
+
+function readVectorSelector(text: string): ParsedVectorSelector | undefined {
+  if (text.trim() === '' || promqlSyntaxErrors(text).length > 0) return undefined;
   const top = parsePromql(text).topNode.firstChild;
   if (!top || top.name !== 'VectorSelector' || top.nextSibling) return undefined;
   const name = top.getChild('Identifier');
