@@ -12,7 +12,7 @@ import { labelsSelectedBy, labelValues } from '../render/promtool/selector-label
 import { seriesSelectorText, type Labels } from '../render/promtool/series.js';
 import { toYaml } from '../render/yaml.js';
 import { PROMTOOL_INSTALL_HINT, PromtoolNotFoundError, runPromtoolTestsAll, type PromtoolPoolOptions, type PromtoolResult } from '../testing/promtool.js';
-import { provenByKey, serviceIdentity, shapeKey } from '../testing/promtool-shapes.js';
+import { proveByShape, serviceIdentity, shapeKey } from '../testing/promtool-shapes.js';
 import type { PromtoolMode } from './promtool-rules.js';
 import { issueFactory, promqlSources, type PromqlSource, type RenderedService } from './rendered-service.js';
 import { vectorSelectors, type VectorSelectorRef } from './promql-tree.js';
@@ -162,20 +162,10 @@ export async function panelAbsenceIssuesAll(jobs: readonly PanelAbsenceJob[], mo
   try {
     // Jobs that are renamings of another take its verdict when it passed; after a failure each runs on its own.
     const { provenShapes, ...pool } = options;
-    const keys = jobs.map((job) => shapeKey(job));
-    const provenBy = provenByKey(keys);
-    const results: (PromtoolResult | undefined)[] = jobs.map((_, i) => (keys[i] !== undefined && provenShapes?.has(keys[i]!) ? PROVEN : undefined));
-    const run = async (indices: readonly number[]): Promise<void> => {
-      const ran = await runPromtoolTestsAll(indices.map((i) => ({ files: jobs[i]!.files, testFile: jobs[i]!.testFile })), pool);
-      indices.forEach((i, n) => {
-        results[i] = ran[n];
-        if (ran[n]!.ok && keys[i] !== undefined) provenShapes?.add(keys[i]!);
-      });
-    };
-    await run(jobs.map((_, i) => i).filter((i) => provenBy[i] === i && results[i] === undefined));
-    const again = jobs.map((_, i) => i).filter((i) => provenBy[i] !== i && !results[provenBy[i]!]!.ok);
-    for (const [i, head] of provenBy.entries()) if (head !== i) results[i] ??= results[head];
-    await run(again);
+    const verdicts = await proveByShape<PromtoolResult>(jobs.map((job) => shapeKey(job)), async (indices, done) => {
+      await runPromtoolTestsAll(indices.map((i) => ({ files: jobs[i]!.files, testFile: jobs[i]!.testFile })), { ...pool, onResult: (n, result) => done(indices[n]!, result) });
+    }, provenShapes ? { provenShapes } : {});
+    const results = verdicts.map((v) => (v.kind === 'proven' ? PROVEN : v.result));
     return { issues: jobs.map((job, i) => panelAbsenceIssues(job, results[i])) };
   } catch (error) {
     if (!(error instanceof PromtoolNotFoundError)) throw error;

@@ -1,9 +1,9 @@
 import { parse } from 'yaml';
 import type { ServiceStack } from '../core/stack.js';
 import { RULE_FILE, RULE_TEST_FILE } from '../synth/service-artifacts.js';
-import type { PromtoolPoolOptions, PromtoolResult } from '../testing/promtool.js';
+import type { PooledPromtoolResult, PromtoolPoolOptions, PromtoolResult } from '../testing/promtool.js';
 import { proveAll } from '../testing/promtool-split.js';
-import { provenByShape, serviceIdentity } from '../testing/promtool-shapes.js';
+import { proveByShape, provenByKey, serviceIdentity, shapeKey } from '../testing/promtool-shapes.js';
 import { evaluationSteps, promtoolTimeoutMs } from '../testing/promtool-timeout.js';
 import { Duration } from '../core/units.js';
 import type { PromtoolTestFile } from '../render/promtool/test-file.js';
@@ -67,7 +67,8 @@ export async function runServiceTests(
 ): Promise<ServiceTestResult[]> {
   const files = services.map((s) => ({ [RULE_FILE]: s.rules, [RULE_TEST_FILE]: s.tests }));
   // The first service of each shape proves it; a service without a shape is its own representative.
-  const provenBy = provenByShape(services.map((s, i) => ({ files: files[i]!, ...(s.identity && { identity: s.identity }) })));
+  const keys = services.map((s, i) => shapeKey({ files: files[i]!, ...(s.identity && { identity: s.identity }) }));
+  const provenBy = provenByKey(keys);
   const results: (ServiceTestResult | undefined)[] = new Array(services.length);
   let reported = 0;
   const report = (): void => {
@@ -89,26 +90,20 @@ export async function runServiceTests(
   const jobs = services.map((_, i) => ({
     files: files[i]!, testFile: RULE_TEST_FILE, timeoutMs: options.timeoutMs ?? promtoolTimeoutMs(countsOf(i).evaluationSteps, countsOf(i).rules),
   }));
-  const settle = (i: number, result: PromtoolResult & { cached: boolean; seconds: number }, source?: ProofSource): void => {
-    results[i] = {
-      service: services[i]!.service, result: { ok: result.ok, output: result.output }, groups: countsOf(i).groups, assertions: countsOf(i).assertions,
-      seconds: source || result.cached ? 0 : result.seconds, source: source ?? { kind: result.cached ? 'cache' : 'promtool' },
-    };
-  };
-  const run = async (indices: readonly number[], then: (i: number, result: PromtoolResult & { cached: boolean; seconds: number }) => void): Promise<void> => {
-    await proveAll(indices.map((i) => jobs[i]!), { ...options, onResult: (n, result) => { then(indices[n]!, result); report(); } });
-  };
-  const heads = services.map((_, i) => i).filter((i) => provenBy[i] === i);
-  const failedHeads = new Set<number>();
-  await run(heads, (i, result) => {
-    settle(i, result);
-    if (!result.ok) failedHeads.add(i);
-    for (let j = i + 1; j < services.length; j++) {
-      if (provenBy[j] === i && result.ok) settle(j, result, { kind: 'renaming', service: services[i]!.service });
-    }
+  await proveByShape<PooledPromtoolResult>(keys, async (indices, done) => {
+    await proveAll(indices.map((i) => jobs[i]!), { ...options, onResult: (n, result) => done(indices[n]!, result) });
+  }, {
+    onVerdict: (i, verdict) => {
+      if (verdict.kind === 'proven') return; // no memo is passed: every shape runs (or comes from the cache)
+      const result = verdict.result as PooledPromtoolResult;
+      const source: ProofSource = verdict.kind === 'renaming' ? { kind: 'renaming', service: services[verdict.of]!.service } : { kind: result.cached ? 'cache' : 'promtool' };
+      results[i] = {
+        service: services[i]!.service, result: { ok: result.ok, output: result.output }, groups: countsOf(i).groups, assertions: countsOf(i).assertions,
+        seconds: source.kind === 'promtool' ? result.seconds : 0, source,
+      };
+      report();
+    },
   });
-  // A failed shape: each of its services runs for itself, so every failure shows its own names.
-  await run(services.map((_, j) => j).filter((j) => provenBy[j] !== j && failedHeads.has(provenBy[j]!)), settle);
   report();
   return results as ServiceTestResult[];
 }

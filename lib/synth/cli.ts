@@ -63,11 +63,18 @@ function provenanceOf(options: Pick<SynthOptions, 'command' | 'root'>): Provenan
  * placeholders, the renderers and checks of every service, then `promtool check rules` (`oac validate`,
  * `oac test`). The same path as `runSynth` (lib/synth/incremental.ts), without output folder or cache.
  */
-export async function validateStacks(stacks: readonly ServiceStack[], platform: PlatformConfig, options: Omit<SynthOptions, 'check' | 'outDir'> = {}): Promise<SynthValidation> {
+export async function validateStacks(
+  stacks: readonly ServiceStack[], platform: PlatformConfig,
+  options: Omit<SynthOptions, 'check' | 'outDir'> & {
+    /** Which rendered files `files` keeps (`oac test`: the promtool files only, not the organisation's every file). @default all */
+    readonly keep?: (path: string) => boolean;
+  } = {},
+): Promise<SynthValidation> {
   const files = new Map<string, string>();
+  const { keep } = options;
   const result = await synthIncremental(stacks, platform, {
     outDir: '.', mode: 'validate', promtool: options.promtool ?? 'optional', provenance: provenanceOf(options), cacheDir: false,
-    onFile: (path, content) => void files.set(path, content), ...pooling(options),
+    onFile: (path, content) => { if (!keep || keep(path)) files.set(path, content); }, ...pooling(options),
     ...(options.promtoolCache === false && { promtoolCache: false }), ...(options.progress && { progress: options.progress }),
   });
   if (result.skipped && options.promtool !== 'off') console.warn(`synth: ${result.skipped}`);

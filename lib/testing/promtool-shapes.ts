@@ -89,15 +89,9 @@ export function serviceIdentity(service: IdentityOf): string[] {
 }
 
 /**
- * For each job, the index of the job that proves it: the first job of the same shape, or itself (no
- * identity, or a shape refused as unsafe). A job proven by another takes that job's verdict when it
- * passed; when it failed, the caller runs the job on its own, so every failure carries its own names.
+ * For each job (by its shape key, {@link shapeKey}; undefined: no shape, the job proves itself), the
+ * index of the job that proves it: the first job of the same shape, or itself.
  */
-export function provenByShape(jobs: readonly ShapedJob[]): number[] {
-  return provenByKey(jobs.map(shapeKey));
-}
-
-/** {@link provenByShape} from the jobs' shape keys (undefined: no shape, the job proves itself). */
 export function provenByKey(keys: readonly (string | undefined)[]): number[] {
   const representative = new Map<string, number>();
   return keys.map((key, i) => {
@@ -108,7 +102,7 @@ export function provenByKey(keys: readonly (string | undefined)[]): number[] {
   });
 }
 
-/** promtool input and the service's own names, for {@link provenByShape}. */
+/** promtool input and the service's own names, for {@link shapeKey}. */
 export interface ShapedJob {
   readonly files: Readonly<Record<string, string>>;
   readonly identity?: readonly string[];
@@ -216,4 +210,53 @@ function renamingRefusal(text: string, identity: readonly string[]): string | un
     if (clash) return `the regex on ${label} ("${pattern.replace(MARKED, '<name>')}") holds '${clash.text}', which could match part of a name`;
   }
   return undefined;
+}
+
+/** How a job's verdict was reached by {@link proveByShape}. */
+export type ShapeVerdict<R> =
+  /** promtool (or its cache) ran this job. */
+  | { readonly kind: 'run'; readonly result: R }
+  /** The job is a renaming of job `of`, whose run passed. */
+  | { readonly kind: 'renaming'; readonly of: number; readonly result: R }
+  /** Its shape passed earlier (`provenShapes`): no run now. */
+  | { readonly kind: 'proven' };
+
+export interface ProveByShapeOptions {
+  /** Shape keys that passed before (filled with those that pass now), shared across calls. */
+  readonly provenShapes?: Set<string>;
+  /** Sees each verdict as soon as it is known (any order). */
+  readonly onVerdict?: (index: number, verdict: ShapeVerdict<{ readonly ok: boolean }>) => void;
+}
+
+/**
+ * The one way shared proofs are run: the first job of each shape (key) runs, every other job of the
+ * shape takes its verdict when it passed, and when it failed each of them runs on its own (so every
+ * failure carries its own names). Jobs without a key run on their own. `run(indices, done)` runs those
+ * jobs (pooled: `done` as each finishes). Verdicts in the order of `keys`.
+ */
+export async function proveByShape<R extends { readonly ok: boolean }>(
+  keys: readonly (string | undefined)[],
+  run: (indices: readonly number[], done: (index: number, result: R) => void) => Promise<void>,
+  options: ProveByShapeOptions = {},
+): Promise<ShapeVerdict<R>[]> {
+  const { provenShapes, onVerdict } = options;
+  const provenBy = provenByKey(keys);
+  const verdicts: (ShapeVerdict<R> | undefined)[] = keys.map(() => undefined);
+  const settle = (i: number, verdict: ShapeVerdict<R>): void => {
+    verdicts[i] = verdict;
+    onVerdict?.(i, verdict);
+  };
+  keys.forEach((key, i) => { if (key !== undefined && provenShapes?.has(key)) settle(i, { kind: 'proven' }); });
+  const heads = keys.map((_, i) => i).filter((i) => provenBy[i] === i && verdicts[i] === undefined);
+  const failed = new Set<number>();
+  await run(heads, (head, result) => {
+    settle(head, { kind: 'run', result });
+    if (!result.ok) failed.add(head);
+    else if (keys[head] !== undefined) provenShapes?.add(keys[head]!);
+    for (let j = head + 1; j < keys.length; j++) {
+      if (provenBy[j] === head && result.ok && verdicts[j] === undefined) settle(j, { kind: 'renaming', of: head, result });
+    }
+  });
+  await run(keys.map((_, j) => j).filter((j) => verdicts[j] === undefined && failed.has(provenBy[j]!)), (i, result) => settle(i, { kind: 'run', result }));
+  return verdicts as ShapeVerdict<R>[];
 }

@@ -17,8 +17,8 @@ export function testCommand(program: Command, exit: (code: number) => void): voi
   onlyOption(command);
   entryOption(command);
   command.action(async (flags: TestFlags) => {
-    const [{ validateStacks }, { loadEntry }, { runServiceTests, serviceTestFiles }] = await Promise.all([
-      import('../../synth/cli.js'), import('../load-entry.js'), import('../service-tests.js'),
+    const [{ validateStacks }, { loadEntry }, { runServiceTests, serviceTestFiles }, { RULE_FILE, RULE_TEST_FILE }] = await Promise.all([
+      import('../../synth/cli.js'), import('../load-entry.js'), import('../service-tests.js'), import('../../synth/service-artifacts.js'),
     ]);
     const project = findProject();
     const loaded = await loadEntry(project, flags.entry).catch((error: unknown) => {
@@ -26,7 +26,8 @@ export function testCommand(program: Command, exit: (code: number) => void): voi
     });
     const stacks = selectStacks(loaded.stacks, flags.only);
     // Tests are only generated for valid services; promtool check rules is part of `promtool test rules`.
-    const { files, issues } = await validateStacks(stacks, loaded.platform, { promtool: 'off', root: project.root, progress });
+    const promtoolFiles = (path: string): boolean => path.endsWith(`/${RULE_FILE}`) || path.endsWith(`/${RULE_TEST_FILE}`);
+    const { files, issues } = await validateStacks(stacks, loaded.platform, { promtool: 'off', root: project.root, progress, keep: promtoolFiles });
     if (issues.length > 0) {
       console.error(`test failed: the services have problems, fix them first.\n${formatIssues(issues)}`);
       exit(EXIT.problems);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { markIdentity, proofShape } from '../../../lib/testing/promtool-shapes.js';
+import { markIdentity, proofShape, proveByShape } from '../../../lib/testing/promtool-shapes.js';
 
 const files = (name: string, prefix: string, extra = '') => ({
   'rules.yaml': `groups:\n  - name: ${name}\n    rules:\n      - alert: ${prefix}Down\n        expr: up{job="${name}"} == 0${extra}\n        annotations:\n          summary: "${name} is down: {{ $labels.instance }} at {{ $value | humanize }}"\n`,
@@ -63,5 +63,42 @@ describe('proofShape', () => {
   it('refuses string functions of PromQL and templates', () => {
     expect(key(shape('svc-1', 'Svc1', ' or label_replace(up, "a", "$1", "job", "(.*)")'))).toContain('label_replace');
     expect(key(proofShape({ 'r.yaml': 'summary: "{{ $labels.job | toUpper }}"' }, ['svc-1']))).toContain('may inspect strings');
+  });
+});
+
+describe('proveByShape', () => {
+  /** A runner that records the jobs it is asked to run and fails those in `failing`. */
+  const runner = (failing: ReadonlySet<number> = new Set()) => {
+    const batches: number[][] = [];
+    const run = async (indices: readonly number[], done: (i: number, r: { ok: boolean }) => void): Promise<void> => {
+      batches.push([...indices]);
+      for (const i of [...indices].reverse()) done(i, { ok: !failing.has(i) }); // any order
+    };
+    return { batches, run };
+  };
+  const kinds = (verdicts: readonly { kind: string; of?: number }[]) => verdicts.map((v) => (v.kind === 'renaming' ? `renaming of ${v.of}` : v.kind));
+
+  it('runs the first job of each shape, and the other jobs of a passing shape take its verdict', async () => {
+    const { batches, run } = runner();
+    const verdicts = await proveByShape(['a', 'b', 'a', undefined, 'b'], run);
+    expect(kinds(verdicts)).toEqual(['run', 'run', 'renaming of 0', 'run', 'renaming of 1']);
+    expect(batches).toEqual([[0, 1, 3], []]);
+  });
+
+  it('runs every job of a failing shape on its own', async () => {
+    const { batches, run } = runner(new Set([0, 2]));
+    const verdicts = await proveByShape(['a', 'b', 'a', 'a'], run);
+    expect(kinds(verdicts)).toEqual(['run', 'run', 'run', 'run']);
+    expect(verdicts.map((v) => v.kind === 'proven' || v.result.ok)).toEqual([false, true, false, true]);
+    expect(batches).toEqual([[0, 1], [2, 3]]);
+  });
+
+  it('runs no job of a shape proven before, and remembers the shapes that pass now, not those that fail', async () => {
+    const provenShapes = new Set(['a']);
+    const { batches, run } = runner(new Set([2]));
+    const verdicts = await proveByShape(['a', 'b', 'c', 'a'], run, { provenShapes });
+    expect(kinds(verdicts)).toEqual(['proven', 'run', 'run', 'proven']);
+    expect(batches).toEqual([[1, 2], []]);
+    expect([...provenShapes].sort()).toEqual(['a', 'b']);
   });
 });

@@ -9,8 +9,9 @@ import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
 import { num } from '../../../../lib/promql/selector.js';
 import { duration } from './fixture.js';
-import { runPromtoolTests, runPromtoolTestsAll } from '../../../../lib/testing/promtool.js';
+import { runPromtoolTests } from '../../../../lib/testing/promtool.js';
 import { splitTestJob } from '../../../../lib/testing/promtool-split.js';
+import { runSplit } from '../../../support/split-promtool.js';
 import { availabilitySpec, latencySpec, ordersSpec, platform, sloStack, withTier } from '../../slo/fixture.js';
 
 const RULE_FILE = 'rules.yaml';
@@ -20,8 +21,10 @@ const file = promtoolTestsFor(stack, platform, RULE_FILE);
 const testsYaml = toYaml(file);
 
 const rulesYaml = (s: ServiceStack): string => toYaml({ groups: ruleGroupsFor(s, platform) });
-/** The tests generated from `stack`, run against rules rendered from another stack (or edited text). */
+/** The tests generated from `stack`, run against rules rendered from another stack (or edited text), whole. */
 const runAgainst = (rules: string) => runPromtoolTests({ [RULE_FILE]: rules, [TEST_FILE]: testsYaml }, TEST_FILE);
+/** The same, split as `oac test` runs it (each part loads only the rules its tests read). */
+const runSplitAgainst = (rules: string) => runSplit({ [RULE_FILE]: rules, [TEST_FILE]: testsYaml }, TEST_FILE);
 const failedGroups = (output: string): string[] => [...new Set([...output.matchAll(/^\s+name: (.*),$/gm)].map((m) => m[1]!))].sort();
 const named = (...parts: string[]): string[] => file.tests.map((t) => t.name).filter((n) => parts.some((p) => n.includes(p))).sort();
 
@@ -195,8 +198,8 @@ describe('promtool tests of the SLOs', () => {
   });
 });
 
-// One test at a time: each runs the whole 24-group file (about 15 s of promtool CPU), and running five at
-// once on a 2-core machine beside other files made each wait out vitest's default limit.
+// One test at a time: each runs promtool over the 24-group file (split, a few seconds of CPU; the whole file,
+// about 15 s), and running five at once on a 2-core machine beside other files outlived vitest's limit.
 describe('the SLO promtool tests fail when the rules move', { timeout: 180_000 }, () => {
   /** The rules with one tier's factor changed in the alert expressions only (annotations keep the old text). */
   const withFactor = (id: string, factor: (old: number) => number): string => {
@@ -221,39 +224,41 @@ describe('the SLO promtool tests fail when the rules move', { timeout: 180_000 }
     ['ticket-fast', ['A 3.12x burn of the availability', 'A 3.12x burn of the latency']],
     ['ticket-slow', ['A 1.04x burn of the availability', 'A 1.04x burn of the latency']],
   ])('%s factor 5% higher: its burn no longer fires it', async (id, failing) => {
-    const result = await runAgainst(scale(id, 1.05));
+    const result = await runSplitAgainst(scale(id, 1.05));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual(named(...failing));
   });
 
   it('page-fast factor 5% higher, split as `oac test` runs it (each run only the rules its tests read): the same groups fail', async () => {
-    const parts = splitTestJob({ files: { [RULE_FILE]: scale('page-fast', 1.05), [TEST_FILE]: testsYaml }, testFile: TEST_FILE });
-    expect(parts.length).toBeGreaterThan(1);
-    const results = await runPromtoolTestsAll(parts, { cacheDir: false });
-    expect(results.flatMap((r) => failedGroups(r.output)).sort()).toEqual(named('A 15x burn of the availability', 'A 15x burn of the latency'));
+    expect(splitTestJob({ files: { [RULE_FILE]: scale('page-fast', 1.05), [TEST_FILE]: testsYaml }, testFile: TEST_FILE }).length).toBeGreaterThan(1);
+    const whole = await runAgainst(scale('page-fast', 1.05));
+    const split = await runSplitAgainst(scale('page-fast', 1.05));
+    expect(split.ok).toBe(false);
+    expect(failedGroups(split.output)).toEqual(failedGroups(whole.output));
+    expect(failedGroups(split.output)).toEqual(named('A 15x burn of the availability', 'A 15x burn of the latency'));
   });
 
   it('ticket-slow factor 15% lower: the 0.9x burn opens a ticket', async () => {
-    const result = await runAgainst(scale('ticket-slow', 0.85));
+    const result = await runSplitAgainst(scale('ticket-slow', 0.85));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual(named('A 0.9x burn'));
   });
 
   it('page-fast factor down to 6: the 6.24x and 7x burns page through page-fast too', async () => {
-    const result = await runAgainst(withFactor('page-fast', () => 6));
+    const result = await runSplitAgainst(withFactor('page-fast', () => 6));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual(named('A 6.24x burn', 'A 7x burn'));
   });
 
   it('page-fast for one interval longer: it fires too late', async () => {
-    const result = await runAgainst(rulesYaml(withTier(stack, 'page-fast', (t) => ({ ...t, for: duration('3m') }))));
+    const result = await runSplitAgainst(rulesYaml(withTier(stack, 'page-fast', (t) => ({ ...t, for: duration('3m') }))));
     expect(result.ok).toBe(false);
     // The outage scenarios prove page-fast's `for` too (a full outage pages at once, after the `for`).
     expect(failedGroups(result.output)).toEqual(named('A 15x burn', 'the outage burns'));
   });
 
   it('le="5" instead of the regex: the Python-style histogram no longer counts (the Go-style one still does)', async () => {
-    const result = await runAgainst(rulesYaml(stack).replaceAll('le=~"5(\\\\.0)?"', 'le="5"'));
+    const result = await runSplitAgainst(rulesYaml(stack).replaceAll('le=~"5(\\\\.0)?"', 'le="5"'));
     expect(result.ok).toBe(false);
     const failed = failedGroups(result.output);
     expect(failed).toContain(named('A 15x burn of the latency')[0]);
@@ -273,13 +278,13 @@ describe('the SLO promtool tests fail when the rules move', { timeout: 180_000 }
 
   it('no outage term: a full outage (no target, or every target down, and no request) burns nothing and pages nobody', async () => {
     const blind: ServiceStack = { ...stack, slos: (stack.slos ?? []).map((slo) => ({ ...slo, sli: { ...slo.sli, outage: undefined } })) };
-    const result = await runAgainst(rulesYaml(blind));
+    const result = await runSplitAgainst(rulesYaml(blind));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual(named('the outage burns'));
   });
 
   it('the meta-alert watching only the short group misses the long group skipping', async () => {
-    const result = await runAgainst(rulesYaml(stack).replace('(shop-api-slo|shop-api-slo-long)', '(shop-api-slo)'));
+    const result = await runSplitAgainst(rulesYaml(stack).replace('(shop-api-slo|shop-api-slo-long)', '(shop-api-slo)'));
     expect(result.ok).toBe(false);
     expect(failedGroups(result.output)).toEqual(named('fires when rule group shop-api-slo-long skips'));
   });

@@ -7,6 +7,7 @@ import { resolveScenarios } from '../../../../lib/render/promtool/resolve.js';
 import { promtoolTestsFor } from '../../../../lib/render/promtool/test-file.js';
 import { toYaml } from '../../../../lib/render/yaml.js';
 import { checkRules, runPromtoolTests } from '../../../../lib/testing/promtool.js';
+import { runSplit } from '../../../support/split-promtool.js';
 import {
   duration, fixtureStack, platform, ratio, RULE_FILE, rulesYaml, TEST_FILE, testsYaml, withFor, withThresholdsScaled, withThresholdsShifted,
 } from './fixture.js';
@@ -14,8 +15,11 @@ import {
 const stack = fixtureStack();
 const file = promtoolTestsFor(stack, platform, RULE_FILE);
 
-/** Runs the tests generated from the fixture against the given rule file text. */
-const runAgainst = (rules: string) => runPromtoolTests({ [RULE_FILE]: rules, [TEST_FILE]: testsYaml(stack) }, TEST_FILE);
+/**
+ * Runs the tests generated from the fixture against the given rule file text, split as `oac test` runs
+ * them (each part loads only the rules its tests read; the test below runs the whole file once).
+ */
+const runAgainst = (rules: string) => runSplit({ [RULE_FILE]: rules, [TEST_FILE]: testsYaml(stack) }, TEST_FILE);
 
 /** Names of the test groups promtool reports as failed. */
 const failedGroups = (output: string): string[] => [...new Set([...output.matchAll(/^\s+name: (.*),$/gm)].map((m) => m[1]!))].sort();
@@ -258,7 +262,10 @@ describe('promtoolTestsFor', () => {
     expect(jobs.alert_rule_test[1]!.exp_alerts.map((a) => a.exp_labels.queue)).toEqual(['default']);
   });
 
-  it('passes the real promtool test rules against the rule file rendered by ruleGroupsFor', async () => {
+  it('passes the real promtool test rules against the rule file rendered by ruleGroupsFor, whole and split', async () => {
+    const whole = await runPromtoolTests({ [RULE_FILE]: rulesYaml(stack), [TEST_FILE]: testsYaml(stack) }, TEST_FILE);
+    expect(whole.output).toContain('SUCCESS');
+    expect(whole.ok).toBe(true);
     const result = await runAgainst(rulesYaml(stack));
     expect(result.output).toContain('SUCCESS');
     expect(result.ok).toBe(true);
