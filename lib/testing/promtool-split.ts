@@ -115,9 +115,9 @@ export function splitTestJob(job: PromtoolTestJob): PromtoolTestJob[] {
 /**
  * `promtool test rules` for every job, each split into the runs that load only what its test groups read
  * ({@link splitTestJob}), all pooled on every core and cached by content (an explicit `options.timeoutMs`
- * applies to every run). A job whose parts all pass
- * passes with their output (promtool's own success lines: the parts keep the file names); a job with a
- * failing part runs again whole, and that run is its result. Results in the order of `jobs`.
+ * applies to every run). A job whose parts all pass passes with their output (promtool's own success
+ * lines: the parts keep the file names); a job with a failing part runs again whole, and that run is its
+ * result (a job that could not be split ran whole the first time). Results in the order of `jobs`.
  */
 export async function proveAll(jobs: readonly PromtoolTestJob[], options: PromtoolPoolOptions = {}): Promise<PooledPromtoolResult[]> {
   // An explicit limit is the caller's; otherwise each part has one sized from its own evaluations.
@@ -132,8 +132,10 @@ export async function proveAll(jobs: readonly PromtoolTestJob[], options: Promto
       const job = flat[n]!.job;
       results[job]!.push(result);
       if (results[job]!.length < parts[job]!.length) return;
-      if (results[job]!.every((r) => r.ok)) {
-        outcomes[job] = combine(results[job]!);
+      // A job that was not split ran whole already: its failure is its result.
+      const unsplit = parts[job]!.length === 1 && parts[job]![0] === jobs[job];
+      if (unsplit || results[job]!.every((r) => r.ok)) {
+        outcomes[job] = unsplit ? result : combine(results[job]!);
         options.onResult?.(job, outcomes[job]!);
       } else {
         whole.push(job);

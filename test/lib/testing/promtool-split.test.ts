@@ -1,4 +1,5 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { countedPromtool, type CountedPromtool } from '../../support/counted-promtool.js';
 import { parse } from 'yaml';
 import { toYaml } from '../../../lib/render/yaml.js';
 import { runPromtoolTests, type PromtoolTestJob } from '../../../lib/testing/promtool.js';
@@ -105,12 +106,28 @@ describe('splitTestJob', () => {
 });
 
 describe('proveAll', () => {
+  let counted: CountedPromtool;
+  beforeAll(async () => { counted = await countedPromtool(); });
+  afterAll(() => counted.remove());
+
   it('passes where promtool passes the whole file, with promtool\'s own success line', async () => {
     const whole = await runPromtoolTests(shopJob.files, TESTS);
     expect(whole.ok).toBe(true);
-    const [split] = await proveAll([shopJob], { cacheDir: false });
+    const [split] = await proveAll([shopJob], { cacheDir: false, promtool: counted.promtool });
     expect(split!.ok).toBe(true);
     expect(split!.output).toBe(whole.output);
+    expect(await counted.newRuns()).toBe(splitTestJob(shopJob).length);
+  });
+
+  it('runs a job that cannot be split once, also when it fails', async () => {
+    const unsplittable = shopGroups.map((g) => ({ ...g, rules: g.rules.map((r) => (r['alert'] === 'ShopDown' ? { ...r, expr: '{job="shop"} == 0' } : r)) }));
+    const job = { files: { [RULES]: rules(unsplittable), [TESTS]: shopTests }, testFile: TESTS };
+    expect(splitTestJob(job)).toEqual([job]);
+    const [result] = await proveAll([job], { cacheDir: false, promtool: counted.promtool });
+    // `{job="shop"}` selects every series of the job, not only `up`: promtool finds ShopDown firing.
+    expect(result!.ok).toBe(false);
+    expect(result!.output).toContain('alertname: ShopDown');
+    expect(await counted.newRuns()).toBe(1);
   });
 
   it('fails where the whole file fails, and reports the whole file\'s own run', async () => {

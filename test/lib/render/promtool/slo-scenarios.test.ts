@@ -135,13 +135,14 @@ describe('promtool tests of the SLOs', () => {
     expect(le(`${python}, with buckets written as Go and JavaScript clients do`)).toEqual(['2.5', '5', '7.5', '+Inf']);
   });
 
-  it('pass under the real promtool test rules against the rules ruleGroupsFor renders', async () => {
+  // The whole file, as a user runs it: about 15 s of promtool CPU, minutes on a loaded two-core CI machine.
+  it('pass under the real promtool test rules against the rules ruleGroupsFor renders', { timeout: 180_000 }, async () => {
     const result = await runAgainst(rulesYaml(stack));
     expect(result.output).toContain('SUCCESS');
     expect(result.ok).toBe(true);
   });
 
-  it('pass for ratio SLIs, from bad or from good events, over a 7d period (data derived from the selectors)', async () => {
+  it('pass for ratio SLIs, from bad or from good events, over a 7d period (data derived from the selectors)', { timeout: 180_000 }, async () => {
     const ratio = sloStack(ordersSpec, {
       name: 'orders-good', description: 'Orders succeed.', objective: '99.5%', period: '28d',
       sli: { kind: 'ratio', good: 'orders_total{job="shop-api",outcome="ok"}', total: 'orders_total{job="shop-api"}' },

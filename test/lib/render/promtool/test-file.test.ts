@@ -262,7 +262,7 @@ describe('promtoolTestsFor', () => {
     expect(jobs.alert_rule_test[1]!.exp_alerts.map((a) => a.exp_labels.queue)).toEqual(['default']);
   });
 
-  it('passes the real promtool test rules against the rule file rendered by ruleGroupsFor, whole and split', async () => {
+  it('passes the real promtool test rules against the rule file rendered by ruleGroupsFor, whole and split', { timeout: 180_000 }, async () => {
     const whole = await runPromtoolTests({ [RULE_FILE]: rulesYaml(stack), [TEST_FILE]: testsYaml(stack) }, TEST_FILE);
     expect(whole.output).toContain('SUCCESS');
     expect(whole.ok).toBe(true);
