@@ -119,7 +119,7 @@ for (const services of sizes) {
 
 const s = (ms: number | null): string => (ms === null || Number.isNaN(ms) ? '-' : (ms / 1000).toFixed(1));
 const x = (a: number | null, b: number | null): string => (a === null || b === null || Number.isNaN(a) || Number.isNaN(b) ? '-' : `${(a / b).toFixed(2)}x`);
-const header = ['services', 'synth s', 'cpu s', 'floor s', 'synth/floor', 'cdk8s 1-App s', 'cdk8s/synth', 'peak RSS MiB', 'files', 'KB/service', '--check s', '1-change synth s', '1-change --check s', 'promtool s/service', 'promtool runs', 'cached promtool s/service'];
+const header = ['services', 'synth s', 'cpu s', 'floor s', 'synth/floor', 'cdk8s 1-App s', 'cdk8s/synth', 'peak RSS MiB', 'files', 'KB/service', '--check s', '1-change synth s', '1-change --check s', 'promtool s/service', 'services run by promtool', 'cached promtool s/service'];
 const table = rows.map((r) => [
   String(r.services), s(r.synthMs), s(r.synthCpuMs), s(r.floorMs), x(r.synthMs, r.floorMs), s(r.cdk8sOneAppMs), x(r.cdk8sOneAppMs, r.synthMs),
   Number.isNaN(r.peakRssMiB) ? '-' : r.peakRssMiB.toFixed(0), String(r.files), Number.isNaN(r.bytesPerService) ? '-' : (r.bytesPerService / 1000).toFixed(0),
