@@ -95,7 +95,7 @@ export async function runServiceTests(
   }, {
     onVerdict: (i, verdict) => {
       if (verdict.kind === 'proven') return; // no memo is passed: every shape runs (or comes from the cache)
-      const result = verdict.result as PooledPromtoolResult;
+      const { result } = verdict;
       const source: ProofSource = verdict.kind === 'renaming' ? { kind: 'renaming', service: services[verdict.of]!.service } : { kind: result.cached ? 'cache' : 'promtool' };
       results[i] = {
         service: services[i]!.service, result: { ok: result.ok, output: result.output }, groups: countsOf(i).groups, assertions: countsOf(i).assertions,

@@ -221,11 +221,11 @@ export type ShapeVerdict<R> =
   /** Its shape passed earlier (`provenShapes`): no run now. */
   | { readonly kind: 'proven' };
 
-export interface ProveByShapeOptions {
+export interface ProveByShapeOptions<R> {
   /** Shape keys that passed before (filled with those that pass now), shared across calls. */
   readonly provenShapes?: Set<string>;
   /** Sees each verdict as soon as it is known (any order). */
-  readonly onVerdict?: (index: number, verdict: ShapeVerdict<{ readonly ok: boolean }>) => void;
+  readonly onVerdict?: (index: number, verdict: ShapeVerdict<R>) => void;
 }
 
 /**
@@ -237,7 +237,7 @@ export interface ProveByShapeOptions {
 export async function proveByShape<R extends { readonly ok: boolean }>(
   keys: readonly (string | undefined)[],
   run: (indices: readonly number[], done: (index: number, result: R) => void) => Promise<void>,
-  options: ProveByShapeOptions = {},
+  options: ProveByShapeOptions<R> = {},
 ): Promise<ShapeVerdict<R>[]> {
   const { provenShapes, onVerdict } = options;
   const provenBy = provenByKey(keys);
