@@ -4,8 +4,7 @@ import { RULE_FILE, RULE_TEST_FILE } from '../synth/service-artifacts.js';
 import type { PooledPromtoolResult, PromtoolPoolOptions, PromtoolResult } from '../testing/promtool.js';
 import { proveAll } from '../testing/promtool-split.js';
 import { proveByShape, provenByKey, serviceIdentity, shapeKey } from '../testing/promtool-shapes.js';
-import { evaluationSteps, promtoolTimeoutMs } from '../testing/promtool-timeout.js';
-import { Duration } from '../core/units.js';
+import { evaluationIntervalMs, evaluationSteps, promtoolTimeoutMs } from '../testing/promtool-timeout.js';
 import type { PromtoolTestFile } from '../render/promtool/test-file.js';
 
 /** One service's generated promtool tests, as synth renders them. */
@@ -120,7 +119,6 @@ function countTests(files: ServiceTestFiles): TestCounts {
   const doc = parse(files.tests, { maxAliasCount: -1 }) as (Partial<Pick<PromtoolTestFile, 'evaluation_interval'>> & { tests?: PromtoolTestFile['tests'] }) | null;
   const tests = doc?.tests ?? [];
   const assertions = tests.reduce((n, t) => n + (t.alert_rule_test?.length ?? 0) + (t.promql_expr_test?.length ?? 0), 0);
-  const interval = Duration.parse(doc?.evaluation_interval ?? '1m');
   const rules = (parse(files.rules) as { groups?: { rules?: unknown[] }[] } | null)?.groups?.reduce((n, g) => n + (g.rules?.length ?? 0), 0) ?? 0;
-  return { groups: tests.length, assertions, evaluationSteps: evaluationSteps({ tests }, interval.ok ? interval.value.seconds * 1000 : 60_000), rules };
+  return { groups: tests.length, assertions, evaluationSteps: evaluationSteps({ tests }, evaluationIntervalMs(doc)), rules };
 }

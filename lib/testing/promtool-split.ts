@@ -1,11 +1,10 @@
 import { parse } from 'yaml';
 import { vectorSelectors } from '../checks/promql-tree.js';
-import { Duration } from '../core/units.js';
 import { promqlSyntaxErrors } from '../promql/syntax.js';
 import type { PromtoolTestFile } from '../render/promtool/test-file.js';
 import { toYaml } from '../render/yaml.js';
 import { runPromtoolTestsAll, type PooledPromtoolResult, type PromtoolPoolOptions, type PromtoolTestJob } from './promtool.js';
-import { evaluationSteps, promtoolTimeoutMs } from './promtool-timeout.js';
+import { evaluationIntervalMs, evaluationSteps, promtoolTimeoutMs } from './promtool-timeout.js';
 
 /**
  * Splitting one `promtool test rules` run into runs that each load only the rules their test groups read.
@@ -94,7 +93,7 @@ export function splitTestJob(job: PromtoolTestJob): PromtoolTestJob[] {
     else parts.push({ rules: new Set(closure), tests: [i] });
   }
   if (parts.length < 2 && parts[0]?.rules.size === rules.length) return [job];
-  const intervalMs = durationMs(doc.evaluation_interval ?? '1m') ?? 60_000;
+  const intervalMs = evaluationIntervalMs(doc);
   return parts.map((part) => {
     const chosen = part.tests.sort((a, b) => a - b).map((i) => tests[i]!);
     const files: Record<string, string> = { ...job.files };
@@ -259,9 +258,4 @@ function subset(path: string, doc: RuleFileDoc, keep: ReadonlySet<RuleId>): Rule
     return rules.length === 0 ? [] : [{ ...group, rules }];
   });
   return { ...doc, groups };
-}
-
-function durationMs(text: string): number | undefined {
-  const parsed = Duration.parse(text);
-  return parsed.ok ? parsed.value.seconds * 1000 : undefined;
 }

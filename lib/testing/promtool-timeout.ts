@@ -16,12 +16,18 @@ export function promtoolTimeoutMs(evaluationSteps: number, rules: number): numbe
  * last `eval_time`, plus the one at 0.
  */
 export function evaluationSteps(file: Pick<PromtoolTestFile, 'tests'>, intervalMs: number): number {
-  const ms = (text: string): number => {
-    const parsed = Duration.parse(text);
-    return parsed.ok ? parsed.value.seconds * 1000 : 0;
-  };
   return file.tests.reduce((steps, group) => {
-    const times = [...(group.alert_rule_test ?? []), ...(group.promql_expr_test ?? [])].map((t) => ms(t.eval_time));
+    const times = [...(group.alert_rule_test ?? []), ...(group.promql_expr_test ?? [])].map((t) => durationMs(t.eval_time) ?? 0);
     return steps + Math.floor(Math.max(0, ...times) / Math.max(1, intervalMs)) + 1;
   }, 0);
+}
+
+/** A test file's `evaluation_interval` in ms: promtool's default of 1m where it is missing or unreadable. */
+export function evaluationIntervalMs(file: { readonly evaluation_interval?: string } | null | undefined): number {
+  return durationMs(file?.evaluation_interval ?? '1m') ?? 60_000;
+}
+
+function durationMs(text: string): number | undefined {
+  const parsed = Duration.parse(text);
+  return parsed.ok ? parsed.value.seconds * 1000 : undefined;
 }
