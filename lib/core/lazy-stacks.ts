@@ -56,6 +56,12 @@ export class StackBuildError extends Error {
   }
 }
 
+/** The issue of a service whose stack could not be built or rendered at all: a build error as such, anything else as a render error. */
+export function unbuiltIssue(service: string, error: unknown): ValidationIssue {
+  if (error instanceof StackBuildError) return error.issue;
+  return { service, field: '(render)', value: error instanceof Error ? error.message : String(error), allowed: 'input every renderer accepts' };
+}
+
 export function organisationOf(source: StackSource): Organisation {
   if (!isLazyStacks(source)) {
     const stacks = source;

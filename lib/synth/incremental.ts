@@ -8,17 +8,16 @@ import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import { placeholderIssues } from '../core/platform-placeholders.js';
 import { platformConfigIssues } from '../core/platform-validation.js';
-import { organisationOf, StackBuildError, type Organisation, type StackSource } from '../core/lazy-stacks.js';
-import type { ServiceStack } from '../core/stack.js';
+import { organisationOf, type Organisation, type StackSource } from '../core/lazy-stacks.js';
 import type { Provenance } from '../core/provenance.js';
 import { canonical, engineFingerprint } from './input-hash.js';
 import { projectProvenance } from './project-provenance.js';
 import { WorkerPool } from './render-pool.js';
-import { digestOf, unbuiltDigest, type ServiceDigest } from './service-digest.js';
+import { digestAt, type ServiceDigest } from './service-digest.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
 import { SynthCache, type CachedService } from './synth-cache.js';
-import { acrossServices, PLATFORM_FOLDER, renderService, SHARED_FOLDER, type RenderedOne, type ServiceSummary } from './synthesize.js';
+import { acrossServices, PLATFORM_FOLDER, renderAt, SHARED_FOLDER, type RenderedOne, type ServiceSummary } from './synthesize.js';
 import { openOutput, type Drift, type OutputOptions, type OutputWriter, type WriteSummary } from './write-dist.js';
 
 export interface IncrementalOptions {
@@ -254,7 +253,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     // A stack that could not be built has nothing to render: its digest carries the issue.
     const toRender = chosen.filter((i) => !reusable.has(names[i]!) && !digests[i]!.buildIssue);
     function* renderHere(): Generator<RenderedOne> {
-      for (const i of toRender) yield renderBuilt(organisation, i, platform, provenance);
+      for (const i of toRender) yield renderAt(organisation, i, platform, provenance);
     }
     const rendered: AsyncIterator<RenderedOne> | Iterator<RenderedOne> = pool ? pool.map('render', toRender) : renderHere();
     if (toRender.length > 0) options.progress?.(`rendering and checking ${toRender.length} service(s)${pool ? ` on ${jobs} threads` : ''}`);
@@ -405,32 +404,10 @@ function groupByService(manifest: Manifest | undefined): Map<string, Map<string,
  */
 async function digestAll(organisation: Organisation, pool: WorkerPool | undefined, platform: PlatformConfig, keyed: ReadonlySet<number>, engine: string | undefined): Promise<ServiceDigest[]> {
   const all = organisation.names.map((_, i) => i);
+  if (!pool) return all.map((i) => digestAt(organisation, i, platform, keyed.has(i) ? engine : undefined));
   const digests: ServiceDigest[] = [];
-  if (pool) {
-    for await (const digest of pool.map('digest', all, 64)) digests.push(digest);
-    return digests;
-  }
-  for (const i of all) {
-    try {
-      digests.push(digestOf(organisation.at(i), platform, keyed.has(i) ? engine : undefined));
-    } catch (error) {
-      if (!(error instanceof StackBuildError)) throw error;
-      digests.push(unbuiltDigest(error.issue));
-    }
-  }
+  for await (const digest of pool.map('digest', all, 64)) digests.push(digest);
   return digests;
-}
-
-/** renderService of the stack at `index`, built here (a lazy source's build error is that service's issue). */
-function renderBuilt(organisation: Organisation, index: number, platform: PlatformConfig, provenance: Provenance): RenderedOne {
-  let stack: ServiceStack;
-  try {
-    stack = organisation.at(index);
-  } catch (error) {
-    if (!(error instanceof StackBuildError)) throw error;
-    return { service: error.service, files: new Map(), issues: [error.issue] };
-  }
-  return renderService(stack, platform, provenance);
 }
 
 async function compareWithDisk(outDir: string, path: string, content: string, drift: { missing: string[]; changed: string[] }): Promise<void> {

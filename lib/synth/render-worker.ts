@@ -6,12 +6,12 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
-import { organisationOf, StackBuildError, type StackSource } from '../core/lazy-stacks.js';
+import { organisationOf, type StackSource } from '../core/lazy-stacks.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { Provenance } from '../core/provenance.js';
 import type { ValidationIssue } from '../core/issues.js';
-import { renderService, type RenderedOne } from './synthesize.js';
-import { digestOf, unbuiltDigest, type ServiceDigest } from './service-digest.js';
+import { renderAt } from './synthesize.js';
+import { digestAt } from './service-digest.js';
 import type { WorkerReply, WorkerRequest, WorkerSetup } from './render-pool.js';
 
 const port = parentPort!;
@@ -25,32 +25,17 @@ try {
   const provenance: Provenance = setup.provenance;
   post({ kind: 'ready', names: organisation.names });
   port.on('message', (request: WorkerRequest) => {
-    const name = organisation.names[request.index]!;
+    const { index } = request;
     if (request.task === 'digest') {
-      let digest: ServiceDigest;
-      try {
-        digest = digestOf(organisation.at(request.index), platform, setup.engine);
-      } catch (error) {
-        digest = unbuiltDigest(buildIssue(name, error));
-      }
-      sendable((d) => post({ kind: 'digest', index: request.index, result: d }), digest, (d) => ({ ...d, modelIssues: d.modelIssues.map(plainIssue) }));
-      return;
+      const digest = digestAt(organisation, index, platform, setup.engine);
+      sendable((d) => post({ kind: 'digest', index, result: d }), digest, (d) => ({ ...d, modelIssues: d.modelIssues.map(plainIssue), alertNames: d.alertNames.map(plainValue), dashboardUids: d.dashboardUids.map(plainValue) }));
+    } else {
+      const one = renderAt(organisation, index, platform, provenance);
+      sendable((r) => post({ kind: 'render', index, result: r }), one, (r) => ({ ...r, issues: r.issues.map(plainIssue) }));
     }
-    let one: RenderedOne;
-    try {
-      one = renderService(organisation.at(request.index), platform, provenance);
-    } catch (error) {
-      one = { service: name, files: new Map(), issues: [buildIssue(name, error)] };
-    }
-    sendable((r) => post({ kind: 'render', index: request.index, result: r }), one, (r) => ({ ...r, issues: r.issues.map(plainIssue) }));
   });
 } catch (error) {
   post({ kind: 'failed', message: error instanceof Error ? error.stack ?? error.message : String(error) });
-}
-
-function buildIssue(service: string, error: unknown): ValidationIssue {
-  if (error instanceof StackBuildError) return error.issue;
-  return { service, field: '(render)', value: error instanceof Error ? error.message : String(error), allowed: 'input every renderer accepts' };
 }
 
 /** Posts `value`, or its plain form when it holds what no message can carry. */
@@ -64,13 +49,15 @@ function sendable<T>(send: (value: T) => void, value: T, plain: (value: T) => T)
 
 /** An issue's value may be anything the user wrote (a function, a class instance); the report needs its text only. */
 function plainIssue(issue: ValidationIssue): ValidationIssue {
-  const value: unknown = issue.value;
+  return { ...issue, value: plainValue(issue.value) };
+}
+
+function plainValue(value: unknown): unknown {
   try {
     structuredClone(value);
-    return issue;
+    return value;
   } catch {
-    const text = typeof value === 'function' || typeof value === 'symbol' ? value.toString()
+    return typeof value === 'function' || typeof value === 'symbol' ? value.toString()
       : JSON.parse(JSON.stringify(value, (_k, v: unknown) => (typeof v === 'function' || typeof v === 'symbol' ? `(${typeof v})` : v))) as unknown;
-    return { ...issue, value: text };
   }
 }

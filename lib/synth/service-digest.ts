@@ -1,5 +1,6 @@
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
+import { unbuiltIssue, type Organisation } from '../core/lazy-stacks.js';
 import type { ServiceStack } from '../core/stack.js';
 import { stackShapeIssues } from '../core/stack-validation.js';
 import { alertmanagerPartOf, type AlertmanagerPart } from '../render/alertmanager/config.js';
@@ -57,8 +58,17 @@ export function digestOf(stack: ServiceStack, platform: PlatformConfig, engine: 
   };
 }
 
+/** The digest of the stack at `index`, built here; one that cannot be built (or read) is a digest holding its issue. */
+export function digestAt(organisation: Organisation, index: number, platform: PlatformConfig, engine: string | undefined): ServiceDigest {
+  try {
+    return digestOf(organisation.at(index), platform, engine);
+  } catch (error) {
+    return unbuiltDigest(unbuiltIssue(organisation.names[index]!, error));
+  }
+}
+
 /** The digest of a service whose stack could not be built: its issue, and nothing else to check. */
-export function unbuiltDigest(issue: ValidationIssue): ServiceDigest {
+function unbuiltDigest(issue: ValidationIssue): ServiceDigest {
   return {
     service: issue.service, modelIssues: [], broken: true, alertNames: [], dashboardUids: [], hasWorkloads: false, alerts: 0, dashboards: 0,
     alertmanager: { error: issue.value as string }, buildIssue: issue,

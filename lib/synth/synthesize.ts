@@ -5,6 +5,7 @@ import { panelAbsenceIssuesNow, type PanelAbsenceJob } from '../checks/series-ab
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import { platformConfigIssues } from '../core/platform-validation.js';
+import { unbuiltIssue, type Organisation } from '../core/lazy-stacks.js';
 import type { ServiceStack } from '../core/stack.js';
 import { alertmanagerConfigOf } from '../render/alertmanager/config.js';
 import { HELM_VALUES_SCHEMA } from '../render/helm/values-schema.js';
@@ -85,6 +86,18 @@ export function renderService(stack: ServiceStack, platform: PlatformConfig, pro
     // Renderers are guarded one by one in serviceArtifacts; this is the net for anything else.
     return { service, files: new Map(), issues: [{ service, field: '(render)', value: (error as Error).message, allowed: 'input every renderer accepts' }] };
   }
+}
+
+/** renderService of the stack at `index`, built here: a stack that cannot be built is rendered as its issue. */
+export function renderAt(organisation: Organisation, index: number, platform: PlatformConfig, provenance: Provenance): RenderedOne {
+  let stack: ServiceStack;
+  try {
+    stack = organisation.at(index);
+  } catch (error) {
+    const service = organisation.names[index]!;
+    return { service, files: new Map(), issues: [unbuiltIssue(service, error)] };
+  }
+  return renderService(stack, platform, provenance);
 }
 
 function summarize(service: string, rendered: RenderedService): ServiceSummary {
