@@ -93,13 +93,14 @@ const PROMTOOL_BATCH = 64;
  * written only once all its checks passed).
  */
 const PANEL_BATCH = Math.max(2, availableParallelism());
-/** Below this many services to render, a worker's start (it loads the whole entry) costs more than it saves. */
+/** Below this many chosen services, a worker's start (it loads the whole entry) costs more than it saves. */
 const WORKERS_FROM = 8;
 
 /**
  * The one synth path (`runSynth`, `oac synth`, `--check`, `--only`, `oac validate`): one service at a
- * time, never holding the organisation's files. Each service is rendered (on worker threads when the
- * entry is known) and checked, then handed to the writer in stack order (or compared with the folder),
+ * time, never holding the organisation's files nor, with `lazyStacks`, its stacks. Every service is first
+ * digested (its stack built and reduced to what the run keeps of it: lib/synth/service-digest.ts), then
+ * each to render is rendered (both on worker threads when the entry is known, in the same pool) and checked, then handed to the writer in stack order (or compared with the folder),
  * and only a small summary of it is kept for the checks across services. A service whose input hash
  * (stack, platform, engine sources) is in the cache, with the recorded output hashes still what the
  * folder's manifest and bytes hold, is not rendered again: for a write it stays outside the writer's
