@@ -46,7 +46,7 @@ const anonymous = new (class {
 const withHidden = Object.defineProperty({ shown: 1 }, 'hidden', { value: 'not enumerable', enumerable: false });
 const shared = { shared: true };
 const manyKeys = Object.fromEntries(Array.from({ length: 40 }, (_, i) => [`k${(i * 7) % 40}`, i]));
-const sparse = [1, , 3]; // eslint-disable-line no-sparse-arrays
+const sparse = [1, , 3];
 
 const edgeCases: Record<string, unknown> = {
   'scalars': [undefined, null, true, false, 0, -0, 1.5, -2e-7, 1e21, NaN, Infinity, -Infinity, 10n, -3n],
