@@ -458,9 +458,26 @@ export class SloEmulation {
     if (long === undefined || short === undefined) return [];
     // `(14.4 * 0.001)` as Prometheus multiplies the two literals.
     const threshold = this.thresholdOf(tier);
-    const value = nearly(long);
-    if (!compare(value, '>', threshold, this.where) || !compare(nearly(short), '>', threshold, this.where)) return [];
+    const value = this.nearly(long);
+    if (!compare(value, '>', threshold, this.where) || !compare(this.nearly(short), '>', threshold, this.where)) return [];
     return [{ labels: this.sampleLabels(tier, labels), value }];
+  }
+
+  private readonly nearlyOf = new Map<number, Possible>();
+
+  /**
+   * {@link nearly}, the same object for the same ratio: a constant burn reads the same ratios at every
+   * evaluation, and AlertSimulation expands a sample it saw last without looking it up again.
+   */
+  private nearly(value: number): Possible {
+    // Zero is left uncached: a Map keys -0 and 0 alike.
+    if (value === 0) return nearly(value);
+    let possible = this.nearlyOf.get(value);
+    if (possible === undefined) {
+      possible = nearly(value);
+      this.nearlyOf.set(value, possible);
+    }
+    return possible;
   }
 
   private readonly labelsOfTier = new Map<SloTier, { readonly of: Labels; readonly labels: Labels }>();
