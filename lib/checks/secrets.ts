@@ -82,9 +82,9 @@ export function findSecrets(text: string): SecretFinding[] {
 }
 
 /** The same matches, in the same order, as `text.matchAll(pattern)` (exported for its test). */
-export function patternMatches(text: string, { pattern, anchor }: SecretPattern): Iterable<RegExpMatchArray> {
+export function patternMatches(text: string, { pattern, anchor }: SecretPattern): Iterable<RegExpExecArray> {
   if (!anchor) return text.matchAll(pattern);
-  const matches: RegExpMatchArray[] = [];
+  const matches: RegExpExecArray[] = [];
   const at = stickyOf(pattern);
   const { literal, before } = anchor;
   let next = 0; // the first place not yet tried; no match starts inside the last one, as with matchAll

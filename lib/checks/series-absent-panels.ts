@@ -215,7 +215,11 @@ function healthySeries(exprs: readonly string[], rendered: RenderedService, samp
     const series = seriesSelectorText(metric, labels);
     if (!out.has(series)) out.set(series, { series, values });
   };
+  // A selector written again adds nothing (its metric and matchers are read from its text; `add` keeps the first series).
+  const done = new Set<string>();
   for (const selector of exprs.flatMap((e) => vectorSelectors(e))) {
+    if (done.has(selector.text)) continue;
+    done.add(selector.text);
     const found = catalogMetric(rendered, selector);
     if (!found) continue;
     const { metric, suffix } = found;
