@@ -121,6 +121,8 @@ export class SeriesStore {
 }
 
 function dropEmpty(labels: Labels): Labels {
+  // Plain labels without an empty value are kept as they are (read only here), not copied.
+  if (Object.getPrototypeOf(labels) === Object.prototype && !Object.values(labels).includes('')) return labels;
   return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
 }
 
