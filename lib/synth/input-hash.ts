@@ -49,37 +49,35 @@ export function canonical(value: unknown): string {
     const object = v as object;
     if (open.includes(object)) throw new Error('canonical: cyclic input');
     open.push(object);
-    try {
-      if (Array.isArray(object)) {
-        out += '[';
-        for (let i = 0; i < object.length; i++) {
-          if (i > 0) out += ',';
-          if (i in object) write(object[i]); // a hole stays empty
-        }
-        out += ']';
-      } else if (object instanceof Map) {
-        out += `M[${[...object].map(([k, x]) => `${pieceOf(k)}:${pieceOf(x)}`).sort().join(',')}]`;
-      } else if (object instanceof Set) {
-        out += `S[${[...object].map(pieceOf).sort().join(',')}]`;
-      } else if (object instanceof RegExp || object instanceof Date) {
-        out += `${object.constructor.name}${JSON.stringify(String(object))}`;
-      } else {
-        const proto = Object.getPrototypeOf(object) as { constructor?: { name?: string } } | null;
-        if (proto !== Object.prototype && proto !== null) out += proto.constructor?.name ?? '?';
-        // Every own string key, enumerable or not (as Reflect.ownKeys less the symbols).
-        const keys = sortedInPlace(Object.getOwnPropertyNames(object));
-        out += '{';
-        for (let i = 0; i < keys.length; i++) {
-          if (i > 0) out += ',';
-          out += quoted(keys[i]!);
-          out += ':';
-          write((object as Record<string, unknown>)[keys[i]!]);
-        }
-        out += '}';
+    if (Array.isArray(object)) {
+      out += '[';
+      for (let i = 0; i < object.length; i++) {
+        if (i > 0) out += ',';
+        if (i in object) write(object[i]); // a hole stays empty
       }
-    } finally {
-      open.pop();
+      out += ']';
+    } else if (object instanceof Map) {
+      out += `M[${[...object].map(([k, x]) => `${pieceOf(k)}:${pieceOf(x)}`).sort().join(',')}]`;
+    } else if (object instanceof Set) {
+      out += `S[${[...object].map(pieceOf).sort().join(',')}]`;
+    } else if (object instanceof RegExp || object instanceof Date) {
+      out += `${object.constructor.name}${JSON.stringify(String(object))}`;
+    } else {
+      const proto = Object.getPrototypeOf(object) as { constructor?: { name?: string } } | null;
+      if (proto !== Object.prototype && proto !== null) out += proto.constructor?.name ?? '?';
+      // Every own string key, enumerable or not (as Reflect.ownKeys less the symbols).
+      const keys = sortedInPlace(Object.getOwnPropertyNames(object));
+      out += '{';
+      for (let i = 0; i < keys.length; i++) {
+        if (i > 0) out += ',';
+        out += quotedKey(keys[i]!);
+        out += ':';
+        write((object as Record<string, unknown>)[keys[i]!]);
+      }
+      out += '}';
     }
+    // No try/finally: a throw ends the whole text, and `open` with it.
+    open.pop();
   };
   write(value);
   return out;
@@ -91,6 +89,19 @@ const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
 /** JSON.stringify of a string, without its per-call cost for the common string that needs no escape. */
 function quoted(s: string): string {
   return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Keys repeat across a stack (and every stack): each quoted once, a bounded few thousand kept. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = quoted(key);
+    if (quotedKeys.size >= 4096) quotedKeys.clear();
+    quotedKeys.set(key, q);
+  }
+  return q;
 }
 
 /** The order of Array.prototype.sort() on strings (UTF-16 code units); insertion sort for an object's few keys. */
