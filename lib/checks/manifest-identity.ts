@@ -11,12 +11,12 @@ import type { PlatformCheck } from './rendered-service.js';
  */
 export const manifestIdentityIssues: PlatformCheck = (services) => {
   const owners = new Map<string, { service: string; file: string }[]>();
-  for (const rendered of services) {
-    for (const manifest of rendered.manifests) {
+  for (const summary of services) {
+    for (const manifest of summary.manifests) {
       const { apiVersion, kind, metadata } = manifest.object as { apiVersion?: string; kind?: string; metadata?: { name?: string; namespace?: string } };
       const group = apiVersion?.includes('/') ? apiVersion.split('/')[0] : 'core';
       const key = `${group}/${kind} ${metadata?.namespace ?? 'default'}/${metadata?.name}`;
-      owners.set(key, [...(owners.get(key) ?? []), { service: rendered.stack.service.name, file: `k8s/${manifest.file}` }]);
+      owners.set(key, [...(owners.get(key) ?? []), { service: summary.service, file: `k8s/${manifest.file}` }]);
     }
   }
   const issues: ValidationIssue[] = [];

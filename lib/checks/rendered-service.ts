@@ -28,8 +28,18 @@ export interface RenderedService {
 /** A check over one service's artifacts; returns every problem it finds (none: valid). */
 export type ServiceCheck = (service: RenderedService) => ValidationIssue[];
 
+/**
+ * What the checks across services see of one service, small enough for synth to keep for 10,000
+ * services: its name and the identity (apiVersion, kind, metadata name and namespace) of every manifest
+ * with its file under `k8s/`. A new platform check that needs more must add it here.
+ */
+export interface ServiceManifests {
+  readonly service: string;
+  readonly manifests: readonly { readonly file: string; readonly object: { readonly apiVersion?: unknown; readonly kind?: unknown; readonly metadata?: unknown } }[];
+}
+
 /** A check over all services at once (names that must be unique across the platform). */
-export type PlatformCheck = (services: readonly RenderedService[]) => ValidationIssue[];
+export type PlatformCheck = (services: readonly ServiceManifests[]) => ValidationIssue[];
 
 /** One PromQL expression and the field that names where it comes from (rule or dashboard panel). */
 export interface PromqlSource {

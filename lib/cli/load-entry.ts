@@ -3,6 +3,7 @@ import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { register } from 'tsx/esm/api';
 import type { PlatformConfig } from '../core/platform.js';
+import { isLazyStacks, organisationOf, StackBuildError, type StackSource } from '../core/lazy-stacks.js';
 import type { ServiceStack } from '../core/stack.js';
 import { UsageError, UserError } from './errors.js';
 import { DEFAULT_ENTRY, type Project } from './project.js';
@@ -12,6 +13,11 @@ export interface LoadedEntry {
   readonly entry: string;
   /** The entry's absolute path (synth's worker threads import it themselves). */
   readonly file: string;
+  /** What the entry exports as `stacks`: the stacks, or `lazyStacks(names, build)` (synth builds each where it renders it). */
+  readonly source: StackSource;
+  /** The service names, in the entry's order. */
+  readonly names: readonly string[];
+  /** Every stack, built on first use (a lazy entry's build errors are a UserError naming the services). */
   readonly stacks: readonly ServiceStack[];
   readonly platform: PlatformConfig;
 }
@@ -43,14 +49,39 @@ export async function loadEntry(project: Project, entryOption: string | undefine
   const problems: string[] = [];
   const stacks = module['stacks'];
   const platform = module['platform'];
-  if (!Array.isArray(stacks)) problems.push(`export 'stacks' (an array of ServiceStack) is ${stacks === undefined ? 'missing' : `a ${typeof stacks}`}`);
+  if (isLazyStacks(stacks)) {
+    // Names only: each stack is built when needed.
+  } else if (!Array.isArray(stacks)) problems.push(`export 'stacks' (an array of ServiceStack, or lazyStacks(names, build)) is ${stacks === undefined ? 'missing' : `a ${typeof stacks}`}`);
   else stacks.forEach((s: unknown, i) => {
     const service = typeof s === 'object' && s !== null ? (s as { service?: { name?: unknown } }).service : undefined;
     if (typeof service?.name !== 'string') problems.push(`stacks[${i}] is not a ServiceStack ({ service, alerts, dashboards }): its 'service' has no name`);
   });
   if (typeof platform !== 'object' || platform === null) problems.push(`export 'platform' (a PlatformConfig, e.g. { ...DEFAULT_PLATFORM, runbookBaseUrl, grafanaUrl }) is ${platform === undefined ? 'missing' : `a ${typeof platform}`}`);
   if (problems.length > 0) throw new UserError(`${entry}: ${problems.join('; ')}`);
-  return { entry, file, stacks: stacks as ServiceStack[], platform: platform as PlatformConfig };
+  const source = stacks as StackSource;
+  let built: readonly ServiceStack[] | undefined;
+  return {
+    entry, file, source, names: organisationOf(source).names, platform: platform as PlatformConfig,
+    get stacks() {
+      return (built ??= buildAll(entry, source));
+    },
+  };
+}
+
+function buildAll(entry: string, source: StackSource): readonly ServiceStack[] {
+  const organisation = organisationOf(source);
+  const failed: string[] = [];
+  const stacks = organisation.names.map((name, i) => {
+    try {
+      return organisation.at(i);
+    } catch (error) {
+      if (!(error instanceof StackBuildError)) throw error;
+      failed.push(`${name}: ${String(error.issue.value)} (allowed: ${error.issue.allowed})`);
+      return undefined;
+    }
+  });
+  if (failed.length > 0) throw new UserError(`${entry}: lazyStacks could not build ${failed.length} service(s):\n${failed.map((f) => `  ${f}`).join('\n')}`);
+  return stacks as ServiceStack[];
 }
 
 /** The error's first line, and the first frame in the user's own files (not node_modules, not node:). */

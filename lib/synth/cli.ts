@@ -4,7 +4,7 @@ import { formatIssues, type ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { Provenance } from '../core/provenance.js';
 import { projectProvenance } from './project-provenance.js';
-import type { ServiceStack } from '../core/stack.js';
+import type { StackSource } from '../core/lazy-stacks.js';
 import { synthIncremental, type ServiceChanges } from './incremental.js';
 import { exitCodeFor, hasDrift, isOutputError, OutputFolderRefused } from './write-dist.js';
 
@@ -64,7 +64,7 @@ function provenanceOf(options: Pick<SynthOptions, 'command' | 'root'>): Provenan
  * `oac test`). The same path as `runSynth` (lib/synth/incremental.ts), without output folder or cache.
  */
 export async function validateStacks(
-  stacks: readonly ServiceStack[], platform: PlatformConfig,
+  stacks: StackSource, platform: PlatformConfig,
   options: Omit<SynthOptions, 'check' | 'outDir'> & {
     /** Which rendered files `files` keeps (`oac test`: the promtool files only, not the organisation's every file). @default all */
     readonly keep?: (path: string) => boolean;
@@ -93,7 +93,7 @@ function pooling(options: Pick<SynthOptions, 'entry' | 'jobs' | 'only'>): { entr
  * (lib/synth/incremental.ts). Every failure path (invalid input, a renderer or check that throws,
  * promtool refusing a rule file, an error while writing) leaves the folder as the message says.
  */
-export async function runSynth(stacks: readonly ServiceStack[], platform: PlatformConfig, options: SynthOptions): Promise<number> {
+export async function runSynth(stacks: StackSource, platform: PlatformConfig, options: SynthOptions): Promise<number> {
   const outDir = resolve(options.outDir);
   const provenance = provenanceOf(options);
   const failed = `synth failed; ${options.outDir}/ left unchanged.`;
@@ -134,8 +134,7 @@ export async function runSynth(stacks: readonly ServiceStack[], platform: Platfo
     return 1;
   }
   if (result.kind !== 'written') throw new Error(`runSynth: unexpected result ${result.kind}`);
-  const byName = new Map(stacks.map((s) => [s.service.name, s]));
-  for (const changes of result.services) console.log(serviceSummary(byName.get(changes.service)!, changes));
+  for (const changes of result.services) console.log(serviceSummary(changes));
   const { summary } = result;
   const reused = result.services.length - result.rendered;
   console.log(`wrote ${result.files} files for ${result.services.length} service(s) to ${options.outDir}/ (${summary.written} changed, ${summary.deleted} deleted, ${result.files - summary.written} unchanged${reused > 0 ? `; ${reused} service(s) unchanged since the last run, not rendered again` : ''})`);
@@ -143,7 +142,7 @@ export async function runSynth(stacks: readonly ServiceStack[], platform: Platfo
 }
 
 /** `  shop-api: 14 files (2 new, 1 changed, 0 removed), 6 alerts, 1 dashboard` */
-function serviceSummary(stack: ServiceStack, changes: ServiceChanges): string {
+function serviceSummary(changes: ServiceChanges): string {
   const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
-  return `  ${changes.service}: ${plural(changes.files, 'file')} (${changes.added} new, ${changes.changed} changed, ${changes.removed} removed), ${plural(stack.alerts.length, 'alert')}, ${plural(stack.dashboards.length, 'dashboard')}`;
+  return `  ${changes.service}: ${plural(changes.files, 'file')} (${changes.added} new, ${changes.changed} changed, ${changes.removed} removed), ${plural(changes.alerts, 'alert')}, ${plural(changes.dashboards, 'dashboard')}`;
 }

@@ -8,16 +8,16 @@ import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import { placeholderIssues } from '../core/platform-placeholders.js';
 import { platformConfigIssues } from '../core/platform-validation.js';
-import type { ServiceStack } from '../core/stack.js';
-import { stackShapeIssues } from '../core/stack-validation.js';
+import { organisationOf, type Organisation, type StackSource } from '../core/lazy-stacks.js';
 import type { Provenance } from '../core/provenance.js';
-import { canonical, engineFingerprint, serviceInputKey } from './input-hash.js';
+import { canonical, engineFingerprint } from './input-hash.js';
 import { projectProvenance } from './project-provenance.js';
-import { renderInWorkers } from './render-pool.js';
+import { WorkerPool } from './render-pool.js';
+import { digestAt, type ServiceDigest } from './service-digest.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
 import { SynthCache, type CachedService } from './synth-cache.js';
-import { acrossServices, PLATFORM_FOLDER, renderService, SHARED_FOLDER, type RenderedOne, type ServiceSummary } from './synthesize.js';
+import { acrossServices, PLATFORM_FOLDER, renderAt, SHARED_FOLDER, type RenderedOne, type ServiceSummary } from './synthesize.js';
 import { openOutput, type Drift, type OutputOptions, type OutputWriter, type WriteSummary } from './write-dist.js';
 
 export interface IncrementalOptions {
@@ -61,6 +61,9 @@ export interface IncrementalOptions {
 export interface ServiceChanges {
   readonly service: string;
   readonly files: number;
+  /** Alerts and dashboards the service declares (the summary line). */
+  readonly alerts: number;
+  readonly dashboards: number;
   readonly added: number;
   readonly changed: number;
   readonly removed: number;
@@ -90,13 +93,14 @@ const PROMTOOL_BATCH = 64;
  * written only once all its checks passed).
  */
 const PANEL_BATCH = Math.max(2, availableParallelism());
-/** Below this many services to render, a worker's start (it loads the whole entry) costs more than it saves. */
+/** Below this many chosen services, a worker's start (it loads the whole entry) costs more than it saves. */
 const WORKERS_FROM = 8;
 
 /**
  * The one synth path (`runSynth`, `oac synth`, `--check`, `--only`, `oac validate`): one service at a
- * time, never holding the organisation's files. Each service is rendered (on worker threads when the
- * entry is known) and checked, then handed to the writer in stack order (or compared with the folder),
+ * time, never holding the organisation's files nor, with `lazyStacks`, its stacks. Every service is first
+ * digested (its stack built and reduced to what the run keeps of it: lib/synth/service-digest.ts), then
+ * each to render is rendered (both on worker threads when the entry is known, in the same pool) and checked, then handed to the writer in stack order (or compared with the folder),
  * and only a small summary of it is kept for the checks across services. A service whose input hash
  * (stack, platform, engine sources) is in the cache, with the recorded output hashes still what the
  * folder's manifest and bytes hold, is not rendered again: for a write it stays outside the writer's
@@ -109,265 +113,266 @@ const WORKERS_FROM = 8;
  * cached by content, while the next services render; a service is written (or compared) once its panels
  * passed, so its issues are reported where a synchronous check would have put them.
  */
-export async function synthIncremental(stacks: readonly ServiceStack[], platform: PlatformConfig, options: IncrementalOptions): Promise<IncrementalResult> {
+export async function synthIncremental(source: StackSource, platform: PlatformConfig, options: IncrementalOptions): Promise<IncrementalResult> {
   const check = options.mode === 'check';
   const validateOnly = options.mode === 'validate';
   const provenance = options.provenance ?? projectProvenance();
   const placeholders = placeholderIssues(platform);
-  // Every service renders with the platform's values: with bad ones, report them and each service's own issues only.
-  const platformIssues = platformConfigIssues(platform);
-  if (platformIssues.length > 0) return { kind: 'invalid', issues: [...placeholders, ...platformIssues, ...stacks.flatMap((s) => s.service.issues.issues)] };
-
-  const names = stacks.map((s) => s.service.name);
-  const chosen = options.only === undefined ? stacks.map((_, i) => i) : names.flatMap((n, i) => (options.only!.includes(n) ? [i] : []));
-  const selected = chosen.map((i) => stacks[i]!);
+  const organisation = organisationOf(source);
+  const { names } = organisation;
+  const chosen = options.only === undefined ? names.map((_, i) => i) : names.flatMap((n, i) => (options.only!.includes(n) ? [i] : []));
   const cache = validateOnly ? undefined : cacheOf(options.cacheDir);
-  const engine = `${engineFingerprint()}\0${canonical(provenance)}`;
-  const manifest = validateOnly ? undefined : await readManifest(options.outDir).catch(() => undefined);
-  // An input that cannot even be read whole (a throwing getter) has no key: it is rendered, and the render reports it.
-  const keys = new Map<number, string | undefined>();
-  if (cache) {
-    for (const i of chosen) {
-      try {
-        keys.set(i, serviceInputKey(stacks[i]!, platform, engine));
-      } catch {
-        keys.set(i, undefined);
-      }
-    }
-  }
-  // A service is reused only if this very promtool passed its rules (none needed with promtool off).
-  const promtool = options.promtool === 'off' ? undefined : await promtoolVersion().catch(() => '');
-  // Files synth did not write anywhere in the folder: a full run, so the writer applies its rules to them.
-  const onDisk = validateOnly ? [] : await listOutputFiles(options.outDir);
-  const foreign = manifest ? onDisk.some((p) => p !== MANIFEST_NAME && !manifest.files.has(p)) : true;
-  const reusable = foreign || !cache ? new Map<string, CachedService>() : await reusableServices(chosen.map((i) => [stacks[i]!, keys.get(i)]), cache, manifest, options.outDir, promtool);
+  const engine = cache ? `${engineFingerprint()}\0${canonical(provenance)}` : undefined;
 
-  // With `only`, the Alertmanager configuration is rendered from every stack, so it stays right; a broken other stack would make it wrong.
-  const notices: string[] = [];
-  let platformFrom: readonly ServiceStack[] | undefined = stacks;
-  if (options.only !== undefined) {
-    const broken = stacks.filter((s) => !options.only!.includes(s.service.name) && (s.service.issues.issues.length > 0 || stackShapeIssues(s).length > 0));
-    if (broken.length > 0) {
-      platformFrom = undefined;
-      notices.push(`${PLATFORM_FOLDER}/ left as it was: it is rendered from every service, and ${broken.map((s) => s.service.name).join(', ')} ${broken.length === 1 ? 'has' : 'have'} problems (run \`oac validate\`)`);
-    }
-  }
-  const known = new Set(names);
-  const removed = options.only !== undefined ? [] : [...new Set([...(manifest?.files.keys() ?? [])].map((p) => p.split('/')[0]!))]
-    .filter((top) => !known.has(top) && !isWriterEntry(top) && top !== MANIFEST_NAME && top !== PLATFORM_FOLDER && top !== SHARED_FOLDER);
-  const platformFolders = [...(platformFrom ? [PLATFORM_FOLDER] : []), SHARED_FOLDER];
-  const only = reusable.size === 0 && options.only === undefined ? undefined
-    : [...selected.filter((s) => !reusable.has(s.service.name)).map((s) => s.service.name), ...removed, ...platformFolders];
-  // What --check compares with --only: the chosen services' folders and the platform-wide ones synth renders.
-  const checkScope = options.only === undefined ? undefined : [...options.only, ...platformFolders];
-  const inScope = (path: string): boolean => checkScope === undefined || checkScope.some((top) => path.startsWith(`${top}/`));
-  // Opened at the first file, so that bad input is reported as such even where the folder would be refused.
-  let writer: OutputWriter | undefined;
-  let writerError: unknown;
-  const open = async (): Promise<OutputWriter | undefined> => {
-    if (options.mode !== 'write' || writer || writerError) return writer;
-    try {
-      writer = await openOutput(options.outDir, { ...options.output, ...(only && { only }) });
-    } catch (error) {
-      writerError = error;
-    }
-    return writer;
-  };
-  const drift = { missing: [] as string[], changed: [] as string[], unexpected: [] as string[] };
-  const put = async (path: string, content: string): Promise<void> => {
-    if (validateOnly) options.onFile?.(path, content);
-    else if (check) await compareWithDisk(options.outDir, path, content, drift);
-    else await (await open())?.add(path, content);
-  };
-
-  const serviceIssues: ValidationIssue[] = [];
-  const promtoolIssues: ValidationIssue[] = [];
-  let skipped: string | undefined;
-  const summaries: ServiceSummary[] = [];
-  const fresh: { key: string; entry: CachedService }[] = [];
-  const expected = new Map<string, string>(); // path -> sha256, for --check and the manifest
-  const services: ServiceChanges[] = [];
-  let batch: RuleFile[] = [];
-  let inFlight: Promise<void> = Promise.resolve();
-  const promtoolOptions = options.promtoolCache === false ? { cacheDir: false as const } : {};
-  const flushPromtool = async (): Promise<void> => {
-    const files = batch;
-    batch = [];
-    await inFlight;
-    if (files.length > 0 && options.promtool !== 'off') options.progress?.(`promtool check rules on ${files.length} rule file(s)`);
-    inFlight = files.length === 0 ? Promise.resolve() : promtoolRuleIssues(files, options.promtool, promtoolOptions).then((r) => {
-      promtoolIssues.push(...r.issues);
-      skipped ??= r.skipped;
-    });
-  };
-  // Services in stack order waiting for their panel check; each is settled (issues, files, rule file) once it is done.
-  type Pending = { readonly job?: PanelAbsenceJob; readonly settle: (panelIssues: readonly ValidationIssue[]) => Promise<void> };
-  let pending: Pending[] = [];
-  let pendingRendered = 0;
-  let panelsInFlight: Promise<unknown> = Promise.resolve();
-  // Panel checks that passed in this run, by shape: a later service that is a renaming of one needs no promtool run.
-  const provenShapes = new Set<string>();
-  let panelsAnnounced = false;
-  let settled: Promise<void> = Promise.resolve();
-  const flushPanels = async (): Promise<void> => {
-    const items = pending;
-    pending = [];
-    pendingRendered = 0;
-    const jobs = items.flatMap((item) => (item.job ? [item.job] : []));
-    const run = panelsInFlight.then(() => {
-      if (jobs.length > 0 && options.promtool !== 'off' && !panelsAnnounced) {
-        panelsAnnounced = true;
-        options.progress?.(`promtool test rules on the panels of each service, ${PANEL_BATCH} at a time`);
-      }
-      // A missing or turned-off promtool skips this check; `promtool check rules` reports why (`skipped`).
-      return panelAbsenceIssuesAll(jobs, options.promtool, { ...promtoolOptions, provenShapes });
-    });
-    panelsInFlight = run.catch(() => undefined);
-    const before = settled;
-    settled = before.then(async () => {
-      const report = await run;
-      let k = 0;
-      for (const item of items) await item.settle(item.job ? report.issues[k++]! : []);
-    });
-    settled.catch(() => undefined); // awaited below (next flush, end, or the error path)
-    await before; // at most two batches held: the one promtool tests and the one rendering
-  };
-  const changesOf = (service: string, files: readonly (readonly [string, string])[]): ServiceChanges => {
-    const before = [...(manifest?.files ?? [])].filter(([p]) => p.startsWith(`${service}/`));
-    const now = new Map(files);
-    return {
-      service, files: files.length,
-      added: files.filter(([p]) => manifest?.files.get(p) === undefined).length,
-      changed: files.filter(([p, h]) => { const was = manifest?.files.get(p); return was !== undefined && was !== h; }).length,
-      removed: before.filter(([p]) => !now.has(p)).length,
-    };
-  };
-
-  const toRender = chosen.filter((i) => !reusable.has(names[i]!));
+  // Workers digest every service (build its stack, keep what the run needs), then render those to render.
   const auto = options.jobs === undefined;
-  const jobs = Math.min(options.jobs ?? availableParallelism(), toRender.length);
-  const threaded = options.entry !== undefined && jobs > 1 && (!auto || toRender.length >= WORKERS_FROM);
-  function* renderHere(): Generator<RenderedOne> {
-    for (const i of toRender) yield renderService(stacks[i]!, platform, provenance);
-  }
-  const rendered: AsyncIterator<RenderedOne> | Iterator<RenderedOne> = threaded
-    ? renderInWorkers({ entry: options.entry!, provenance }, names, toRender, jobs)
-    : renderHere();
-  if (toRender.length > 0) options.progress?.(`rendering and checking ${toRender.length} service(s)${threaded ? ` on ${jobs} threads` : ''}`);
-  let renderedCount = 0;
+  const jobs = Math.min(options.jobs ?? availableParallelism(), chosen.length);
+  const threaded = options.entry !== undefined && jobs > 1 && (!auto || chosen.length >= WORKERS_FROM);
+  const pool = threaded ? new WorkerPool({ entry: options.entry!, provenance, ...(engine !== undefined && { engine }) }, names, jobs) : undefined;
   try {
-    const iterator = rendered;
-    for (const i of chosen) {
-      const name = names[i]!;
-      const hit = reusable.get(name);
-      if (hit) {
-        pending.push({
-          settle: async () => {
-            summaries.push(hit.summary);
-            for (const [path, hash] of hit.files) expected.set(path, hash);
-            services.push(changesOf(name, hit.files));
-          },
-        });
-        continue;
-      }
-      const next = await iterator.next();
-      if (next.done === true) throw new Error(`synth: no render of ${name}`);
-      const one = next.value;
-      renderedCount++;
-      // Settled in stack order once its panels are checked: its issues then stand where a synchronous check put them.
-      const settle = async (panelIssues: readonly ValidationIssue[]): Promise<void> => {
-        serviceIssues.push(...one.issues, ...panelIssues);
-        if (one.summary) summaries.push(one.summary);
-        if (one.issues.length > 0 || panelIssues.length > 0) return;
-        const files: [string, string][] = [];
-        // Nothing is written once anything is wrong, but promtool still checks every clean service's rules, so the report is whole.
-        if (serviceIssues.length === 0 && placeholders.length === 0) {
-          for (const [path, content] of one.files) {
-            const hash = sha256(content);
-            files.push([path, hash]);
-            expected.set(path, hash);
-            await put(path, content);
-          }
-          services.push(changesOf(name, files));
-        }
-        if (one.ruleFile) {
-          batch.push(one.ruleFile);
-          if (batch.length >= PROMTOOL_BATCH) await flushPromtool();
-        }
-        const key = keys.get(i);
-        if (key !== undefined) fresh.push({ key, entry: { service: name, files, summary: one.summary!, promtool: '' } });
-      };
-      pending.push({ settle, ...(one.panelJob && { job: one.panelJob }) });
-      if (++pendingRendered >= PANEL_BATCH) await flushPanels();
-      // Rendering here is synchronous: let promtool's pool start its next process between services.
-      if (!threaded) await new Promise((resolve) => setImmediate(resolve));
-    }
-    await iterator.return?.();
-    await flushPanels();
-    await settled;
-    await flushPromtool();
-    await inFlight;
-    const across = acrossServices(selected, platform, summaries, serviceIssues.length === 0, platformFrom);
-    const issues = [...placeholders, ...serviceIssues, ...across.issues, ...promtoolIssues];
-    if (issues.length > 0) {
-      await writer?.abort();
-      return { kind: 'invalid', issues, ...(skipped && { skipped }) };
-    }
-    for (const [path, content] of across.files) {
-      expected.set(path, sha256(content));
-      await put(path, content);
-    }
-    await open(); // also when every service was reused: the commit still records the run
-  } catch (error) {
-    await rendered.return?.();
-    await settled.catch(() => undefined); // no file may be staged after the abort
-    await writer?.abort();
-    throw error;
+    return await synthDigested(await digestAll(organisation, pool, platform, new Set(chosen), engine), pool);
+  } finally {
+    await pool?.close();
   }
-  // Both promtool checks (rules, panels) ran with this promtool, or neither did (then `skipped` says why).
-  const checkedBy = options.promtool !== 'off' && skipped === undefined ? promtool ?? '' : '';
-  const remember = () => Promise.all(fresh.map(({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy })));
-  const done: Done = { files: expected.size, rendered: renderedCount, services, notices, ...(skipped && { skipped }) };
 
-  if (writerError) throw writerError;
-  if (validateOnly) return { kind: 'validated', ...done };
-  if (check) {
-    // Reused services were compared already: their files on disk hash to what the render gave.
-    if (options.only === undefined) {
-      const manifestText = serializeManifest({ engine: engineVersion(), files: expected });
-      await compareWithDisk(options.outDir, MANIFEST_NAME, manifestText, drift);
-      expected.set(MANIFEST_NAME, '');
+  /** The run itself, once every service is digested (in stack order). */
+  async function synthDigested(digests: readonly ServiceDigest[], pool: WorkerPool | undefined): Promise<IncrementalResult> {
+    // Every service renders with the platform's values: with bad ones, report them and each service's own issues only.
+    const platformIssues = platformConfigIssues(platform);
+    if (platformIssues.length > 0) return { kind: 'invalid', issues: [...placeholders, ...platformIssues, ...digests.flatMap((d) => (d.buildIssue ? [d.buildIssue] : d.modelIssues))] };
+    const selected = chosen.map((i) => digests[i]!);
+    const manifest = validateOnly ? undefined : await readManifest(options.outDir).catch(() => undefined);
+    // A service is reused only if this very promtool passed its rules (none needed with promtool off).
+    const promtool = options.promtool === 'off' ? undefined : await promtoolVersion().catch(() => '');
+    // Files synth did not write anywhere in the folder: a full run, so the writer applies its rules to them.
+    const onDisk = validateOnly ? [] : await listOutputFiles(options.outDir);
+    const foreign = manifest ? onDisk.some((p) => p !== MANIFEST_NAME && !manifest.files.has(p)) : true;
+    const manifestByService = groupByService(manifest);
+    const reusable = foreign || !cache ? new Map<string, CachedService>() : await reusableServices(selected, cache, manifestByService, options.outDir, promtool);
+
+    // With `only`, the Alertmanager configuration is rendered from every stack, so it stays right; a broken other stack would make it wrong.
+    const notices: string[] = [];
+    let platformFrom: readonly ServiceDigest[] | undefined = digests;
+    if (options.only !== undefined) {
+      const broken = digests.filter((d) => !options.only!.includes(d.service) && d.broken);
+      if (broken.length > 0) {
+        platformFrom = undefined;
+        notices.push(`${PLATFORM_FOLDER}/ left as it was: it is rendered from every service, and ${broken.map((d) => d.service).join(', ')} ${broken.length === 1 ? 'has' : 'have'} problems (run \`oac validate\`)`);
+      }
     }
-    for (const path of onDisk) if (!expected.has(path) && path !== MANIFEST_NAME && inScope(path)) drift.unexpected.push(path);
+    const known = new Set(names);
+    const removed = options.only !== undefined ? [] : [...new Set([...(manifest?.files.keys() ?? [])].map((p) => p.split('/')[0]!))]
+      .filter((top) => !known.has(top) && !isWriterEntry(top) && top !== MANIFEST_NAME && top !== PLATFORM_FOLDER && top !== SHARED_FOLDER);
+    const platformFolders = [...(platformFrom ? [PLATFORM_FOLDER] : []), SHARED_FOLDER];
+    const only = reusable.size === 0 && options.only === undefined ? undefined
+      : [...selected.filter((d) => !reusable.has(d.service)).map((d) => d.service), ...removed, ...platformFolders];
+    // What --check compares with --only: the chosen services' folders and the platform-wide ones synth renders.
+    const checkScope = options.only === undefined ? undefined : [...options.only, ...platformFolders];
+    const inScope = (path: string): boolean => checkScope === undefined || checkScope.some((top) => path.startsWith(`${top}/`));
+    // Opened at the first file, so that bad input is reported as such even where the folder would be refused.
+    let writer: OutputWriter | undefined;
+    let writerError: unknown;
+    const open = async (): Promise<OutputWriter | undefined> => {
+      if (options.mode !== 'write' || writer || writerError) return writer;
+      try {
+        writer = await openOutput(options.outDir, { ...options.output, ...(only && { only }) });
+      } catch (error) {
+        writerError = error;
+      }
+      return writer;
+    };
+    const drift = { missing: [] as string[], changed: [] as string[], unexpected: [] as string[] };
+    const put = async (path: string, content: string): Promise<void> => {
+      if (validateOnly) options.onFile?.(path, content);
+      else if (check) await compareWithDisk(options.outDir, path, content, drift);
+      else await (await open())?.add(path, content);
+    };
+
+    const serviceIssues: ValidationIssue[] = [];
+    const promtoolIssues: ValidationIssue[] = [];
+    let skipped: string | undefined;
+    const summaries: ServiceSummary[] = [];
+    const fresh: { key: string; entry: CachedService }[] = [];
+    const expected = new Map<string, string>(); // path -> sha256, for --check and the manifest
+    const services: ServiceChanges[] = [];
+    let batch: RuleFile[] = [];
+    let inFlight: Promise<void> = Promise.resolve();
+    const promtoolOptions = options.promtoolCache === false ? { cacheDir: false as const } : {};
+    const flushPromtool = async (): Promise<void> => {
+      const files = batch;
+      batch = [];
+      await inFlight;
+      if (files.length > 0 && options.promtool !== 'off') options.progress?.(`promtool check rules on ${files.length} rule file(s)`);
+      inFlight = files.length === 0 ? Promise.resolve() : promtoolRuleIssues(files, options.promtool, promtoolOptions).then((r) => {
+        promtoolIssues.push(...r.issues);
+        skipped ??= r.skipped;
+      });
+    };
+    // Services in stack order waiting for their panel check; each is settled (issues, files, rule file) once it is done.
+    type Pending = { readonly job?: PanelAbsenceJob; readonly settle: (panelIssues: readonly ValidationIssue[]) => Promise<void> };
+    let pending: Pending[] = [];
+    let pendingRendered = 0;
+    let panelsInFlight: Promise<unknown> = Promise.resolve();
+    // Panel checks that passed in this run, by shape: a later service that is a renaming of one needs no promtool run.
+    const provenShapes = new Set<string>();
+    let panelsAnnounced = false;
+    let settled: Promise<void> = Promise.resolve();
+    const flushPanels = async (): Promise<void> => {
+      const items = pending;
+      pending = [];
+      pendingRendered = 0;
+      const jobs = items.flatMap((item) => (item.job ? [item.job] : []));
+      const run = panelsInFlight.then(() => {
+        if (jobs.length > 0 && options.promtool !== 'off' && !panelsAnnounced) {
+          panelsAnnounced = true;
+          options.progress?.(`promtool test rules on the panels of each service, ${PANEL_BATCH} at a time`);
+        }
+        // A missing or turned-off promtool skips this check; `promtool check rules` reports why (`skipped`).
+        return panelAbsenceIssuesAll(jobs, options.promtool, { ...promtoolOptions, provenShapes });
+      });
+      panelsInFlight = run.catch(() => undefined);
+      const before = settled;
+      settled = before.then(async () => {
+        const report = await run;
+        let k = 0;
+        for (const item of items) await item.settle(item.job ? report.issues[k++]! : []);
+      });
+      settled.catch(() => undefined); // awaited below (next flush, end, or the error path)
+      await before; // at most two batches held: the one promtool tests and the one rendering
+    };
+    const changesOf = (digest: ServiceDigest, files: readonly (readonly [string, string])[]): ServiceChanges => {
+      const before = manifestByService.get(digest.service) ?? new Map<string, string>();
+      const now = new Map(files);
+      return {
+        service: digest.service, files: files.length, alerts: digest.alerts, dashboards: digest.dashboards,
+        added: files.filter(([p]) => manifest?.files.get(p) === undefined).length,
+        changed: files.filter(([p, h]) => { const was = manifest?.files.get(p); return was !== undefined && was !== h; }).length,
+        removed: [...before.keys()].filter((p) => !now.has(p)).length,
+      };
+    };
+
+    // A stack that could not be built has nothing to render: its digest carries the issue.
+    const toRender = chosen.filter((i) => !reusable.has(names[i]!) && !digests[i]!.buildIssue);
+    function* renderHere(): Generator<RenderedOne> {
+      for (const i of toRender) yield renderAt(organisation, i, platform, provenance);
+    }
+    const rendered: AsyncIterator<RenderedOne> | Iterator<RenderedOne> = pool ? pool.map('render', toRender) : renderHere();
+    if (toRender.length > 0) options.progress?.(`rendering and checking ${toRender.length} service(s)${pool ? ` on ${jobs} threads` : ''}`);
+    let renderedCount = 0;
+    try {
+      const iterator = rendered;
+      for (const i of chosen) {
+        const name = names[i]!;
+        const digest = digests[i]!;
+        const hit = reusable.get(name);
+        if (hit) {
+          pending.push({
+            settle: async () => {
+              summaries.push(hit.summary);
+              for (const [path, hash] of hit.files) expected.set(path, hash);
+              services.push(changesOf(digest, hit.files));
+            },
+          });
+          continue;
+        }
+        const unbuilt = digest.buildIssue;
+        if (unbuilt) {
+          pending.push({ settle: async () => void serviceIssues.push(unbuilt) });
+          continue;
+        }
+        const next = await iterator.next();
+        if (next.done === true) throw new Error(`synth: no render of ${name}`);
+        const one = next.value;
+        renderedCount++;
+        // Settled in stack order once its panels are checked: its issues then stand where a synchronous check put them.
+        const settle = async (panelIssues: readonly ValidationIssue[]): Promise<void> => {
+          serviceIssues.push(...one.issues, ...panelIssues);
+          if (one.summary) summaries.push(one.summary);
+          if (one.issues.length > 0 || panelIssues.length > 0) return;
+          const files: [string, string][] = [];
+          // Nothing is written once anything is wrong, but promtool still checks every clean service's rules, so the report is whole.
+          if (serviceIssues.length === 0 && placeholders.length === 0) {
+            for (const [path, content] of one.files) {
+              const hash = sha256(content);
+              files.push([path, hash]);
+              expected.set(path, hash);
+              await put(path, content);
+            }
+            services.push(changesOf(digest, files));
+          }
+          if (one.ruleFile) {
+            batch.push(one.ruleFile);
+            if (batch.length >= PROMTOOL_BATCH) await flushPromtool();
+          }
+          const key = digest.key;
+          if (key !== undefined) fresh.push({ key, entry: { service: name, files, summary: one.summary!, promtool: '' } });
+        };
+        pending.push({ settle, ...(one.panelJob && { job: one.panelJob }) });
+        if (++pendingRendered >= PANEL_BATCH) await flushPanels();
+        // Rendering here is synchronous: let promtool's pool start its next process between services.
+        if (!pool) await new Promise((resolve) => setImmediate(resolve));
+      }
+      await iterator.return?.();
+      await flushPanels();
+      await settled;
+      await flushPromtool();
+      await inFlight;
+      const across = acrossServices(selected, platform, summaries, serviceIssues.length === 0, platformFrom);
+      const issues = [...placeholders, ...serviceIssues, ...across.issues, ...promtoolIssues];
+      if (issues.length > 0) {
+        await writer?.abort();
+        return { kind: 'invalid', issues, ...(skipped && { skipped }) };
+      }
+      for (const [path, content] of across.files) {
+        expected.set(path, sha256(content));
+        await put(path, content);
+      }
+      await open(); // also when every service was reused: the commit still records the run
+    } catch (error) {
+      await rendered.return?.();
+      await settled.catch(() => undefined); // no file may be staged after the abort
+      await writer?.abort();
+      throw error;
+    }
+    // Both promtool checks (rules, panels) ran with this promtool, or neither did (then `skipped` says why).
+    const checkedBy = options.promtool !== 'off' && skipped === undefined ? promtool ?? '' : '';
+    const remember = () => Promise.all(fresh.map(({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy })));
+    const done: Done = { files: expected.size, rendered: renderedCount, services, notices, ...(skipped && { skipped }) };
+
+    if (writerError) throw writerError;
+    if (validateOnly) return { kind: 'validated', ...done };
+    if (check) {
+      // Reused services were compared already: their files on disk hash to what the render gave.
+      if (options.only === undefined) {
+        const manifestText = serializeManifest({ engine: engineVersion(), files: expected });
+        await compareWithDisk(options.outDir, MANIFEST_NAME, manifestText, drift);
+        expected.set(MANIFEST_NAME, '');
+      }
+      for (const path of onDisk) if (!expected.has(path) && path !== MANIFEST_NAME && inScope(path)) drift.unexpected.push(path);
+      await remember();
+      const sorted = { missing: drift.missing.sort(), changed: drift.changed.sort(), unexpected: drift.unexpected.sort() };
+      return { kind: 'checked', drift: sorted, ...done };
+    }
+    const summary = await writer!.commit();
     await remember();
-    const sorted = { missing: drift.missing.sort(), changed: drift.changed.sort(), unexpected: drift.unexpected.sort() };
-    return { kind: 'checked', drift: sorted, ...done };
+    return { kind: 'written', summary, ...done };
   }
-  const summary = await writer!.commit();
-  await remember();
-  return { kind: 'written', summary, ...done };
 }
+
+/** Services whose cached files are checked against the folder at once (bounded: each reads its files). */
+const REUSE_CHECKS_AT_ONCE = 64;
 
 /**
  * Services whose cached render is still in the folder: same input key, the manifest lists exactly the
  * cached files of `<service>/` with the cached hashes, and the bytes on disk hash to them.
  */
 async function reusableServices(
-  candidates: readonly (readonly [ServiceStack, string | undefined])[], cache: SynthCache, manifest: Manifest | undefined, outDir: string, promtool: string | undefined,
+  candidates: readonly ServiceDigest[], cache: SynthCache, byService: ReadonlyMap<string, ReadonlyMap<string, string>>, outDir: string, promtool: string | undefined,
 ): Promise<Map<string, CachedService>> {
   const reusable = new Map<string, CachedService>();
-  if (!manifest) return reusable;
-  const byService = new Map<string, Map<string, string>>();
-  for (const [path, hash] of manifest.files) {
-    const top = path.split('/')[0]!;
-    let files = byService.get(top);
-    if (!files) byService.set(top, (files = new Map()));
-    files.set(path, hash);
-  }
-  const entries = await Promise.all(candidates.map(([, key]) => (key === undefined ? undefined : cache.get(key))));
-  await Promise.all(candidates.map(async ([stack], i) => {
-    const entry = entries[i];
-    const name = stack.service.name;
+  if (byService.size === 0) return reusable;
+  const reuse = async ({ service: name, key }: ServiceDigest): Promise<void> => {
+    const entry = key === undefined ? undefined : await cache.get(key);
     const listed = byService.get(name);
     if (!entry || entry.service !== name || !listed || listed.size !== entry.files.length) return;
     if (promtool !== undefined && (promtool === '' || entry.promtool !== promtool)) return;
@@ -377,8 +382,33 @@ async function reusableServices(
       if (bytes === undefined || sha256(bytes) !== hash) return; // a hand edit: render, so synth restores the file
     }
     reusable.set(name, entry);
-  }));
+  };
+  for (let at = 0; at < candidates.length; at += REUSE_CHECKS_AT_ONCE) await Promise.all(candidates.slice(at, at + REUSE_CHECKS_AT_ONCE).map(reuse));
   return reusable;
+}
+
+/** The manifest's files by top folder (`<service>/...` under the service's name). */
+function groupByService(manifest: Manifest | undefined): Map<string, Map<string, string>> {
+  const byService = new Map<string, Map<string, string>>();
+  for (const [path, hash] of manifest?.files ?? []) {
+    const top = path.split('/')[0]!;
+    let files = byService.get(top);
+    if (!files) byService.set(top, (files = new Map()));
+    files.set(path, hash);
+  }
+  return byService;
+}
+
+/**
+ * Every service's digest, in stack order: on the workers when there are some (each builds the stack of a
+ * lazy source itself), else here, one stack at a time. Input keys only for `keyed` services (the chosen ones).
+ */
+async function digestAll(organisation: Organisation, pool: WorkerPool | undefined, platform: PlatformConfig, keyed: ReadonlySet<number>, engine: string | undefined): Promise<ServiceDigest[]> {
+  const all = organisation.names.map((_, i) => i);
+  if (!pool) return all.map((i) => digestAt(organisation, i, platform, keyed.has(i) ? engine : undefined));
+  const digests: ServiceDigest[] = [];
+  for await (const digest of pool.map('digest', all, 64)) digests.push(digest);
+  return digests;
 }
 
 async function compareWithDisk(outDir: string, path: string, content: string, drift: { missing: string[]; changed: string[] }): Promise<void> {

@@ -1,6 +1,7 @@
 import { extname } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { Provenance } from '../core/provenance.js';
+import type { ServiceDigest } from './service-digest.js';
 import type { RenderedOne } from './synthesize.js';
 
 /** What a worker needs to find the organisation on its own: the entry module and where headers say files come from. */
@@ -8,13 +9,23 @@ export interface WorkerSetup {
   /** Absolute path of the module exporting `stacks` and `platform`. */
   readonly entry: string;
   readonly provenance: Provenance;
+  /** Engine fingerprint and provenance, for the input keys of the digests; absent without cache. */
+  readonly engine?: string;
 }
+/** `digest` a service (build its stack, keep what the run needs of it) or `render` it. */
+export type WorkerTask = 'digest' | 'render';
 export interface WorkerRequest {
+  readonly task: WorkerTask;
   readonly index: number;
+}
+export interface TaskResult {
+  readonly digest: ServiceDigest;
+  readonly render: RenderedOne;
 }
 export type WorkerReply =
   | { readonly kind: 'ready'; readonly names: readonly string[] }
-  | { readonly kind: 'rendered'; readonly index: number; readonly one: RenderedOne }
+  | { readonly kind: 'digest'; readonly index: number; readonly result: ServiceDigest }
+  | { readonly kind: 'render'; readonly index: number; readonly result: RenderedOne }
   | { readonly kind: 'failed'; readonly message: string };
 
 /**
@@ -28,80 +39,114 @@ import(workerData.tsx).then((tsx) => { tsx.register(); return import(workerData.
 `;
 
 /**
- * Renders the services at `indices` of the entry's `stacks` on `jobs` worker threads and yields them
- * in the order of `indices`, whatever thread finishes first: the caller writes in stack order, so the
- * output is the same bytes for any number of threads. At most `window` results wait to be taken, so
- * memory stays bounded while the writer is slower than the renderers. `names` are the stacks' names
- * as the caller loaded them: a worker whose entry exports other stacks is an error, not other output.
+ * `jobs` worker threads, each importing the entry, that digest or render services by position in the
+ * entry's `stacks`. `names` are the stacks' names as the caller loaded them: a worker whose entry
+ * exports other stacks is an error, not other output. Close it when done (`close`, also on errors).
  */
-export async function* renderInWorkers(
-  setup: WorkerSetup, names: readonly string[], indices: readonly number[], jobs: number, window = 4 * jobs,
-): AsyncGenerator<RenderedOne> {
-  const workerUrl = new URL(`./render-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
-  const tsx = import.meta.resolve('tsx/esm/api');
-  const workers: Worker[] = [];
-  const done = new Map<number, RenderedOne>(); // position in `indices` -> result
-  let next = 0; // next position to hand out
-  let taken = 0; // next position to yield
-  let failure: Error | undefined;
-  let wake: (() => void) | undefined;
-  const notify = (): void => {
-    wake?.();
-    wake = undefined;
-  };
-  const fail = (error: Error): void => {
-    failure ??= error;
-    notify();
-  };
-  const handOut = (worker: Worker): void => {
-    if (next >= indices.length || next >= taken + window) {
-      idle.add(worker);
-      return;
-    }
-    const position = next++;
-    busy.set(worker, position);
-    worker.postMessage({ index: indices[position]! } satisfies WorkerRequest);
-  };
-  const idle = new Set<Worker>();
-  const busy = new Map<Worker, number>();
-  try {
+export class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private readonly ready: Promise<void>;
+  private failure: Error | undefined;
+  private onReply: ((worker: Worker, reply: WorkerReply) => void) | undefined;
+  private wake: (() => void) | undefined;
+  private closed = false;
+
+  constructor(setup: WorkerSetup, names: readonly string[], jobs: number) {
+    const workerUrl = new URL(`./render-worker${extname(new URL(import.meta.url).pathname)}`, import.meta.url).href;
+    const tsx = import.meta.resolve('tsx/esm/api');
+    let started = 0;
+    let allReady: () => void = () => undefined;
+    this.ready = new Promise<void>((resolve) => { allReady = resolve; });
     for (let i = 0; i < jobs; i++) {
       const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { ...setup, tsx, worker: workerUrl } });
-      workers.push(worker);
+      this.workers.push(worker);
       worker.on('message', (reply: WorkerReply) => {
-        if (reply.kind === 'failed') fail(new Error(`a synth worker could not load ${setup.entry}: ${reply.message}`));
+        if (reply.kind === 'failed') this.fail(new Error(`a synth worker could not load ${setup.entry}: ${reply.message}`));
         else if (reply.kind === 'ready') {
           const same = reply.names.length === names.length && reply.names.every((n, k) => n === names[k]);
-          if (!same) fail(new Error(`${setup.entry} exports other stacks on a worker thread than on the main thread (${reply.names.length} vs ${names.length} services); synth needs an entry that builds the same stacks every time it is imported`));
-          else handOut(worker);
-        } else {
-          done.set(busy.get(worker)!, reply.one);
-          busy.delete(worker);
-          handOut(worker);
-          notify();
-        }
+          if (!same) this.fail(new Error(`${setup.entry} exports other stacks on a worker thread than on the main thread (${reply.names.length} vs ${names.length} services); synth needs an entry that builds the same stacks every time it is imported`));
+          else if (++started === jobs) allReady();
+        } else this.onReply?.(worker, reply);
       });
-      worker.on('error', (error) => fail(error));
+      worker.on('error', (error) => this.fail(error));
       worker.on('exit', (code) => {
-        if (code !== 0 || busy.has(worker)) fail(new Error(`a synth worker stopped (exit ${code})`));
+        if (!this.closed) this.fail(new Error(`a synth worker stopped (exit ${code})`));
       });
     }
-    while (taken < indices.length) {
-      if (failure) throw failure;
-      const one = done.get(taken);
-      if (!one) {
-        await new Promise<void>((resolve) => { wake = resolve; });
-        continue;
-      }
-      done.delete(taken++);
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    this.notify();
+  }
+
+  private notify(): void {
+    this.wake?.();
+    this.wake = undefined;
+  }
+
+  private async waitForSomething(): Promise<void> {
+    if (this.failure) throw this.failure;
+    await new Promise<void>((resolve) => { this.wake = resolve; });
+    if (this.failure) throw this.failure;
+  }
+
+  /**
+   * Runs `task` for the services at `indices` and yields the results in the order of `indices`, whatever
+   * thread finishes first: the caller writes in stack order, so the output is the same bytes for any
+   * number of threads. At most `window` results wait to be taken, so memory stays bounded while the
+   * caller is slower than the workers. One task at a time per pool.
+   */
+  async *map<T extends WorkerTask>(task: T, indices: readonly number[], window = 4 * this.workers.length): AsyncGenerator<TaskResult[T]> {
+    await Promise.race([this.ready, this.waitForSomething()]);
+    if (this.failure) throw this.failure;
+    const done = new Map<number, TaskResult[T]>(); // position in `indices` -> result
+    const busy = new Map<Worker, number>();
+    const idle = new Set<Worker>(this.workers);
+    let next = 0; // next position to hand out
+    let taken = 0; // next position to yield
+    const handOut = (): void => {
       for (const worker of [...idle]) {
+        if (next >= indices.length || next >= taken + window) return;
         idle.delete(worker);
-        handOut(worker);
+        const position = next++;
+        busy.set(worker, position);
+        worker.postMessage({ task, index: indices[position]! } satisfies WorkerRequest);
       }
-      yield one;
+    };
+    this.onReply = (worker, reply) => {
+      if (reply.kind !== task || !busy.has(worker)) {
+        this.fail(new Error(`a synth worker replied ${reply.kind} to ${task}`));
+        return;
+      }
+      done.set(busy.get(worker)!, reply.result as TaskResult[T]);
+      busy.delete(worker);
+      idle.add(worker);
+      handOut();
+      this.notify();
+    };
+    try {
+      handOut();
+      while (taken < indices.length) {
+        if (this.failure) throw this.failure;
+        const result = done.get(taken);
+        if (result === undefined) {
+          await this.waitForSomething();
+          continue;
+        }
+        done.delete(taken++);
+        handOut();
+        yield result;
+      }
+    } finally {
+      this.onReply = undefined;
+      // Results still in flight would arrive for a map that is gone: only a closed pool may be left mid-task.
+      if (busy.size > 0) await this.close();
     }
-  } finally {
-    busy.clear();
-    await Promise.all(workers.map((w) => w.terminate()));
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    await Promise.all(this.workers.map((w) => w.terminate()));
   }
 }

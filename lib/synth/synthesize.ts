@@ -1,17 +1,19 @@
 import { PLATFORM_CHECKS } from '../checks/index.js';
 import type { RuleFile } from '../checks/promtool-rules.js';
-import type { RenderedService } from '../checks/rendered-service.js';
+import type { RenderedService, ServiceManifests } from '../checks/rendered-service.js';
 import { panelAbsenceIssuesNow, type PanelAbsenceJob } from '../checks/series-absent-panels.js';
 import type { ValidationIssue } from '../core/issues.js';
 import type { PlatformConfig } from '../core/platform.js';
 import { platformConfigIssues } from '../core/platform-validation.js';
+import { unbuiltIssue, type Organisation } from '../core/lazy-stacks.js';
 import type { ServiceStack } from '../core/stack.js';
-import { alertmanagerConfig } from '../render/alertmanager/config.js';
+import { alertmanagerConfigOf } from '../render/alertmanager/config.js';
 import { HELM_VALUES_SCHEMA } from '../render/helm/values-schema.js';
 import { toYaml } from '../render/yaml.js';
 import type { Provenance } from '../core/provenance.js';
 import { projectProvenance } from './project-provenance.js';
-import { RULE_FILE, serviceArtifacts } from './service-artifacts.js';
+import { serviceArtifacts } from './service-artifacts.js';
+import { digestOf, type ServiceDigest } from './service-digest.js';
 
 export interface Synthesis {
   readonly files: Map<string, string>;
@@ -46,22 +48,14 @@ export function synthesize(stacks: readonly ServiceStack[], platform: PlatformCo
     if (one.summary) summaries.push(one.summary);
     if (one.ruleFile && panelIssues.length === 0) ruleFiles.push(one.ruleFile);
   }
-  const platformWide = acrossServices(stacks, platform, summaries, issues.length === 0);
+  const platformWide = acrossServices(stacks.map((s) => digestOf(s, platform, undefined)), platform, summaries, issues.length === 0);
   issues.push(...platformWide.issues);
   platformWide.files.forEach((content, path) => files.set(path, content));
   return { files, issues, ruleFiles };
 }
 
-/**
- * What the checks across services need of one service, small enough to keep for 10,000 services: the
- * identity (apiVersion, kind, metadata name and namespace) of every manifest and its file. The cross-
- * service checks (PLATFORM_CHECKS) see a RenderedService holding only these; a new platform check that
- * needs more must add it here.
- */
-export interface ServiceSummary {
-  readonly service: string;
-  readonly manifests: readonly { readonly file: string; readonly object: { apiVersion?: unknown; kind?: unknown; metadata: { name?: unknown; namespace?: unknown } } }[];
-}
+/** What the checks across services (PLATFORM_CHECKS) keep of a rendered service: its manifests' identities. */
+export type ServiceSummary = ServiceManifests;
 
 /** One service rendered and checked on its own: its files, issues, summary and rule file for promtool. */
 export interface RenderedOne {
@@ -94,6 +88,18 @@ export function renderService(stack: ServiceStack, platform: PlatformConfig, pro
   }
 }
 
+/** renderService of the stack at `index`, built here: a stack that cannot be built is rendered as its issue. */
+export function renderAt(organisation: Organisation, index: number, platform: PlatformConfig, provenance: Provenance): RenderedOne {
+  let stack: ServiceStack;
+  try {
+    stack = organisation.at(index);
+  } catch (error) {
+    const service = organisation.names[index]!;
+    return { service, files: new Map(), issues: [unbuiltIssue(service, error)] };
+  }
+  return renderService(stack, platform, provenance);
+}
+
 function summarize(service: string, rendered: RenderedService): ServiceSummary {
   return {
     service,
@@ -108,31 +114,32 @@ function summarize(service: string, rendered: RenderedService): ServiceSummary {
  * The checks that span services (unique names, PLATFORM_CHECKS over the summaries) and, when nothing is
  * wrong anywhere (`clean`: no service had an issue), the platform-wide files: the Helm values schema
  * every service's values refer to, and the Alertmanager configuration of `platformFrom` (every service
- * of the organisation; `undefined` leaves that file out, so the writer leaves it as it is).
+ * of the organisation; `undefined` leaves that file out, so the writer leaves it as it is). It reads
+ * the services' digests (lib/synth/service-digest.ts), never their stacks, so synth need not hold those.
  */
 export function acrossServices(
-  stacks: readonly ServiceStack[], platform: PlatformConfig, summaries: readonly ServiceSummary[], clean: boolean,
-  platformFrom: readonly ServiceStack[] | undefined = stacks,
+  digests: readonly ServiceDigest[], platform: PlatformConfig, summaries: readonly ServiceSummary[], clean: boolean,
+  platformFrom: readonly ServiceDigest[] | undefined = digests,
 ): { issues: ValidationIssue[]; files: Map<string, string> } {
   const issues: ValidationIssue[] = [];
   const files = new Map<string, string>();
-  issues.push(...duplicates(stacks, 'service name', (s) => [s.service.name]));
-  for (const stack of stacks.filter((s) => s.service.name === PLATFORM_FOLDER)) {
-    issues.push({ service: stack.service.name, field: 'name', value: PLATFORM_FOLDER, allowed: `a name other than '${PLATFORM_FOLDER}' (the folder of the platform-wide Alertmanager configuration)` });
+  issues.push(...duplicates(digests, 'service name', (s) => [s.service]));
+  for (const digest of digests.filter((s) => s.service === PLATFORM_FOLDER)) {
+    issues.push({ service: digest.service, field: 'name', value: PLATFORM_FOLDER, allowed: `a name other than '${PLATFORM_FOLDER}' (the folder of the platform-wide Alertmanager configuration)` });
   }
-  issues.push(...duplicates(stacks, 'alert name', (s) => listOf(s.alerts).map((a) => a?.name)));
-  issues.push(...duplicates(stacks, 'dashboard uid', (s) => listOf(s.dashboards).map((d) => d?.uid)));
-  const byName = new Map(stacks.map((s) => [s.service.name, s]));
-  const rendered = summaries.map((summary): RenderedService => ({
-    stack: byName.get(summary.service)!, platform, ruleGroups: [], ruleFile: RULE_FILE, manifests: summary.manifests as RenderedService['manifests'], helmValues: new Map(), files: new Map(),
-  }));
-  for (const check of PLATFORM_CHECKS) issues.push(...check(rendered));
+  issues.push(...duplicates(digests, 'alert name', (s) => s.alertNames));
+  issues.push(...duplicates(digests, 'dashboard uid', (s) => s.dashboardUids));
+  for (const check of PLATFORM_CHECKS) issues.push(...check(summaries));
   // Platform-wide, so only once every service rendered cleanly (nothing is written otherwise anyway).
   if (clean && issues.length === 0) {
-    if (stacks.some((s) => listOf(s.service.workloads).length > 0)) files.set(HELM_VALUES_SCHEMA_PATH, HELM_VALUES_SCHEMA_JSON);
+    if (digests.some((s) => s.hasWorkloads)) files.set(HELM_VALUES_SCHEMA_PATH, HELM_VALUES_SCHEMA_JSON);
     if (platformFrom === undefined) return { issues, files };
     try {
-      files.set(ALERTMANAGER_CONFIG_PATH, `${ALERTMANAGER_HEADER}${toYaml(alertmanagerConfig(platformFrom, platform))}`);
+      const parts = platformFrom.map((d) => {
+        if ('error' in d.alertmanager) throw new Error(d.alertmanager.error);
+        return d.alertmanager;
+      });
+      files.set(ALERTMANAGER_CONFIG_PATH, `${ALERTMANAGER_HEADER}${toYaml(alertmanagerConfigOf(parts, platform))}`);
     } catch (error) {
       issues.push({ service: '(platform)', field: `(render ${ALERTMANAGER_CONFIG_PATH})`, value: (error as Error).message, allowed: 'input every renderer accepts' });
     }
@@ -155,13 +162,13 @@ const ALERTMANAGER_HEADER = '# Generated by synth from every service\'s team, se
   '# Do not edit: set receiver URLs in the platform (`alertmanager.webhookUrl` / `alertmanager.receivers`).\n';
 
 /** Names that must be unique per service and across services; each repeat is reported where it occurs. */
-function duplicates(stacks: readonly ServiceStack[], what: string, namesOf: (s: ServiceStack) => string[]): ValidationIssue[] {
-  const owners = new Map<string, string[]>();
-  for (const stack of stacks) {
-    for (const name of namesOf(stack)) {
+function duplicates(digests: readonly ServiceDigest[], what: string, namesOf: (s: ServiceDigest) => readonly unknown[]): ValidationIssue[] {
+  const owners = new Map<unknown, string[]>();
+  for (const digest of digests) {
+    for (const name of namesOf(digest)) {
       const list = owners.get(name);
-      if (list) list.push(stack.service.name);
-      else owners.set(name, [stack.service.name]);
+      if (list) list.push(digest.service);
+      else owners.set(name, [digest.service]);
     }
   }
   const issues: ValidationIssue[] = [];
@@ -176,9 +183,4 @@ function duplicates(stacks: readonly ServiceStack[], what: string, namesOf: (s: 
     }
   }
   return issues;
-}
-
-/** A stack from JavaScript may hold anything there; its shape is reported by stackShapeIssues. */
-function listOf<T>(items: readonly T[]): readonly T[] {
-  return Array.isArray(items) ? items : [];
 }

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { UsageError, UserError } from '../errors.js';
 import { DEFAULT_OUT, findProject } from '../project.js';
-import { selectStacks } from '../select-services.js';
+import { checkOnly } from '../select-services.js';
 import { entryOption, onlyOption, progress, promtoolMode, type PromtoolFlags } from './shared.js';
 
 interface SynthFlags extends PromtoolFlags {
@@ -39,9 +39,9 @@ export function synthCommand(program: Command, exit: (code: number) => void): vo
       if (error instanceof UserError) throw new UserError(`synth failed; ${outDir}/ left unchanged.\n${error.message}`);
       throw error;
     }
-    selectStacks(loaded.stacks, flags.only); // an unknown --only name is a usage error
+    checkOnly(loaded.names, flags.only); // an unknown --only name is a usage error
     // Every stack, with `only`: the platform-wide Alertmanager configuration is rendered from all of them.
-    exit(await runSynth(loaded.stacks, loaded.platform, {
+    exit(await runSynth(loaded.source, loaded.platform, {
       check: flags.check === true, outDir, promtool: mode, root: project.root, progress, entry: loaded.file,
       ...(flags.jobs !== undefined && { jobs: flags.jobs }),
       ...(project.config.command !== undefined && { command: project.config.command }),

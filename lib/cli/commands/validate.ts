@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import { formatIssues } from '../../core/issues.js';
 import { EXIT, UserError } from '../errors.js';
 import { findProject } from '../project.js';
-import { selectStacks } from '../select-services.js';
+import { checkOnly } from '../select-services.js';
 import { entryOption, onlyOption, progress, promtoolMode, type PromtoolFlags } from './shared.js';
 
 interface ValidateFlags extends PromtoolFlags {
@@ -24,9 +24,9 @@ export function validateCommand(program: Command, exit: (code: number) => void):
     const loaded = await loadEntry(project, flags.entry).catch((error: unknown) => {
       throw error instanceof UserError ? new UserError(`validate failed; nothing was written.\n${error.message}`) : error;
     });
-    const stacks = selectStacks(loaded.stacks, flags.only);
+    checkOnly(loaded.names, flags.only);
     // Every stack with `only` and the entry: services render on every core, each worker importing the entry.
-    const { files, issues } = await validateStacks(loaded.stacks, loaded.platform, {
+    const { files, issues } = await validateStacks(loaded.source, loaded.platform, {
       promtool: mode, promtoolCache: false, root: project.root, progress, entry: loaded.file,
       ...(flags.only !== undefined && { only: flags.only }), ...(project.config.command !== undefined && { command: project.config.command }),
     });
@@ -35,7 +35,7 @@ export function validateCommand(program: Command, exit: (code: number) => void):
       exit(EXIT.problems);
       return;
     }
-    console.log(`${stacks.length} service(s) valid (${files.size} files would be written); nothing was written.`);
+    console.log(`${loaded.names.filter((n) => flags.only?.includes(n) ?? true).length} service(s) valid (${files.size} files would be written); nothing was written.`);
     exit(EXIT.ok);
   });
 }

@@ -47,7 +47,22 @@ const SLO_GROUP_BY = ['service', 'slo'];
  * Receivers are webhooks at `platform.alertmanager` URLs (placeholders by default): no secret lives here.
  */
 export function alertmanagerConfig(stacks: readonly ServiceStack[], platform: PlatformConfig): AlertmanagerConfig {
-  const teams = [...new Set(stacks.map((s) => s.service.team))].sort();
+  return alertmanagerConfigOf(stacks.map(alertmanagerPartOf), platform);
+}
+
+/** What the Alertmanager configuration needs of one service: its team and its inhibit rules. */
+export interface AlertmanagerPart {
+  readonly team: string;
+  readonly inhibitRules: readonly InhibitRule[];
+}
+
+export function alertmanagerPartOf(stack: ServiceStack): AlertmanagerPart {
+  return { team: stack.service.team, inhibitRules: inhibitRulesFor(stack) };
+}
+
+/** {@link alertmanagerConfig} from each service's part, in service order (synth keeps only these of each service). */
+export function alertmanagerConfigOf(parts: readonly AlertmanagerPart[], platform: PlatformConfig): AlertmanagerConfig {
+  const teams = [...new Set(parts.map((s) => s.team))].sort();
   return {
     route: {
       receiver: UNROUTED_RECEIVER,
@@ -59,7 +74,7 @@ export function alertmanagerConfig(stacks: readonly ServiceStack[], platform: Pl
       ...teams.flatMap((team) => NOTIFICATION_KINDS.map((kind) => webhookReceiver(platform, team, kind))),
       webhookReceiver(platform, UNROUTED_RECEIVER, 'ticket', UNROUTED_RECEIVER),
     ],
-    inhibit_rules: stacks.flatMap(inhibitRulesFor),
+    inhibit_rules: parts.flatMap((p) => p.inhibitRules),
   };
 }
 

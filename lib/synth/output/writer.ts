@@ -81,7 +81,13 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
     const problem = pathProblem(root);
     if (problem) throw new OutputFolderRefused(`only: '${root}' ${problem}. Nothing was written.`);
   }
-  const inScope = (path: string) => scope === undefined || scope.some((root) => path === root || path.startsWith(`${root}/`));
+  // A path is in scope when it or one of its parent folders is a root: a lookup per path segment, not per root (10,000 services).
+  const roots = new Set(scope);
+  const inScope = (path: string) => {
+    if (scope === undefined) return true;
+    for (let at = path.indexOf('/'); at !== -1; at = path.indexOf('/', at + 1)) if (roots.has(path.slice(0, at))) return true;
+    return roots.has(path);
+  };
 
   const notAdoptable = (unknown: readonly string[]) => new OutputFolderRefused(`refusing to write ${name}/: it has no ${MANIFEST_NAME} and holds ${unknown.length} file(s) synth does not write:\n${list(unknown)}\n`
     + `Move them out of ${name}/ (synth then adopts the rest), or pass --adopt to take all its files as synth's (they are deleted). Nothing was written.`);

@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { manifestIdentityIssues } from '../../../lib/checks/manifest-identity.js';
 import { catalogStack, shopStack } from '../../bad-input/fixture.js';
-import { rendered } from './fixture.js';
+import { rendered as renderedService } from './fixture.js';
+
+/** What synth keeps of a rendered service for the checks across services. */
+const rendered = (...args: Parameters<typeof renderedService>) => {
+  const one = renderedService(...args);
+  return { service: one.stack.service.name, manifests: one.manifests };
+};
 
 describe('manifestIdentityIssues', () => {
   it('accepts services whose objects have distinct names', () => {
@@ -32,7 +38,7 @@ describe('manifestIdentityIssues', () => {
     const shop = rendered(shopStack());
     const object = (apiVersion: string, kind: string) => ({ file: `${kind.toLowerCase()}-x.yaml`, object: { apiVersion, kind, metadata: { name: 'x', namespace: 'production' } } });
     const a = { ...shop, manifests: [object('monitoring.coreos.com/v1', 'PrometheusRule'), object('v1', 'ConfigMap')] };
-    const b = { ...shop, stack: catalogStack(), manifests: [object('example.com/v1alpha1', 'PrometheusRule'), object('v1', 'ConfigMap')] };
+    const b = { service: catalogStack().service.name, manifests: [object('example.com/v1alpha1', 'PrometheusRule'), object('v1', 'ConfigMap')] };
     expect(manifestIdentityIssues([a, b]).map((i) => [i.service, i.value])).toEqual([['shop-api', 'core/ConfigMap production/x'], ['catalog', 'core/ConfigMap production/x']]);
   });
 });

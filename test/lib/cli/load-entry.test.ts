@@ -45,7 +45,7 @@ describe('loading the entry', () => {
   it('says which export is missing', async () => {
     const run = await project.oac(['list', '--entry', 'entries/no-exports.ts']);
     expect(run.code).toBe(1);
-    expect(run.stderr).toContain("entries/no-exports.ts: export 'stacks' (an array of ServiceStack) is missing; export 'platform'");
+    expect(run.stderr).toContain("entries/no-exports.ts: export 'stacks' (an array of ServiceStack, or lazyStacks(names, build)) is missing; export 'platform'");
   });
 
   it('exits 2 when the entry does not exist, saying how to choose one', async () => {
