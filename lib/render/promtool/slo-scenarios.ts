@@ -358,7 +358,10 @@ export class SloEmulation {
 
   /** `slo:sli_errors:rate5m` at t (errorsRateExpr). */
   errors(t: number): number | undefined {
-    if (!this.errorsAt.has(t) && this.inOutage(t)) this.errorsAt.set(t, this.totalRate(t));
+    // Every evaluation reads these a few times: one lookup when known.
+    const known = this.errorsAt.get(t);
+    if (known !== undefined || this.errorsAt.has(t)) return known;
+    if (this.inOutage(t)) this.errorsAt.set(t, this.totalRate(t));
     if (!this.errorsAt.has(t)) {
       const total = this.totalRate(t);
       const part = this.partial ? this.sumOfRates(this.partial, t) : undefined;
@@ -376,7 +379,9 @@ export class SloEmulation {
 
   /** `slo:sli_total:rate5m` at t. */
   totalRate(t: number): number | undefined {
-    if (!this.totalAt.has(t)) this.totalAt.set(t, this.inOutage(t) ? this.outageRate(t) : this.sumOfRates(this.total, t));
+    const known = this.totalAt.get(t);
+    if (known !== undefined || this.totalAt.has(t)) return known;
+    this.totalAt.set(t, this.inOutage(t) ? this.outageRate(t) : this.sumOfRates(this.total, t));
     return this.totalAt.get(t);
   }
 
