@@ -193,7 +193,13 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     let skipped: string | undefined;
     const summaries: ServiceSummary[] = [];
     const fresh: { key: string; entry: CachedService }[] = [];
-    const expected = new Map<string, string>(); // path -> sha256, for --check and the manifest
+    // path -> sha256 of every file, for --check's manifest and unexpected files; a write only counts them (its writer keeps the manifest).
+    const expected = new Map<string, string>();
+    let fileCount = 0;
+    const expect = (path: string, hash: string): void => {
+      fileCount++;
+      if (check) expected.set(path, hash);
+    };
     const services: ServiceChanges[] = [];
     let batch: RuleFile[] = [];
     let inFlight: Promise<void> = Promise.resolve();
@@ -269,7 +275,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
           pending.push({
             settle: async () => {
               summaries.push(hit.summary);
-              for (const [path, hash] of hit.files) expected.set(path, hash);
+              for (const [path, hash] of hit.files) expect(path, hash);
               services.push(changesOf(digest, hit.files));
             },
           });
@@ -295,7 +301,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
             for (const [path, content] of one.files) {
               const hash = sha256(content);
               files.push([path, hash]);
-              expected.set(path, hash);
+              expect(path, hash);
               await put(path, content);
             }
             services.push(changesOf(digest, files));
@@ -324,7 +330,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
         return { kind: 'invalid', issues, ...(skipped && { skipped }) };
       }
       for (const [path, content] of across.files) {
-        expected.set(path, sha256(content));
+        expect(path, sha256(content));
         await put(path, content);
       }
       await open(); // also when every service was reused: the commit still records the run
@@ -336,8 +342,8 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     }
     // Both promtool checks (rules, panels) ran with this promtool, or neither did (then `skipped` says why).
     const checkedBy = options.promtool !== 'off' && skipped === undefined ? promtool ?? '' : '';
-    const remember = () => Promise.all(fresh.map(({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy })));
-    const done: Done = { files: expected.size, rendered: renderedCount, services, notices, ...(skipped && { skipped }) };
+    const remember = () => fewAtATime(fresh, async ({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy }));
+    const done: Done = { files: fileCount, rendered: renderedCount, services, notices, ...(skipped && { skipped }) };
 
     if (writerError) throw writerError;
     if (validateOnly) return { kind: 'validated', ...done };
@@ -359,8 +365,12 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
   }
 }
 
-/** Services whose cached files are checked against the folder at once (bounded: each reads its files). */
-const REUSE_CHECKS_AT_ONCE = 64;
+/** Services whose cache entries are read, checked against the folder or written at once (bounded for 10,000 services). */
+const SERVICES_AT_ONCE = 64;
+
+async function fewAtATime<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
+  for (let at = 0; at < items.length; at += SERVICES_AT_ONCE) await Promise.all(items.slice(at, at + SERVICES_AT_ONCE).map(work));
+}
 
 /**
  * Services whose cached render is still in the folder: same input key, the manifest lists exactly the
@@ -383,7 +393,7 @@ async function reusableServices(
     }
     reusable.set(name, entry);
   };
-  for (let at = 0; at < candidates.length; at += REUSE_CHECKS_AT_ONCE) await Promise.all(candidates.slice(at, at + REUSE_CHECKS_AT_ONCE).map(reuse));
+  await fewAtATime(candidates, reuse);
   return reusable;
 }
 
