@@ -41,8 +41,7 @@ export function vectorSelectors(expr: string): VectorSelectorRef[] {
 
 function findVectorSelectors(expr: string): VectorSelectorRef[] {
   const found: VectorSelectorRef[] = [];
-  walk(expr, (node) => {
-    if (node.name !== 'VectorSelector') return;
+  walk(expr, 'VectorSelector', (node) => {
     const matchers: LabelMatcherRef[] = [];
     for (const matcher of childrenNamed(node.getChild('LabelMatchers'), ['UnquotedLabelMatcher', 'QuotedLabelMatcher'])) {
       const nameNode = matcher.getChild('LabelName') ?? matcher.getChild('QuotedLabelName')?.getChild('StringLiteral');
@@ -72,8 +71,7 @@ export interface RangeCallRef {
 /** Calls of the given functions whose argument is a range selector (`fn(selector[window])`). */
 export function rangeFunctionCalls(expr: string, functions: ReadonlySet<string>): RangeCallRef[] {
   const found: RangeCallRef[] = [];
-  walk(expr, (node) => {
-    if (node.name !== 'FunctionCall') return;
+  walk(expr, 'FunctionCall', (node) => {
     const fn = node.getChild('FunctionIdentifier');
     if (!fn || !functions.has(text(expr, fn))) return;
     const matrix = node.getChild('FunctionCallBody')?.getChild('MatrixSelector');
@@ -94,16 +92,16 @@ export interface AggregationRef {
 
 export function aggregations(expr: string): AggregationRef[] {
   const found: AggregationRef[] = [];
-  walk(expr, (node) => {
-    if (node.name !== 'AggregateExpr') return;
+  walk(expr, 'AggregateExpr', (node) => {
     const op = node.getChild('AggregateOp');
     found.push({ op: op ? text(expr, op) : '', grouped: node.getChild('AggregateModifier') !== null, text: text(expr, node) });
   });
   return found;
 }
 
-function walk(expr: string, visit: (node: SyntaxNode) => void): void {
-  parsePromql(expr).iterate({ enter: (ref) => void visit(ref.node) });
+/** Visits the nodes of one type, in tree order; the others are passed over without building a node object for each. */
+function walk(expr: string, name: string, visit: (node: SyntaxNode) => void): void {
+  parsePromql(expr).iterate({ enter: (ref) => void (ref.name === name && visit(ref.node)) });
 }
 
 function childrenNamed(node: SyntaxNode | null, names: readonly string[]): SyntaxNode[] {

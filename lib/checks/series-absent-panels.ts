@@ -103,11 +103,21 @@ export function panelAbsenceJob(rendered: RenderedService): PanelAbsenceJob | un
   return {
     service: stack.service.name,
     ruleFile: rendered.ruleFile,
-    files: { [rendered.ruleFile]: readsAlerts ? ruleText : toYaml({ groups }), [PANEL_TEST_FILE]: toYaml(testFile) },
+    files: { [rendered.ruleFile]: readsAlerts ? ruleText : toYaml({ groups }), [PANEL_TEST_FILE]: testFileText(testFile) },
     testFile: PANEL_TEST_FILE,
     panels: checked.map(({ field, expr }) => ({ field, expr })),
     identity: serviceIdentity(stack.service),
   };
+}
+
+/**
+ * The test file, which only promtool reads (it is never written to dist/), as JSON: YAML to promtool, and
+ * the YAML writer would cost more than building the whole job (5 ms per Harvey-sized service). Its label
+ * values all sit in selectors (`series`, `expr`), which the shape analysis (lib/testing/promtool-shapes.ts)
+ * reads in JSON's escaped quotes too; the rule file keeps YAML, whose `labels:` keys that analysis reads.
+ */
+function testFileText(testFile: unknown): string {
+  return `${JSON.stringify(testFile, null, 2)}\n`;
 }
 
 /** The report of one job's promtool run; `undefined` (promtool not installed) skips the check. */
@@ -205,7 +215,11 @@ function healthySeries(exprs: readonly string[], rendered: RenderedService, samp
     const series = seriesSelectorText(metric, labels);
     if (!out.has(series)) out.set(series, { series, values });
   };
+  // A selector written again adds nothing (its metric and matchers are read from its text; `add` keeps the first series).
+  const done = new Set<string>();
   for (const selector of exprs.flatMap((e) => vectorSelectors(e))) {
+    if (done.has(selector.text)) continue;
+    done.add(selector.text);
     const found = catalogMetric(rendered, selector);
     if (!found) continue;
     const { metric, suffix } = found;

@@ -14,33 +14,106 @@ export function serviceInputKey(stack: ServiceStack, platform: PlatformConfig, e
   return createHash('sha256').update(engine).update('\0').update(canonical(platform)).update('\0').update(canonical(stack)).digest('hex');
 }
 
-/** Deterministic text of any data: keys sorted, class instances tagged, Maps/Sets as entries, functions by source, cycles refused. */
+/**
+ * Deterministic text of any data: keys sorted, class instances tagged, Maps/Sets as entries, functions by source, cycles refused.
+ * It runs once per service on every synth (an ~80 KB text for a Harvey-sized stack), so it appends to one
+ * string instead of joining arrays of pieces, and quotes plain strings without a JSON.stringify call each.
+ */
 export function canonical(value: unknown): string {
-  const stack = new Set<object>();
-  const walk = (v: unknown): string => {
-    if (v === undefined) return 'u';
-    if (v === null || typeof v === 'boolean' || typeof v === 'string') return JSON.stringify(v);
-    if (typeof v === 'number') return Object.is(v, -0) ? '-0' : String(v);
-    if (typeof v === 'bigint') return `${v}n`;
-    if (typeof v === 'function') return `f${JSON.stringify(v.toString())}`;
-    if (typeof v === 'symbol') return `s${JSON.stringify(v.toString())}`;
-    const object = v as object;
-    if (stack.has(object)) throw new Error('canonical: cyclic input');
-    stack.add(object);
-    try {
-      if (Array.isArray(object)) return `[${object.map(walk).join(',')}]`;
-      if (object instanceof Map) return `M[${[...object].map(([k, x]) => `${walk(k)}:${walk(x)}`).sort().join(',')}]`;
-      if (object instanceof Set) return `S[${[...object].map(walk).sort().join(',')}]`;
-      if (object instanceof RegExp || object instanceof Date) return `${object.constructor.name}${JSON.stringify(String(object))}`;
-      const proto = Object.getPrototypeOf(object) as { constructor?: { name?: string } } | null;
-      const tag = proto === Object.prototype || proto === null ? '' : (proto.constructor?.name ?? '?');
-      const keys = Reflect.ownKeys(object).filter((k): k is string => typeof k === 'string').sort();
-      return `${tag}{${keys.map((k) => `${JSON.stringify(k)}:${walk((object as Record<string, unknown>)[k])}`).join(',')}}`;
-    } finally {
-      stack.delete(object);
-    }
+  // The objects being written, outermost first: shared (acyclic) references are fine, an ancestor is a cycle.
+  const open: object[] = [];
+  let out = '';
+  /** The text of one value on its own (Map and Set entries are sorted by their text). */
+  const pieceOf = (v: unknown): string => {
+    const before = out;
+    out = '';
+    write(v);
+    const piece = out;
+    out = before;
+    return piece;
   };
-  return walk(value);
+  const write = (v: unknown): void => {
+    switch (typeof v) {
+      case 'string': out += quoted(v); return;
+      case 'number': out += Object.is(v, -0) ? '-0' : String(v); return;
+      case 'undefined': out += 'u'; return;
+      case 'boolean': out += v ? 'true' : 'false'; return;
+      case 'bigint': out += `${v}n`; return;
+      case 'function': out += `f${JSON.stringify(v.toString())}`; return;
+      case 'symbol': out += `s${JSON.stringify(v.toString())}`; return;
+    }
+    if (v === null) {
+      out += 'null';
+      return;
+    }
+    const object = v as object;
+    if (open.includes(object)) throw new Error('canonical: cyclic input');
+    open.push(object);
+    if (Array.isArray(object)) {
+      out += '[';
+      for (let i = 0; i < object.length; i++) {
+        if (i > 0) out += ',';
+        if (i in object) write(object[i]); // a hole stays empty
+      }
+      out += ']';
+    } else if (object instanceof Map) {
+      out += `M[${[...object].map(([k, x]) => `${pieceOf(k)}:${pieceOf(x)}`).sort().join(',')}]`;
+    } else if (object instanceof Set) {
+      out += `S[${[...object].map(pieceOf).sort().join(',')}]`;
+    } else if (object instanceof RegExp || object instanceof Date) {
+      out += `${object.constructor.name}${JSON.stringify(String(object))}`;
+    } else {
+      const proto = Object.getPrototypeOf(object) as { constructor?: { name?: string } } | null;
+      if (proto !== Object.prototype && proto !== null) out += proto.constructor?.name ?? '?';
+      // Every own string key, enumerable or not (as Reflect.ownKeys less the symbols).
+      const keys = sortedInPlace(Object.getOwnPropertyNames(object));
+      out += '{';
+      for (let i = 0; i < keys.length; i++) {
+        if (i > 0) out += ',';
+        out += quotedKey(keys[i]!);
+        out += ':';
+        write((object as Record<string, unknown>)[keys[i]!]);
+      }
+      out += '}';
+    }
+    // No try/finally: a throw ends the whole text, and `open` with it.
+    open.pop();
+  };
+  write(value);
+  return out;
+}
+
+/** What JSON.stringify escapes in a string: quotes, backslashes, control characters and lone surrogates (any surrogate goes the slow way). */
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+
+/** JSON.stringify of a string, without its per-call cost for the common string that needs no escape. */
+function quoted(s: string): string {
+  return NEEDS_ESCAPE.test(s) ? JSON.stringify(s) : `"${s}"`;
+}
+
+/** Keys repeat across a stack (and every stack): each quoted once, a bounded few thousand kept. */
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let q = quotedKeys.get(key);
+  if (q === undefined) {
+    q = quoted(key);
+    if (quotedKeys.size >= 4096) quotedKeys.clear();
+    quotedKeys.set(key, q);
+  }
+  return q;
+}
+
+/** The order of Array.prototype.sort() on strings (UTF-16 code units); insertion sort for an object's few keys. */
+function sortedInPlace(keys: string[]): string[] {
+  if (keys.length > 16) return keys.sort();
+  for (let i = 1; i < keys.length; i++) {
+    const key = keys[i]!;
+    let j = i - 1;
+    for (; j >= 0 && keys[j]! > key; j--) keys[j + 1] = keys[j]!;
+    keys[j + 1] = key;
+  }
+  return keys;
 }
 
 let fingerprint: string | undefined;

@@ -129,9 +129,11 @@ export function serviceArtifacts(stack: ServiceStack, platform: PlatformConfig, 
   const inhibitRules = render('alertmanager', () => inhibitRulesFor(stack));
   if (inhibitRules) put('alertmanager/inhibit-rules.yaml', header + toYaml({ inhibit_rules: inhibitRules }));
 
-  const contract = render('metrics-contract.yaml', () => toYaml(metricsContractFor(stack, platform)));
+  // Rendered once for both files (and from the rule groups above): the runbook has a section of it.
+  const contractModel = render('metrics-contract.yaml', () => metricsContractFor(stack, platform, ruleGroups));
+  const contract = contractModel && render('metrics-contract.yaml', () => toYaml(contractModel));
   if (contract !== undefined) put('metrics-contract.yaml', header + contract);
-  const runbook = render('RUNBOOK.md', () => renderRunbook(stack, platform, provenance));
+  const runbook = render('RUNBOOK.md', () => renderRunbook(stack, platform, provenance, contractModel));
   if (runbook !== undefined) put('RUNBOOK.md', runbook);
 
   const rendered: RenderedService = { ...renderedOf(stack, platform, ruleGroups ?? []), manifests, helmValues, files: local };

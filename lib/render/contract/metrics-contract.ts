@@ -6,7 +6,7 @@ import type { ServiceStack } from '../../core/stack.js';
 import { num } from '../../promql/selector.js';
 import { threshold } from '../../promql/signals.js';
 import { ruleGroupsFor } from '../prometheus/rule-groups.js';
-import { isAlertingRule } from '../prometheus/rule-types.js';
+import { isAlertingRule, type RuleGroup } from '../prometheus/rule-types.js';
 import { matchesAll } from '../promtool/prom-eval.js';
 
 /**
@@ -52,9 +52,10 @@ export interface ContractUse {
 
 const SCRAPE_LABELS = new Set(['job', 'instance']);
 
-export function metricsContractFor(stack: ServiceStack, platform: PlatformConfig): MetricsContract {
+/** `ruleGroups`: what `ruleGroupsFor(stack, platform)` returns, when the caller has rendered them already. */
+export function metricsContractFor(stack: ServiceStack, platform: PlatformConfig, ruleGroups?: readonly RuleGroup[]): MetricsContract {
   const { service } = stack;
-  const groups = ruleGroupsFor(stack, platform);
+  const groups = ruleGroups ?? ruleGroupsFor(stack, platform);
   const uses = new Map<string, ContractUse[]>();
   const matchedValues = new Map<string, { use: string; label: string; op: string; value: string }[]>();
   const note = (metric: MetricDefinition, use: ContractUse, expr: string): void => {

@@ -1,6 +1,6 @@
 import type { CounterRatioSignal } from '../../core/alert.js';
 import { renderSelector } from '../../promql/selector.js';
-import { combine, mapPossible, matchesAll, sum, type SeriesStore } from './prom-eval.js';
+import { combine, increasesAt, mapPossible, matchesAll, ratesAt, sum, type SeriesStore } from './prom-eval.js';
 import { piecewise, type InputSeriesModel, type Labels, type Phase } from './series.js';
 import {
   compare, intervalsUntil, perIntervalTotal, SCENARIO_MARGIN, silentCheckTimes,
@@ -193,18 +193,15 @@ export function ratioSeries(signal: CounterRatioSignal, ctx: ScenarioContext): R
 
 export function evaluateCounterRatio(store: SeriesStore, at: number, signal: CounterRatioSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
-  const rates = (series: ReturnType<SeriesStore['select']>): number[] =>
-    series.map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
-  const denominator = sum(rates(store.select(signal.denominator.metric, ...signal.denominator.matchers)));
+  const denominator = sum(ratesAt(store, store.select(signal.denominator.metric, ...signal.denominator.matchers), at, windowMs));
   // `or 0 * <denominator>`: a numerator without series counts as 0 events while the denominator has a rate.
-  const numerator = sum(rates(store.select(signal.numerator.metric, ...signal.numerator.matchers))) ?? (denominator && mapPossible(denominator, (v) => 0 * v));
+  const numerator = sum(ratesAt(store, store.select(signal.numerator.metric, ...signal.numerator.matchers), at, windowMs)) ?? (denominator && mapPossible(denominator, (v) => 0 * v));
   if (!numerator || !denominator) return [];
   const ratio = combine(numerator, denominator, (a, b) => a / b);
   if (!compare(ratio, signal.comparator, signal.threshold.value, ctx.alert.name)) return [];
   if (signal.minEvents !== undefined) {
     // `and on() sum(increase(<denominator>[w])) >= minEvents`: the left side survives only while the right has a sample.
-    const increases = store.select(signal.denominator.metric, ...signal.denominator.matchers)
-      .map((s) => store.increase(s, at, windowMs)).filter((v): v is number => v !== undefined);
+    const increases = increasesAt(store, store.select(signal.denominator.metric, ...signal.denominator.matchers), at, windowMs);
     const volume = sum(increases);
     if (!volume) return [];
     const enough = volume.alternatives.map((v) => v >= signal.minEvents!);

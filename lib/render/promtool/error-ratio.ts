@@ -1,6 +1,6 @@
 import type { ErrorRatioSignal } from '../../core/alert.js';
 import { eq, re } from '../../promql/selector.js';
-import { combine, mapPossible, sum, type SeriesStore } from './prom-eval.js';
+import { combine, increasesAt, mapPossible, ratesAt, sum, type SeriesStore } from './prom-eval.js';
 import { piecewise, type InputSeriesModel, type Phase } from './series.js';
 import {
   compare, intervalsUntil, perIntervalTotal, SCENARIO_MARGIN, silentCheckTimes,
@@ -121,18 +121,15 @@ function requestCounters(job: string, ctx: ScenarioContext, n: number, errors: n
 
 export function evaluateErrorRatio(store: SeriesStore, at: number, signal: ErrorRatioSignal, ctx: ScenarioContext): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
-  const rates = (series: ReturnType<SeriesStore['select']>): number[] =>
-    series.map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
-  const all = sum(rates(store.select('http_requests_total', eq('job', signal.job))));
+  const all = sum(ratesAt(store, store.select('http_requests_total', eq('job', signal.job)), at, windowMs));
   // `or 0 * <all>`: no 5xx series yet is 0 errors.
-  const errors = sum(rates(store.select('http_requests_total', eq('job', signal.job), re('status', '5..')))) ?? (all && mapPossible(all, (v) => 0 * v));
+  const errors = sum(ratesAt(store, store.select('http_requests_total', eq('job', signal.job), re('status', '5..')), at, windowMs)) ?? (all && mapPossible(all, (v) => 0 * v));
   if (!errors || !all) return [];
   const ratio = combine(errors, all, (a, b) => a / b);
   if (!compare(ratio, '>', signal.threshold.value, ctx.alert.name)) return [];
   if (signal.minRequests !== undefined) {
     // `and on() sum(increase(http_requests_total{job}[w])) >= minRequests`: the left side survives only while the right has a sample.
-    const volume = sum(store.select('http_requests_total', eq('job', signal.job))
-      .map((s) => store.increase(s, at, windowMs)).filter((v): v is number => v !== undefined));
+    const volume = sum(increasesAt(store, store.select('http_requests_total', eq('job', signal.job)), at, windowMs));
     if (!volume) return [];
     const enough = volume.alternatives.map((v) => v >= signal.minRequests!);
     if (enough.some((e) => e !== enough[0])) {

@@ -61,11 +61,10 @@ function formatG(d: Decimal, precision: number | undefined): string {
 
 /** `d.ddde±XX` with `prec` digits after the point (zero-padded), exponent at least two digits. */
 function fmtE(d: Decimal, prec: number): string {
-  const digitAt = (i: number): string => d.digits[i] ?? '0';
-  let out = digitAt(0);
+  let out = d.digits[0] ?? '0';
   if (prec > 0) {
     out += '.';
-    for (let i = 1; i <= prec; i++) out += digitAt(i);
+    for (let i = 1; i <= prec; i++) out += d.digits[i] ?? '0';
   }
   const exp = d.digits.length === 0 ? 0 : d.dp - 1;
   const abs = Math.abs(exp);

@@ -54,9 +54,9 @@ const KEYWORDS = new Set(['if', 'else', 'end', 'range', 'with', 'define', 'templ
 
 /** Expands `text` as Prometheus would for an alert with this value and these labels. */
 export function renderAlertTemplate(text: string, data: AlertTemplateData): string {
-  return renderActions(expandConditions(text, data), data);
+  // CONDITION starts with this text: without it nothing is replaced.
+  return renderActions(text.includes('{{ if ') ? expandConditions(text, data) : text, data);
 }
-
 /**
  * `{{ if <cmp> $value <float> }}A{{ else }}B{{ end }}` replaced by the branch Go would take. One level
  * only: a branch holding another `{{ if` is refused, as are comparisons Go would refuse.
@@ -74,35 +74,66 @@ function expandConditions(text: string, data: AlertTemplateData): string {
     (COMPARE[op]!(data.value, Number(literal)) ? then : otherwise ?? ''));
 }
 
+/**
+ * A template read once: each action's literal text before it (trimmed as `{{-` / `-}}` ask) and its
+ * tokens, then the text after the last action. Reading does not depend on the data, and the emulation
+ * expands the same few templates at thousands of evaluations per service.
+ */
+interface ReadTemplate {
+  readonly actions: readonly { readonly literal: string; readonly action: string; readonly tokens: readonly Token[] }[];
+  readonly tail: string;
+  /** Where the text cannot be read (an unclosed action, an unsupported token): after `actions`, this is thrown. */
+  readonly error?: string;
+}
+
+/** As parse-tree.ts keeps trees: more than the distinct templates of one service's rules. */
+const KEPT_TEMPLATES = 1024;
+const readTemplates = new Map<string, ReadTemplate>();
+
 function renderActions(text: string, data: AlertTemplateData): string {
+  let template = readTemplates.get(text);
+  if (template === undefined) {
+    template = readTemplate(text);
+    if (readTemplates.size >= KEPT_TEMPLATES) readTemplates.delete(readTemplates.keys().next().value!);
+    readTemplates.set(text, template);
+  }
+  // Actions are evaluated in order up to what cannot be read, so the first error is the one reading and evaluating in turn would meet.
   let out = '';
+  for (const { literal, action, tokens } of template.actions) out += literal + show(evaluate(tokens, action, text, data));
+  if (template.error !== undefined) throw new AlertTemplateError(template.error);
+  return out + template.tail;
+}
+
+function readTemplate(text: string): ReadTemplate {
+  const actions: { literal: string; action: string; tokens: Token[] }[] = [];
   let pos = 0;
   let trimNext = false;
-  while (pos < text.length) {
-    const open = text.indexOf('{{', pos);
-    let literal = open < 0 ? text.slice(pos) : text.slice(pos, open);
-    if (trimNext) literal = literal.replace(/^[ \t\r\n]+/, '');
-    if (open < 0) {
-      out += literal;
-      break;
+  try {
+    while (pos < text.length) {
+      const open = text.indexOf('{{', pos);
+      let literal = open < 0 ? text.slice(pos) : text.slice(pos, open);
+      if (trimNext) literal = literal.replace(/^[ \t\r\n]+/, '');
+      if (open < 0) return { actions, tail: literal };
+      const close = findClose(text, open + 2);
+      if (close < 0) throw new AlertTemplateError(`unclosed action at offset ${open} in template ${JSON.stringify(text)}`);
+      let inner = text.slice(open + 2, close);
+      const trimBefore = inner.length >= 2 && inner[0] === '-' && SPACE.test(inner[1]!);
+      const trimAfter = inner.length >= 2 && inner[inner.length - 1] === '-' && SPACE.test(inner[inner.length - 2]!);
+      if (trimBefore) {
+        literal = literal.replace(/[ \t\r\n]+$/, '');
+        inner = inner.slice(1);
+      }
+      if (trimAfter) inner = inner.slice(0, -1);
+      const action = text.slice(open, close + 2);
+      actions.push({ literal, action, tokens: tokenize(inner, action, text) });
+      trimNext = trimAfter;
+      pos = close + 2;
     }
-    const close = findClose(text, open + 2);
-    if (close < 0) throw new AlertTemplateError(`unclosed action at offset ${open} in template ${JSON.stringify(text)}`);
-    let inner = text.slice(open + 2, close);
-    const trimBefore = inner.length >= 2 && inner[0] === '-' && SPACE.test(inner[1]!);
-    const trimAfter = inner.length >= 2 && inner[inner.length - 1] === '-' && SPACE.test(inner[inner.length - 2]!);
-    if (trimBefore) {
-      literal = literal.replace(/[ \t\r\n]+$/, '');
-      inner = inner.slice(1);
-    }
-    if (trimAfter) inner = inner.slice(0, -1);
-    out += literal;
-    const action = text.slice(open, close + 2);
-    out += show(evaluate(tokenize(inner, action, text), action, text, data));
-    trimNext = trimAfter;
-    pos = close + 2;
+  } catch (error) {
+    if (!(error instanceof AlertTemplateError)) throw error;
+    return { actions, tail: '', error: error.message };
   }
-  return out;
+  return { actions, tail: '' };
 }
 
 /** The `}}` closing the action that starts at `from`, skipping string literals (as Go's lexer does). */
@@ -226,23 +257,25 @@ function operand(token: Token, action: string, text: string, data: AlertTemplate
 }
 
 function call(name: string, args: readonly TemplateValue[], action: string, text: string): TemplateValue {
-  const float = (): number => {
-    const [arg] = args;
-    if (args.length !== 1 || arg?.kind !== 'float') throw unsupported(action, text, `${name} takes exactly one argument, $value`);
-    return arg.value;
-  };
   switch (name) {
     case 'humanize':
-      return { kind: 'string', value: humanize(float()) };
+      return { kind: 'string', value: humanize(floatArgument(name, args, action, text)) };
     case 'humanizePercentage':
-      return { kind: 'string', value: humanizePercentage(float()) };
+      return { kind: 'string', value: humanizePercentage(floatArgument(name, args, action, text)) };
     case 'humanizeDuration':
-      return { kind: 'string', value: humanizeDuration(float()) };
+      return { kind: 'string', value: humanizeDuration(floatArgument(name, args, action, text)) };
     case 'printf':
       return { kind: 'string', value: printf(args, action, text) };
     default:
       throw unsupported(action, text, `unknown function ${name}`);
   }
+}
+
+/** The one float argument of `name`, or the error saying it takes exactly `$value`. */
+function floatArgument(name: string, args: readonly TemplateValue[], action: string, text: string): number {
+  const [arg] = args;
+  if (args.length !== 1 || arg?.kind !== 'float') throw unsupported(action, text, `${name} takes exactly one argument, $value`);
+  return arg.value;
 }
 
 const BIG_PREFIXES = ['k', 'M', 'G', 'T', 'P', 'E', 'Z', 'Y'];

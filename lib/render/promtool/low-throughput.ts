@@ -1,7 +1,7 @@
 import type { LowThroughputSignal } from '../../core/alert.js';
 import type { Matcher } from '../../promql/selector.js';
 import { trafficMatchers } from '../../promql/signals.js';
-import { exactly, mapPossible, sum, type SeriesStore } from './prom-eval.js';
+import { exactly, mapPossible, ratesAt, sum, type SeriesStore } from './prom-eval.js';
 import { piecewise, type InputSeriesModel } from './series.js';
 import {
   ceilToInterval, compare, intervalsUntil, SCENARIO_MARGIN, silentCheckTimes,
@@ -95,10 +95,8 @@ function evaluateLowThroughput(
   store: SeriesStore, at: number, signal: LowThroughputSignal, ctx: ScenarioContext, producedMatchers: readonly Matcher[], servedMatchers: readonly Matcher[],
 ): ResultSample[] {
   const windowMs = signal.window.seconds * 1000;
-  const rates = (metric: string, matchers: readonly Matcher[]): number[] =>
-    store.select(metric, ...matchers).map((s) => store.rate(s, at, windowMs)).filter((v): v is number => v !== undefined);
-  const produced = mapPossible(sum(rates(signal.metric, producedMatchers)) ?? exactly(0), (v) => v * 3600);
-  const traffic = sum(rates('http_requests_total', servedMatchers));
+  const produced = mapPossible(sum(ratesAt(store, store.select(signal.metric, ...producedMatchers), at, windowMs)) ?? exactly(0), (v) => v * 3600);
+  const traffic = sum(ratesAt(store, store.select('http_requests_total', ...servedMatchers), at, windowMs));
   if (!traffic || !compare(traffic, '>', 0, ctx.alert.name)) return [];
   return compare(produced, '<', signal.minPerHour, ctx.alert.name) ? [{ labels: {}, value: produced }] : [];
 }

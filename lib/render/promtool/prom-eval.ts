@@ -121,6 +121,8 @@ export class SeriesStore {
 }
 
 function dropEmpty(labels: Labels): Labels {
+  // Plain labels without an empty value are kept as they are (read only here), not copied.
+  if (Object.getPrototypeOf(labels) === Object.prototype && !Object.values(labels).includes('')) return labels;
   return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
 }
 
@@ -269,6 +271,29 @@ export class KahanPrefix {
     if (sum === Infinity || sum === -Infinity) return sum;
     return sum + this.compensations[i]!;
   }
+}
+
+/**
+ * `rate(<series>[window])` at `t` of each series, the defined ones in series order. A module function,
+ * not a closure made at every evaluation (under tsx every named closure costs a `__name` call).
+ */
+export function ratesAt(store: SeriesStore, series: readonly LoadedSeries[], t: number, windowMs: number): number[] {
+  const out: number[] = [];
+  for (const s of series) {
+    const v = store.rate(s, t, windowMs);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
+}
+
+/** `increase(<series>[window])` at `t` of each series, the defined ones in series order. */
+export function increasesAt(store: SeriesStore, series: readonly LoadedSeries[], t: number, windowMs: number): number[] {
+  const out: number[] = [];
+  for (const s of series) {
+    const v = store.increase(s, t, windowMs);
+    if (v !== undefined) out.push(v);
+  }
+  return out;
 }
 
 /** Whether a series' labels satisfy every matcher, as in a PromQL selector (a missing label is ""). */

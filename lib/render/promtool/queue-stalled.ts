@@ -106,22 +106,30 @@ function stalledLayout(signal: QueueStalledSignal, ctx: ScenarioContext): Stalle
   };
 }
 
+/** The `by` labels' values of a series, as a key. */
+function byKey(by: readonly string[], labels: Labels): string {
+  return JSON.stringify(by.map((l) => labels[l] ?? ''));
+}
+
+/** The `by` labels a series has. */
+function byLabels(by: readonly string[], labels: Labels): Labels {
+  return Object.fromEntries(by.filter((l) => labels[l] !== undefined).map((l) => [l, labels[l]!]));
+}
+
 function evaluateStalled(store: SeriesStore, at: number, signal: QueueStalledSignal, ctx: ScenarioContext): ResultSample[] {
-  const key = (labels: Labels): string => JSON.stringify(signal.by.map((l) => labels[l] ?? ''));
-  const pick = (labels: Labels): Labels => Object.fromEntries(signal.by.filter((l) => labels[l] !== undefined).map((l) => [l, labels[l]!]));
   const waiting = new Map<string, { labels: Labels; values: number[] }>();
   for (const series of store.select(signal.backlog.metric, ...signal.backlog.matchers)) {
     const v = store.instant(series, at);
     if (v === undefined) continue;
-    const entry = waiting.get(key(series.labels)) ?? { labels: pick(series.labels), values: [] };
+    const entry = waiting.get(byKey(signal.by, series.labels)) ?? { labels: byLabels(signal.by, series.labels), values: [] };
     entry.values.push(v);
-    waiting.set(key(series.labels), entry);
+    waiting.set(byKey(signal.by, series.labels), entry);
   }
   const consumed = new Map<string, number[]>();
   for (const series of store.select(signal.processed.metric, ...signal.processed.matchers)) {
     const increase = store.increase(series, at, signal.window.seconds * 1000);
     if (increase === undefined) continue;
-    consumed.set(key(series.labels), [...(consumed.get(key(series.labels)) ?? []), increase]);
+    consumed.set(byKey(signal.by, series.labels), [...(consumed.get(byKey(signal.by, series.labels)) ?? []), increase]);
   }
   const out: ResultSample[] = [];
   for (const [k, { labels, values }] of waiting) {

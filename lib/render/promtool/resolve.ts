@@ -6,7 +6,7 @@ import { eq, selector } from '../../promql/selector.js';
 import { alertingRule } from '../prometheus/rule-groups.js';
 import { scenariosFor } from './builders.js';
 import { AlertTemplateError, renderAlertTemplate } from './go-template.js';
-import { SeriesStore } from './prom-eval.js';
+import { SeriesStore, type Possible } from './prom-eval.js';
 import { ceilToInterval, durationText, type ResultSample, type Scenario, type ScenarioContext } from './scenario.js';
 import { seriesSelectorText, seriesValuesText, type Labels } from './series.js';
 import type { AlertingRule } from '../prometheus/rule-types.js';
@@ -141,6 +141,14 @@ function show(t: number | undefined): string {
   return t === undefined ? 'never' : durationText(t);
 }
 
+/** The same value and the same alternatives, in order (as the expansion trie keys them: -0 apart from 0). */
+function samePossible(a: Possible, b: Possible): boolean {
+  if (a === b) return true;
+  if (!Object.is(a.value, b.value) || a.alternatives.length !== b.alternatives.length) return false;
+  for (let i = 0; i < a.alternatives.length; i++) if (!Object.is(a.alternatives[i], b.alternatives[i])) return false;
+  return true;
+}
+
 function uniqueByTime<T extends { readonly eval_time: string }>(tests: readonly T[]): T[] {
   const seen = new Set<string>();
   return tests.filter((t) => !seen.has(t.eval_time) && seen.add(t.eval_time));
@@ -212,21 +220,49 @@ export class AlertSimulation {
     return expansion;
   }
 
+  /** The last sample expanded and its expansion: a steady alert brings the same labels and value at every evaluation. */
+  private lastSample?: ResultSample;
+  private lastExpansion?: Expansion;
+
+  private expansionOfSample(sample: ResultSample): Expansion {
+    const last = this.lastSample;
+    if (last !== undefined && last.labels === sample.labels && samePossible(last.value, sample.value)) return this.lastExpansion!;
+    const expansion = this.expansionOf(sample);
+    this.lastSample = sample;
+    this.lastExpansion = expansion;
+    return expansion;
+  }
+
+  private readonly seen = new Set<string>();
+  /** The last snapshot, taken again while no alert changed (snapshots are only read). */
+  private snapshot: SimulatedAlert[] = [];
+
   private step(t: number): void {
-    const seen = new Set<string>();
+    const { seen } = this;
+    seen.clear();
+    let changed = false;
     for (const sample of this.evaluate(t)) {
-      const { labels, annotations, key } = this.expansionOf(sample);
+      const { labels, annotations, key } = this.expansionOfSample(sample);
       if (seen.has(key)) throw new Error(`${this.ctx.alertName}: two samples with the same labels after adding the rule's labels`);
       seen.add(key);
       const previous = this.active.get(key);
-      const activeAt = previous?.activeAt ?? t;
-      this.active.set(key, { labels, annotations, activeAt, state: previous?.state ?? 'pending', value: sample.value.value });
+      const value = sample.value.value;
+      // An alert that holds the same expansion and value stays the same object.
+      if (previous !== undefined && previous.labels === labels && previous.annotations === annotations && Object.is(previous.value, value)) continue;
+      this.active.set(key, { labels, annotations, activeAt: previous?.activeAt ?? t, state: previous?.state ?? 'pending', value });
+      changed = true;
     }
     for (const [key, alert] of this.active) {
-      if (!seen.has(key)) this.active.delete(key);
-      else if (alert.state === 'pending' && t - alert.activeAt >= this.ctx.forMs) this.active.set(key, { ...alert, state: 'firing' });
+      if (!seen.has(key)) {
+        this.active.delete(key);
+        changed = true;
+      } else if (alert.state === 'pending' && t - alert.activeAt >= this.ctx.forMs) {
+        this.active.set(key, { ...alert, state: 'firing' });
+        changed = true;
+      }
     }
-    this.snapshots.set(t, [...this.active.values()]);
+    if (changed) this.snapshot = [...this.active.values()];
+    this.snapshots.set(t, this.snapshot);
     this.evaluatedUntil = t;
   }
 

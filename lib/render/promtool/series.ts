@@ -110,5 +110,9 @@ export function numberText(value: number): string {
 
 /** A PromQL / promtool double-quoted label value. */
 export function quoteLabelValue(value: string): string {
+  // Most values hold nothing to escape: no three replacements for them.
+  if (!TO_ESCAPE.test(value)) return `"${value}"`;
   return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n')}"`;
 }
+
+const TO_ESCAPE = /[\\"\n]/;

@@ -358,7 +358,10 @@ export class SloEmulation {
 
   /** `slo:sli_errors:rate5m` at t (errorsRateExpr). */
   errors(t: number): number | undefined {
-    if (!this.errorsAt.has(t) && this.inOutage(t)) this.errorsAt.set(t, this.totalRate(t));
+    // Every evaluation reads these a few times: one lookup when known.
+    const known = this.errorsAt.get(t);
+    if (known !== undefined || this.errorsAt.has(t)) return known;
+    if (this.inOutage(t)) this.errorsAt.set(t, this.totalRate(t));
     if (!this.errorsAt.has(t)) {
       const total = this.totalRate(t);
       const part = this.partial ? this.sumOfRates(this.partial, t) : undefined;
@@ -376,7 +379,9 @@ export class SloEmulation {
 
   /** `slo:sli_total:rate5m` at t. */
   totalRate(t: number): number | undefined {
-    if (!this.totalAt.has(t)) this.totalAt.set(t, this.inOutage(t) ? this.outageRate(t) : this.sumOfRates(this.total, t));
+    const known = this.totalAt.get(t);
+    if (known !== undefined || this.totalAt.has(t)) return known;
+    this.totalAt.set(t, this.inOutage(t) ? this.outageRate(t) : this.sumOfRates(this.total, t));
     return this.totalAt.get(t);
   }
 
@@ -458,9 +463,26 @@ export class SloEmulation {
     if (long === undefined || short === undefined) return [];
     // `(14.4 * 0.001)` as Prometheus multiplies the two literals.
     const threshold = this.thresholdOf(tier);
-    const value = nearly(long);
-    if (!compare(value, '>', threshold, this.where) || !compare(nearly(short), '>', threshold, this.where)) return [];
+    const value = this.nearly(long);
+    if (!compare(value, '>', threshold, this.where) || !compare(this.nearly(short), '>', threshold, this.where)) return [];
     return [{ labels: this.sampleLabels(tier, labels), value }];
+  }
+
+  private readonly nearlyOf = new Map<number, Possible>();
+
+  /**
+   * {@link nearly}, the same object for the same ratio: a constant burn reads the same ratios at every
+   * evaluation, and AlertSimulation expands a sample it saw last without looking it up again.
+   */
+  private nearly(value: number): Possible {
+    // Zero is left uncached: a Map keys -0 and 0 alike.
+    if (value === 0) return nearly(value);
+    let possible = this.nearlyOf.get(value);
+    if (possible === undefined) {
+      possible = nearly(value);
+      this.nearlyOf.set(value, possible);
+    }
+    return possible;
   }
 
   private readonly labelsOfTier = new Map<SloTier, { readonly of: Labels; readonly labels: Labels }>();

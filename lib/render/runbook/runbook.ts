@@ -1,4 +1,4 @@
-import { metricsContractFor, metricsContractMarkdown } from '../contract/metrics-contract.js';
+import { metricsContractFor, metricsContractMarkdown, type MetricsContract } from '../contract/metrics-contract.js';
 import type { AlertSpec } from '../../core/alert.js';
 import type { PlatformConfig } from '../../core/platform.js';
 import type { RunbookProcedure, ServiceStack } from '../../core/stack.js';
@@ -12,7 +12,8 @@ import { sloRunbookSections } from './slo-runbook.js';
  * at it), with the threshold, `for` and PromQL taken from the same spec that renders the rule; then the
  * SLOs, each with its burn-rate alerts' sections.
  */
-export function renderRunbook(stack: ServiceStack, platform: PlatformConfig, provenance: Provenance = defaultProvenance()): string {
+/** `contract`: the service's metrics contract when the caller has it already (synth renders it for metrics-contract.yaml). */
+export function renderRunbook(stack: ServiceStack, platform: PlatformConfig, provenance: Provenance = defaultProvenance(), contract?: MetricsContract): string {
   const { service } = stack;
   const lines: string[] = [
     `# ${service.title} runbook`,
@@ -37,7 +38,7 @@ export function renderRunbook(stack: ServiceStack, platform: PlatformConfig, pro
   for (const procedure of stack.procedures ?? []) lines.push(...procedureSection(procedure), '');
   // SLOs: an overview, a section per SLO, per burn-rate alert and for the meta-alert (slo-runbook.ts).
   lines.push(...sloRunbookSections(stack, platform));
-  lines.push('', ...metricsContractMarkdown(metricsContractFor(stack, platform)));
+  lines.push('', ...metricsContractMarkdown(contract ?? metricsContractFor(stack, platform)));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 

@@ -1,12 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { harveyLikeStack } from '../../../bench/harvey-like-stack.js';
 import { panelAbsenceIssues, panelAbsenceIssuesAll, panelAbsenceJob, seriesAbsentPanelIssues, type PanelAbsenceJob } from '../../../lib/checks/series-absent-panels.js';
 import { formatIssue } from '../../../lib/core/issues.js';
 import { runPromtoolTests } from '../../../lib/testing/promtool.js';
+import { proofShape } from '../../../lib/testing/promtool-shapes.js';
+import { toYaml } from '../../../lib/render/yaml.js';
 import { shopStack } from '../../bad-input/fixture.js';
 import { platform } from '../../../stacks/platform.js';
 import { countedPromtool, type CountedPromtool } from '../../support/counted-promtool.js';
 import { rendered } from './fixture.js';
+
+/** The panel test file with no input series at all. */
+function withoutInputSeries(testFile: string): string {
+  const test = JSON.parse(testFile) as { tests: { input_series: unknown[] }[] };
+  for (const group of test.tests) group.input_series = [];
+  return JSON.stringify(test);
+}
 
 // The share of failed requests, divided without a value for the 5xx side: nothing before the first 5xx.
 const FAILED_SHARE = 'sum(rate(http_requests_total{job="api",status=~"5.."}[5m])) / sum(rate(http_requests_total{job="api"}[5m]))';
@@ -56,6 +66,34 @@ describe('panelAbsenceJob', () => {
     expect(job.files[job.ruleFile]).toContain('alert:');
   });
 
+  it('writes its test file as JSON, which reads as the same YAML document, one query per panel', () => {
+    const job = panelAbsenceJob(rendered(badPanel()))!;
+    const test = JSON.parse(job.files[job.testFile]!) as { tests: { promql_expr_test: { expr: string }[] }[] };
+    expect(parse(job.files[job.testFile]!)).toEqual(test);
+    expect(test.tests[0]!.promql_expr_test.map((t) => t.expr)).toContain(`absent(${FAILED_SHARE}) * ${job.panels.findIndex((p) => p.expr === FAILED_SHARE) + 1}`);
+    expect(test.tests[0]!.promql_expr_test).toHaveLength(job.panels.length);
+  });
+
+  it('is shaped for shared proofs as the same test file in YAML would be: refused where a regex could match part of a name', () => {
+    const job = panelAbsenceJob(rendered(harveyLikeStack(1), platform))!;
+    const withQuery = (expr: string): Record<string, string> => {
+      const test = JSON.parse(job.files[job.testFile]!) as { tests: { promql_expr_test: unknown[] }[] };
+      test.tests[0]!.promql_expr_test.push({ expr, eval_time: '1h', exp_samples: [] });
+      return { ...job.files, [job.testFile]: `${JSON.stringify(test, null, 2)}\n` };
+    };
+    const asYaml = (files: Record<string, string>): Record<string, string> => ({ ...files, [job.testFile]: toYaml(JSON.parse(files[job.testFile]!)) });
+    const cases = [
+      { files: job.files, shared: true },
+      { files: withQuery('absent(up{job=~"svc-00001|other"})'), shared: true },
+      { files: withQuery('absent(up{job=~"svc-0000.*"})'), shared: false },
+      { files: withQuery('absent(up{instance=~"10.0.0.1.*",job="svc-00001"})'), shared: true },
+    ];
+    for (const { files, shared } of cases) {
+      expect('key' in proofShape(files, job.identity)).toBe(shared);
+      expect('key' in proofShape(asYaml(files), job.identity)).toBe(shared);
+    }
+  });
+
   it('gives, through promtool run elsewhere, the report of the synchronous check', async () => {
     const job = panelAbsenceJob(rendered(badPanel()))!;
     const result = await runPromtoolTests(job.files, job.testFile);
@@ -97,7 +135,7 @@ describe('panelAbsenceIssuesAll across services that are renamings of each other
   const organisation = (): PanelAbsenceJob[] => [1, 2, 3].map((i) => panelAbsenceJob(rendered(harveyLikeStack(i), platform))!);
   /** Every panel without data: the test feeds no series at all. */
   const withoutSeries = (job: PanelAbsenceJob): PanelAbsenceJob => ({
-    ...job, files: { ...job.files, [job.testFile]: job.files[job.testFile]!.replace(/input_series:[\s\S]*?alert_rule_test/, 'input_series: []\n    alert_rule_test') },
+    ...job, files: { ...job.files, [job.testFile]: withoutInputSeries(job.files[job.testFile]!) },
   });
 
   beforeAll(async () => {

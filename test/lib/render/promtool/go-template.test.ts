@@ -75,6 +75,25 @@ describe('renderAlertTemplate', () => {
     );
   });
 
+  it('reads a template once and expands it anew for every value and labels', () => {
+    const template = 'p95 {{ $value | humanize }}s on {{ $labels.pod }}';
+    expect(render(template, 1.5, { pod: 'a' })).toBe('p95 1.5s on a');
+    expect(render(template, 2500, { pod: 'b' })).toBe('p95 2.5ks on b');
+    expect(render(template, 1.5, {})).toBe('p95 1.5s on ');
+  });
+
+  it('reports the first error reading and evaluating the actions in turn would meet, every time', () => {
+    // The first action fails on evaluation (a label is no number), before the second, which cannot be read.
+    const evaluatedFirst = '{{ humanize $labels.pod }} then {{ range $x }}';
+    const unreadableFirst = '{{ range $x }} then {{ humanize $labels.pod }}';
+    for (let i = 0; i < 2; i++) {
+      expect(() => render(evaluatedFirst, 1, { pod: 'a' })).toThrow('humanize takes exactly one argument, $value');
+      expect(() => render(unreadableFirst, 1, { pod: 'a' })).toThrow('control structures such as {{ range }} are not supported');
+      expect(() => render('ok {{ $value }} {{ unclosed', 1)).toThrow('unclosed action at offset 16 in template "ok {{ $value }} {{ unclosed"');
+      expect(() => render('ok {{ $value }} {{ unclosed', 1)).toThrow(AlertTemplateError);
+    }
+  });
+
   it('expands every supported form exactly as Prometheus 2.42 does (checked with the real promtool)', async () => {
     const values = [
       0, 1, -1.5, 0.05, 0.051, 0.049, 5.049019607843134, 0.8160000000000006, 4.900000000016007, 1234567, 123456, 999999,
