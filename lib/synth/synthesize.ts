@@ -7,9 +7,8 @@ import type { PlatformConfig } from '../core/platform.js';
 import { platformConfigIssues } from '../core/platform-validation.js';
 import { unbuiltIssue, type Organisation } from '../core/lazy-stacks.js';
 import type { ServiceStack } from '../core/stack.js';
-import { alertmanagerConfigOf } from '../render/alertmanager/config.js';
+import { alertmanagerConfigOf, alertmanagerConfigYaml } from '../render/alertmanager/config.js';
 import { HELM_VALUES_SCHEMA } from '../render/helm/values-schema.js';
-import { toYaml } from '../render/yaml.js';
 import type { Provenance } from '../core/provenance.js';
 import { projectProvenance } from './project-provenance.js';
 import { serviceArtifacts } from './service-artifacts.js';
@@ -139,7 +138,7 @@ export function acrossServices(
         if ('error' in d.alertmanager) throw new Error(d.alertmanager.error);
         return d.alertmanager;
       });
-      files.set(ALERTMANAGER_CONFIG_PATH, `${ALERTMANAGER_HEADER}${toYaml(alertmanagerConfigOf(parts, platform))}`);
+      files.set(ALERTMANAGER_CONFIG_PATH, `${ALERTMANAGER_HEADER}${alertmanagerConfigYaml(alertmanagerConfigOf(parts, platform))}`);
     } catch (error) {
       issues.push({ service: '(platform)', field: `(render ${ALERTMANAGER_CONFIG_PATH})`, value: (error as Error).message, allowed: 'input every renderer accepts' });
     }

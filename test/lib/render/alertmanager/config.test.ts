@@ -102,3 +102,17 @@ describe('the generated Alertmanager configuration', () => {
     expect(set['harvey-ticket']).toBe('http://relay.monitoring:8080/harvey/ticket');
   });
 });
+
+describe('alertmanagerConfigYaml', () => {
+  it('writes the bytes of the whole document, in chunks of inhibit rules once there are many', async () => {
+    const { alertmanagerConfigYaml } = await import('../../../../lib/render/alertmanager/config.js');
+    const { harveyLikeStack } = await import('../../../../bench/harvey-like-stack.js');
+    const small = alertmanagerConfig(stacks, platform);
+    expect(alertmanagerConfigYaml(small)).toBe(toYaml(small));
+    // 301 Harvey-like services hold over 1,000 inhibit rules: several chunks, and a last one that is not full.
+    const large = alertmanagerConfig(Array.from({ length: 301 }, (_, i) => harveyLikeStack(i)), platform);
+    expect(large.inhibit_rules.length).toBeGreaterThan(1000);
+    expect(large.inhibit_rules.length % 500).not.toBe(0);
+    expect(alertmanagerConfigYaml(large)).toBe(toYaml(large));
+  });
+});
