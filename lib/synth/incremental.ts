@@ -319,6 +319,8 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
         if (!pool) await new Promise((resolve) => setImmediate(resolve));
       }
       await iterator.return?.();
+      // Every service is rendered: the workers' heaps go before the checks across services and the commit need memory of their own.
+      await pool?.close();
       await flushPanels();
       await settled;
       await flushPromtool();
