@@ -1,6 +1,6 @@
 import { availableParallelism } from 'node:os';
-import { readFile, readdir } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { promtoolRuleIssues, type PromtoolMode, type RuleFile } from '../checks/promtool-rules.js';
 import { panelAbsenceIssuesAll, type PanelAbsenceJob } from '../checks/series-absent-panels.js';
 import { promtoolVersion } from '../testing/promtool.js';
@@ -14,6 +14,7 @@ import { canonical, engineFingerprint } from './input-hash.js';
 import { projectProvenance } from './project-provenance.js';
 import { WorkerPool } from './render-pool.js';
 import { digestAt, type ServiceDigest } from './service-digest.js';
+import { outputFiles } from './output/folder-rules.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
 import { SynthCache, type CachedService } from './synth-cache.js';
@@ -145,7 +146,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     // A service is reused only if this very promtool passed its rules (none needed with promtool off).
     const promtool = options.promtool === 'off' ? undefined : await promtoolVersion().catch(() => '');
     // Files synth did not write anywhere in the folder: a full run, so the writer applies its rules to them.
-    const onDisk = validateOnly ? [] : await listOutputFiles(options.outDir);
+    const onDisk = validateOnly ? [] : await outputFiles(options.outDir);
     const foreign = manifest ? onDisk.some((p) => p !== MANIFEST_NAME && !manifest.files.has(p)) : true;
     const manifestByService = groupByService(manifest);
     const reusable = foreign || !cache ? new Map<string, CachedService>() : await reusableServices(selected, cache, manifestByService, options.outDir, promtool);
@@ -427,14 +428,6 @@ async function compareWithDisk(outDir: string, path: string, content: string, dr
   const onDisk = await readFile(join(outDir, path), 'utf8').catch(() => undefined);
   if (onDisk === undefined) drift.missing.push(path);
   else if (onDisk !== content) drift.changed.push(path);
-}
-
-async function listOutputFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .filter((p) => p === MANIFEST_NAME || !isWriterEntry(p.split('/')[0]!));
 }
 
 function cacheOf(cacheDir: string | false | undefined): SynthCache | undefined {

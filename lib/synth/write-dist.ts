@@ -34,9 +34,10 @@
  *   previous files (same inodes: bytes and mtimes). Durability against power loss is not promised: only
  *   the journal is fsynced.
  */
-import { readdir, readFile } from 'node:fs/promises';
-import { join, relative, sep } from 'node:path';
-import { MANIFEST_NAME, isWriterEntry } from './output/names.js';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { outputFiles } from './output/folder-rules.js';
+import { MANIFEST_NAME } from './output/names.js';
 import { engineVersion, readManifest, serializeManifest, sha256 } from './output/manifest.js';
 import { openOutput, type OutputOptions, type WriteSummary } from './output/writer.js';
 
@@ -78,7 +79,7 @@ export function expectedManifest(files: FileTree, engine = engineVersion()): str
 /** Compares what synth would write (manifest included) with the bytes on disk (the drift check). */
 export async function diffDist(files: FileTree, distDir: string): Promise<Drift> {
   const expected = new Map(files).set(MANIFEST_NAME, expectedManifest(files));
-  const onDisk = await listFiles(distDir);
+  const onDisk = await outputFiles(distDir);
   const missing: string[] = [];
   const changed: string[] = [];
   const present = new Set(onDisk);
@@ -109,14 +110,4 @@ export async function diffAgainstManifest(files: FileTree, distDir: string): Pro
 
 export function hasDrift(drift: Drift): boolean {
   return drift.missing.length + drift.changed.length + drift.unexpected.length > 0;
-}
-
-/** Files under `dir`, without the writer's transaction folders (the manifest is listed). */
-async function listFiles(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { recursive: true, withFileTypes: true }).catch(() => []);
-  return entries
-    .filter((e) => e.isFile())
-    .map((e) => relative(dir, join(e.parentPath, e.name)).split(sep).join('/'))
-    .filter((p) => p === MANIFEST_NAME || !isWriterEntry(p.split('/')[0]!))
-    .sort();
 }

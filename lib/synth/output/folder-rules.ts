@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
+import type { Dirent } from 'node:fs';
 import { lstat, readdir, realpath, stat } from 'node:fs/promises';
-import { basename, dirname, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, resolve, sep } from 'node:path';
 import { OutputFolderRefused } from './errors.js';
 import { errorCode } from './fs-steps.js';
-import { isWriterEntry } from './names.js';
+import { byPath } from './manifest.js';
+import { MANIFEST_NAME, isWriterEntry } from './names.js';
 
 /**
  * Which folders synth may write: never the project itself or a folder that contains it, and a non-empty
@@ -61,34 +63,52 @@ export async function userEntries(outDir: string): Promise<string[]> {
 
 export type DiskEntry = 'file' | 'directory' | 'symlink' | 'other';
 
-/** Every entry under the scope (the whole folder, or the subtrees of `only`), writer entries left out. */
+/**
+ * Every entry under the scope (the whole folder, or the subtrees of `only`), writer entries left out.
+ * Read one folder at a time, never entering the writer's own entries: another run's transaction folder
+ * vanishes while it releases it, and a recursive `readdir` that meets a vanished folder fails with
+ * ENOENT, which must not read as "the output folder is empty" (synth would then miss its own files and
+ * overwrite foreign ones).
+ */
 export async function scanScope(outDir: string, scope: readonly string[] | undefined): Promise<Map<string, DiskEntry>> {
   const found = new Map<string, DiskEntry>();
-  const roots = scope ?? [''];
-  for (const root of roots) {
-    const base = join(outDir, root);
+  for (const root of scope ?? ['']) {
     if (root !== '') {
-      const top = await statEntry(base);
+      const top = await statEntry(join(outDir, root));
       if (!top) continue;
       found.set(root, top);
       if (top !== 'directory') continue;
     }
-    const entries = await readdir(base, { recursive: true, withFileTypes: true }).catch((error: unknown) => {
-      if (errorCode(error) === 'ENOENT') return [];
+    const entries = await readdir(join(outDir, root), { withFileTypes: true }).catch((error: unknown) => {
+      // The folder (or the scope's root) does not exist, or cannot (a parent is a file): nothing of synth's is there.
+      if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return [];
       throw error;
     });
-    for (const entry of entries) {
-      const path = relative(outDir, join(entry.parentPath, entry.name)).split(sep).join('/');
-      if (isWriterEntry(path.split('/')[0]!)) continue;
-      found.set(path, entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : entry.isSymbolicLink() ? 'symlink' : 'other');
-    }
+    await walk(outDir, root, entries, found);
   }
   return found;
 }
 
+async function walk(outDir: string, dir: string, entries: readonly Dirent[], found: Map<string, DiskEntry>): Promise<void> {
+  for (const entry of entries) {
+    if (dir === '' && isWriterEntry(entry.name)) continue;
+    const path = dir === '' ? entry.name : `${dir}/${entry.name}`;
+    const kind: DiskEntry = entry.isFile() ? 'file' : entry.isDirectory() ? 'directory' : entry.isSymbolicLink() ? 'symlink' : 'other';
+    found.set(path, kind);
+    if (kind === 'directory') await walk(outDir, path, await readdir(join(outDir, path), { withFileTypes: true }), found);
+  }
+}
+
+/** The files a drift check compares: every file of the folder outside the writer's entries, and the manifest. */
+export async function outputFiles(outDir: string): Promise<string[]> {
+  const files = [...(await scanScope(outDir, undefined))].filter(([, kind]) => kind === 'file').map(([path]) => path);
+  if ((await statEntry(join(outDir, MANIFEST_NAME))) === 'file') files.push(MANIFEST_NAME);
+  return files.sort(byPath);
+}
+
 async function statEntry(path: string): Promise<DiskEntry | undefined> {
   const s = await lstat(path).catch((error: unknown) => {
-    if (errorCode(error) === 'ENOENT') return undefined;
+    if (errorCode(error) === 'ENOENT' || errorCode(error) === 'ENOTDIR') return undefined;
     throw error;
   });
   if (!s) return undefined;
