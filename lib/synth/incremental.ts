@@ -18,6 +18,7 @@ import { outputFiles } from './output/folder-rules.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
 import { SynthCache, type CachedService } from './synth-cache.js';
+import { VerifiedFiles } from './verified-files.js';
 import { acrossServices, PLATFORM_FOLDER, renderAt, SHARED_FOLDER, type RenderedOne, type ServiceSummary } from './synthesize.js';
 import { openOutput, type Drift, type OutputOptions, type OutputWriter, type WriteSummary } from './write-dist.js';
 
@@ -149,7 +150,8 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     const onDisk = validateOnly ? [] : await outputFiles(options.outDir);
     const foreign = manifest ? onDisk.some((p) => p !== MANIFEST_NAME && !manifest.files.has(p)) : true;
     const manifestByService = groupByService(manifest);
-    const reusable = foreign || !cache ? new Map<string, CachedService>() : await reusableServices(selected, cache, manifestByService, options.outDir, promtool);
+    const verified = foreign || !cache ? undefined : await VerifiedFiles.load(cache.dir, options.outDir);
+    const reusable = !verified || !cache ? new Map<string, CachedService>() : await reusableServices(selected, cache, manifestByService, verified, options.outDir, promtool);
 
     // With `only`, the Alertmanager configuration is rendered from every stack, so it stays right; a broken other stack would make it wrong.
     const notices: string[] = [];
@@ -345,7 +347,11 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     }
     // Both promtool checks (rules, panels) ran with this promtool, or neither did (then `skipped` says why).
     const checkedBy = options.promtool !== 'off' && skipped === undefined ? promtool ?? '' : '';
-    const remember = () => fewAtATime(fresh, async ({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy }));
+    const remember = async () => {
+      await fewAtATime(fresh, async ({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy }));
+      // Only an optimisation: a record that cannot be written costs reads next time, not this run.
+      await verified?.save((path) => manifest?.files.has(path) === true).catch(() => undefined);
+    };
     const done: Done = { files: fileCount, rendered: renderedCount, services, notices, ...(skipped && { skipped }) };
 
     if (writerError) throw writerError;
@@ -377,10 +383,11 @@ async function fewAtATime<T>(items: readonly T[], work: (item: T) => Promise<unk
 
 /**
  * Services whose cached render is still in the folder: same input key, the manifest lists exactly the
- * cached files of `<service>/` with the cached hashes, and the bytes on disk hash to them.
+ * cached files of `<service>/` with the cached hashes, and the bytes on disk hash to them (read again
+ * only for files whose identity on disk changed since a run last read them: `VerifiedFiles`).
  */
 async function reusableServices(
-  candidates: readonly ServiceDigest[], cache: SynthCache, byService: ReadonlyMap<string, ReadonlyMap<string, string>>, outDir: string, promtool: string | undefined,
+  candidates: readonly ServiceDigest[], cache: SynthCache, byService: ReadonlyMap<string, ReadonlyMap<string, string>>, verified: VerifiedFiles, outDir: string, promtool: string | undefined,
 ): Promise<Map<string, CachedService>> {
   const reusable = new Map<string, CachedService>();
   if (byService.size === 0) return reusable;
@@ -391,8 +398,7 @@ async function reusableServices(
     if (promtool !== undefined && (promtool === '' || entry.promtool !== promtool)) return;
     if (!entry.files.every(([path, hash]) => listed.get(path) === hash)) return;
     for (const [path, hash] of entry.files) {
-      const bytes = await readFile(join(outDir, path)).catch(() => undefined);
-      if (bytes === undefined || sha256(bytes) !== hash) return; // a hand edit: render, so synth restores the file
+      if ((await verified.hashOf(outDir, path)) !== hash) return; // a hand edit: render, so synth restores the file
     }
     reusable.set(name, entry);
   };

@@ -126,6 +126,7 @@ function dropEmpty(labels: Labels): Labels {
   return Object.fromEntries(Object.entries(labels).filter(([, v]) => v !== ''));
 }
 
+const KEPT_PATTERNS = 1024;
 const anchored = new Map<string, RegExp>();
 
 /** PromQL regex matchers are fully anchored; the patterns used here mean the same in RE2 and JavaScript. */
@@ -133,6 +134,7 @@ function fullMatch(pattern: string, value: string): boolean {
   let regex = anchored.get(pattern);
   if (!regex) {
     regex = new RegExp(`^(?:${pattern})$`);
+    if (anchored.size >= KEPT_PATTERNS) anchored.clear(); // a few patterns per service: bounded across 10,000
     anchored.set(pattern, regex);
   }
   return regex.test(value);

@@ -1,4 +1,4 @@
-import { appendFile, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { appendFile, mkdtemp, readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -48,6 +48,18 @@ describe('synthIncremental', () => {
     await appendFile(join(work, 'dist', 'svc-00000', 'RUNBOOK.md'), 'edited by hand\n');
     const checked = await synthIncremental(organisation(), platform, options({ mode: 'check' }));
     expect(checked).toMatchObject({ kind: 'checked', rendered: 1, drift: { changed: ['svc-00000/RUNBOOK.md'] } });
+  });
+
+  it('still sees a hand edit that keeps the size and modification time of a file whose hash a run remembered', async () => {
+    await synthIncremental(organisation(), platform, options());
+    await new Promise((resolve) => setTimeout(resolve, 3100)); // a file's hash is remembered once it has settled (VerifiedFiles)
+    expect(await synthIncremental(organisation(), platform, options({ mode: 'check' }))).toMatchObject({ kind: 'checked', rendered: 0 });
+    const file = join(work, 'dist', 'svc-00002', 'RUNBOOK.md');
+    const [text, { atime, mtime }] = [await readFile(file, 'utf8'), await stat(file)];
+    await writeFile(file, `%${text.slice(1)}`);
+    await utimes(file, atime, mtime);
+    const checked = await synthIncremental(organisation(), platform, options({ mode: 'check' }));
+    expect(checked).toMatchObject({ kind: 'checked', rendered: 1, drift: { changed: ['svc-00002/RUNBOOK.md'] } });
   });
 
   it('renders a hand-edited service again, so synth restores its file', async () => {

@@ -1,0 +1,103 @@
+import { createHash } from 'node:crypto';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { sha256 } from './output/manifest.js';
+
+/**
+ * What synth last read of each file of one output folder: the file's identity on disk (size, inode,
+ * modification and change times, in nanoseconds) and the sha256 of the bytes it read. While a file's
+ * identity is the same, its bytes are too, so the next run takes the hash without reading the file: a
+ * reused service of 1,000 costs a `stat` per file instead of reading 375 MB.
+ *
+ * Any write to a file moves its change time (ctime), which no user call can set back, so a hand edit is
+ * always seen. Git trusts its index the same way, and has the same blind spot: an edit in the same clock
+ * tick as the read. So a file is remembered only when its ctime was well before the read
+ * (`SETTLED_MS`); a file changed moments before is read again next time. Files that synth writes are not
+ * remembered: the next run reads them once.
+ *
+ * Kept in the synth cache (one small JSON file per output folder); a missing or damaged record only costs
+ * reads.
+ */
+export class VerifiedFiles {
+  private readonly seen = new Map<string, Identity>();
+
+  private constructor(
+    private readonly file: string, private readonly folder: string, private readonly known: ReadonlyMap<string, Identity>, private readonly settledMs: number,
+  ) {}
+
+  /** `settledMs`: how long a file must have been unchanged when read to be remembered (tests pass 0). */
+  static async load(cacheDir: string, outDir: string, settledMs = SETTLED_MS): Promise<VerifiedFiles> {
+    const folder = resolve(outDir);
+    const file = join(cacheDir, 'verified', `${createHash('sha256').update(folder).digest('hex').slice(0, 32)}.json`);
+    const known = new Map<string, Identity>();
+    const text = await readFile(file, 'utf8').catch(() => undefined);
+    try {
+      const data = text === undefined ? undefined : (JSON.parse(text) as Partial<Record_>);
+      if (data?.format === FORMAT && data.folder === folder && typeof data.files === 'object' && data.files !== null) {
+        for (const [path, identity] of Object.entries(data.files)) if (isIdentity(identity)) known.set(path, identity);
+      }
+    } catch {
+      // A torn or foreign record: every file is read.
+    }
+    return new VerifiedFiles(file, folder, known, settledMs);
+  }
+
+  /** The sha256 of `outDir/path`, or undefined when it cannot be read; read only when its identity changed. */
+  async hashOf(outDir: string, path: string): Promise<string | undefined> {
+    const full = join(outDir, path);
+    const before = await identityOf(full);
+    if (!before) return undefined;
+    const known = this.known.get(path);
+    if (known && sameFile(known, before)) {
+      this.seen.set(path, known);
+      return known[HASH];
+    }
+    const bytes = await readFile(full).catch(() => undefined);
+    if (bytes === undefined) return undefined;
+    const hash = sha256(bytes);
+    // Read after its last change had settled: an edit from now on moves its ctime past the recorded one.
+    if (Date.now() - Number(BigInt(before[CTIME]) / 1_000_000n) >= this.settledMs) this.seen.set(path, [before[0], before[1], before[2], before[CTIME], hash]);
+    return hash;
+  }
+
+  /** Writes the record: what this run read or trusted, and earlier entries `keep` still wants (paths synth still owns). */
+  async save(keep: (path: string) => boolean): Promise<void> {
+    const files: Record<string, Identity> = {};
+    for (const [path, identity] of this.known) if (keep(path) && !this.seen.has(path)) files[path] = identity;
+    for (const [path, identity] of this.seen) files[path] = identity;
+    const record: Record_ = { format: FORMAT, folder: this.folder, files };
+    await mkdir(join(this.file, '..'), { recursive: true });
+    const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
+    await writeFile(temporary, JSON.stringify(record));
+    await rename(temporary, this.file);
+  }
+}
+
+const FORMAT = 1;
+/** How long a file must have been unchanged when it is read to be remembered (covers coarse file-system clocks). */
+const SETTLED_MS = 3000;
+
+/** [size, inode, mtime ns, ctime ns, sha256]: bigints as strings, so JSON keeps every digit. */
+type Identity = readonly [string, string, string, string, string];
+const CTIME = 3;
+const HASH = 4;
+
+interface Record_ {
+  format: number;
+  folder: string;
+  files: Record<string, Identity>;
+}
+
+async function identityOf(path: string): Promise<Identity | undefined> {
+  const s = await stat(path, { bigint: true }).catch(() => undefined);
+  if (!s?.isFile()) return undefined;
+  return [String(s.size), String(s.ino), String(s.mtimeNs), String(s.ctimeNs), ''];
+}
+
+function sameFile(a: Identity, b: Identity): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[CTIME] === b[CTIME];
+}
+
+function isIdentity(value: unknown): value is Identity {
+  return Array.isArray(value) && value.length === 5 && value.every((v) => typeof v === 'string') && /^[0-9a-f]{64}$/.test(value[HASH] as string);
+}
