@@ -6,6 +6,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { pathToFileURL } from 'node:url';
+import { register } from 'tsx/esm/api';
 import { organisationOf, type StackSource } from '../core/lazy-stacks.js';
 import type { PlatformConfig } from '../core/platform.js';
 import type { Provenance } from '../core/provenance.js';
@@ -19,6 +20,7 @@ const setup = workerData as WorkerSetup;
 const post = (reply: WorkerReply): void => port.postMessage(reply);
 
 try {
+  if (!import.meta.url.endsWith('.ts')) register(); // from the build: the engine is loaded, the entry may be TypeScript
   const module = (await import(pathToFileURL(setup.entry).href)) as { stacks?: StackSource; platform?: PlatformConfig };
   const organisation = organisationOf(module.stacks ?? []);
   const platform = module.platform!;

@@ -47,6 +47,28 @@ describe('the README examples (examples/cli, examples/library)', () => {
     expect(check.code).toBe(0);
   });
 
+  it('synthesizes both example services on two worker threads of the installed package, the same bytes as on one', async () => {
+    await project.write('two.ts', [
+      "import { lazyStacks } from 'observability-as-code';",
+      "import { paymentsApi } from './src/payments-api.js';",
+      "import { checkout } from './library/service.js';",
+      "export { platform } from './src/stacks.js';",
+      'const byName = { [paymentsApi.service.name]: paymentsApi, [checkout.service.name]: checkout };',
+      'export const stacks = lazyStacks(Object.keys(byName), (name) => byName[name]!);',
+      '',
+    ].join('\n'));
+    const synth = (out: string, jobs: string) => project.run('npx', ['oac', 'synth', '--entry', 'two.ts', '--out', out, '--jobs', jobs]);
+    const two = await synth('dist-two', '2');
+    expect(two.stderr).toContain('on 2 threads');
+    expect(two.code).toBe(0);
+    expect((await synth('dist-one', '1')).code).toBe(0);
+    const tree = async (dir: string) => Object.fromEntries(await Promise.all((await readdir(join(project.dir, dir), { recursive: true, withFileTypes: true }))
+      .filter((e) => e.isFile()).map(async (e) => [join(e.parentPath, e.name).slice(join(project.dir, dir).length), await readFile(join(e.parentPath, e.name), 'utf8')] as const)));
+    const files = await tree('dist-two');
+    expect(Object.keys(files)).toEqual(expect.arrayContaining(['/payments-api/prometheus-rules.yaml', '/checkout/prometheus-rules.yaml']));
+    expect(files).toEqual(await tree('dist-one'));
+  }, 240_000);
+
   it('compiles the library examples under strict settings', async () => {
     const tsc = await project.run('npx', ['tsc', '-p', 'library']);
     expect(`${tsc.stdout}${tsc.stderr}`).toBe('');
