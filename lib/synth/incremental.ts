@@ -12,7 +12,7 @@ import { organisationOf, type Organisation, type StackSource } from '../core/laz
 import type { Provenance } from '../core/provenance.js';
 import { canonical, engineFingerprint } from './input-hash.js';
 import { projectProvenance } from './project-provenance.js';
-import { WorkerPool } from './render-pool.js';
+import { WorkerPool, type DigestNeeds } from './render-pool.js';
 import { digestAt, type ServiceDigest } from './service-digest.js';
 import { outputFiles } from './output/folder-rules.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
@@ -132,7 +132,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
   const threaded = options.entry !== undefined && jobs > 1 && (!auto || chosen.length >= WORKERS_FROM);
   const pool = threaded ? new WorkerPool({ entry: options.entry!, provenance, ...(engine !== undefined && { engine }) }, names, jobs) : undefined;
   try {
-    return await synthDigested(await digestAll(organisation, pool, platform, new Set(chosen), engine), pool);
+    return await synthDigested(await digestAll(organisation, pool, platform, new Set(chosen), engine, options.only !== undefined), pool);
   } finally {
     await pool?.close();
   }
@@ -420,13 +420,17 @@ function groupByService(manifest: Manifest | undefined): Map<string, Map<string,
 
 /**
  * Every service's digest, in stack order: on the workers when there are some (each builds the stack of a
- * lazy source itself), else here, one stack at a time. Input keys only for `keyed` services (the chosen ones).
+ * lazy source itself), else here, one stack at a time. Input keys only for `keyed` services (the chosen
+ * ones), shape checks only for the others when `--only` leaves them out (`shapes`).
  */
-async function digestAll(organisation: Organisation, pool: WorkerPool | undefined, platform: PlatformConfig, keyed: ReadonlySet<number>, engine: string | undefined): Promise<ServiceDigest[]> {
+async function digestAll(
+  organisation: Organisation, pool: WorkerPool | undefined, platform: PlatformConfig, keyed: ReadonlySet<number>, engine: string | undefined, shapes: boolean,
+): Promise<ServiceDigest[]> {
   const all = organisation.names.map((_, i) => i);
-  if (!pool) return all.map((i) => digestAt(organisation, i, platform, keyed.has(i) ? engine : undefined));
+  const needs = (i: number): DigestNeeds => ({ key: engine !== undefined && keyed.has(i), shape: shapes && !keyed.has(i) });
+  if (!pool) return all.map((i) => digestAt(organisation, i, platform, needs(i).key ? engine : undefined, needs(i).shape));
   const digests: ServiceDigest[] = [];
-  for await (const digest of pool.map('digest', all, 64)) digests.push(digest);
+  for await (const digest of pool.map('digest', all, 64, needs)) digests.push(digest);
   return digests;
 }
 

@@ -17,6 +17,13 @@ export type WorkerTask = 'digest' | 'render';
 export interface WorkerRequest {
   readonly task: WorkerTask;
   readonly index: number;
+  /** For a digest: what it computes beyond the basics (lib/synth/service-digest.ts). */
+  readonly needs?: DigestNeeds;
+}
+/** A digest's input key (a service to render, with a cache) and shape check (a service `--only` leaves out). */
+export interface DigestNeeds {
+  readonly key: boolean;
+  readonly shape: boolean;
 }
 export interface TaskResult {
   readonly digest: ServiceDigest;
@@ -100,7 +107,9 @@ export class WorkerPool {
    * number of threads. At most `window` results wait to be taken, so memory stays bounded while the
    * caller is slower than the workers. One task at a time per pool.
    */
-  async *map<T extends WorkerTask>(task: T, indices: readonly number[], window = 4 * this.workers.length): AsyncGenerator<TaskResult[T]> {
+  async *map<T extends WorkerTask>(
+    task: T, indices: readonly number[], window = 4 * this.workers.length, needs?: (index: number) => DigestNeeds,
+  ): AsyncGenerator<TaskResult[T]> {
     await Promise.race([this.ready, this.waitForSomething()]);
     if (this.failure) throw this.failure;
     const done = new Map<number, TaskResult[T]>(); // position in `indices` -> result
@@ -114,7 +123,8 @@ export class WorkerPool {
         idle.delete(worker);
         const position = next++;
         busy.set(worker, position);
-        worker.postMessage({ task, index: indices[position]! } satisfies WorkerRequest);
+        const index = indices[position]!;
+        worker.postMessage({ task, index, ...(needs && { needs: needs(index) }) } satisfies WorkerRequest);
       }
     };
     this.onReply = (worker, reply) => {

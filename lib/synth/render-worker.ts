@@ -29,7 +29,7 @@ try {
   port.on('message', (request: WorkerRequest) => {
     const { index } = request;
     if (request.task === 'digest') {
-      const digest = digestAt(organisation, index, platform, setup.engine);
+      const digest = digestAt(organisation, index, platform, request.needs?.key === true ? setup.engine : undefined, request.needs?.shape === true);
       sendable((d) => post({ kind: 'digest', index, result: d }), digest, (d) => ({ ...d, modelIssues: d.modelIssues.map(plainIssue), alertNames: d.alertNames.map(plainValue), dashboardUids: d.dashboardUids.map(plainValue) }));
     } else {
       const one = renderAt(organisation, index, platform, provenance);

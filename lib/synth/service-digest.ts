@@ -18,7 +18,10 @@ export interface ServiceDigest {
   readonly key?: string;
   /** The problems of the service's own definition (`defineService`), reported with the platform's. */
   readonly modelIssues: readonly ValidationIssue[];
-  /** The model or the stack's shape has problems: the Alertmanager configuration cannot be rendered from it. */
+  /**
+   * The model has problems, or the stack's shape where it was checked (`checkShape`: the services `--only`
+   * leaves out; the others render, which reports it): the Alertmanager configuration cannot be rendered from it.
+   */
   readonly broken: boolean;
   readonly alertNames: readonly unknown[];
   readonly dashboardUids: readonly unknown[];
@@ -31,8 +34,11 @@ export interface ServiceDigest {
   readonly buildIssue?: ValidationIssue;
 }
 
-/** The digest of a stack; `engine` (engine fingerprint and provenance) makes the key, none without cache. */
-export function digestOf(stack: ServiceStack, platform: PlatformConfig, engine: string | undefined): ServiceDigest {
+/**
+ * The digest of a stack; `engine` (engine fingerprint and provenance) makes the key, none without cache or
+ * for a service that is not rendered; `checkShape` runs the shape check that `broken` then includes.
+ */
+export function digestOf(stack: ServiceStack, platform: PlatformConfig, engine: string | undefined, checkShape = false): ServiceDigest {
   const name = stack.service.name;
   let key: string | undefined;
   if (engine !== undefined) {
@@ -52,16 +58,16 @@ export function digestOf(stack: ServiceStack, platform: PlatformConfig, engine: 
   const alerts = listOf(stack.alerts);
   const dashboards = listOf(stack.dashboards);
   return {
-    service: name, ...(key !== undefined && { key }), modelIssues, broken: modelIssues.length > 0 || stackShapeIssues(stack).length > 0,
+    service: name, ...(key !== undefined && { key }), modelIssues, broken: modelIssues.length > 0 || (checkShape && stackShapeIssues(stack).length > 0),
     alertNames: alerts.map((a) => (a as { name?: unknown } | undefined)?.name), dashboardUids: dashboards.map((d) => (d as { uid?: unknown } | undefined)?.uid),
     hasWorkloads: listOf(stack.service.workloads).length > 0, alerts: alerts.length, dashboards: dashboards.length, alertmanager,
   };
 }
 
 /** The digest of the stack at `index`, built here; one that cannot be built (or read) is a digest holding its issue. */
-export function digestAt(organisation: Organisation, index: number, platform: PlatformConfig, engine: string | undefined): ServiceDigest {
+export function digestAt(organisation: Organisation, index: number, platform: PlatformConfig, engine: string | undefined, checkShape = false): ServiceDigest {
   try {
-    return digestOf(organisation.at(index), platform, engine);
+    return digestOf(organisation.at(index), platform, engine, checkShape);
   } catch (error) {
     return unbuiltDigest(unbuiltIssue(organisation.names[index]!, error));
   }

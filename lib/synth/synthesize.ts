@@ -47,7 +47,8 @@ export function synthesize(stacks: readonly ServiceStack[], platform: PlatformCo
     if (one.summary) summaries.push(one.summary);
     if (one.ruleFile && panelIssues.length === 0) ruleFiles.push(one.ruleFile);
   }
-  const platformWide = acrossServices(stacks.map((s) => digestOf(s, platform, undefined)), platform, summaries, issues.length === 0);
+  const digests = stacks.map((s) => digestOf(s, platform, undefined));
+  const platformWide = acrossServices(digests, platform, summaries, issues.length === 0, digests);
   issues.push(...platformWide.issues);
   platformWide.files.forEach((content, path) => files.set(path, content));
   return { files, issues, ruleFiles };
@@ -118,7 +119,7 @@ function summarize(service: string, rendered: RenderedService): ServiceSummary {
  */
 export function acrossServices(
   digests: readonly ServiceDigest[], platform: PlatformConfig, summaries: readonly ServiceSummary[], clean: boolean,
-  platformFrom: readonly ServiceDigest[] | undefined = digests,
+  platformFrom: readonly ServiceDigest[] | undefined,
 ): { issues: ValidationIssue[]; files: Map<string, string> } {
   const issues: ValidationIssue[] = [];
   const files = new Map<string, string>();

@@ -126,5 +126,20 @@ describe('runSynth', () => {
     expect(await mtimes()).toEqual(untouched);
     expect(await runSynth(organisation(true), harveyPlatform, { ...options, check: true, only: ['svc-00001'] })).toBe(0);
   });
+
+  it('--only leaves the Alertmanager configuration as it was, and says why, when a service it leaves out has a malformed stack', { timeout: 600_000 }, async () => {
+    const out = join(work, 'dist');
+    const options = { check: false, outDir: out, promtool: 'off' as const, cacheDir: false as const };
+    expect(await runSynth([0, 1, 2].map((i) => harveyLikeStack(i)), harveyPlatform, options)).toBe(0);
+    const before = await snapshotDir(out);
+    const malformed = { ...harveyLikeStack(2), alerts: [...harveyLikeStack(2).alerts, 42 as never] };
+    const logged: string[] = [];
+    vi.spyOn(console, 'warn').mockImplementation((m: string) => void logged.push(m));
+    expect(await runSynth([harveyLikeStack(0), harveyLikeStack(1, 1), malformed], harveyPlatform, { ...options, only: ['svc-00001'] })).toBe(0);
+    expect(logged.join('\n')).toContain('synth: alertmanager/ left as it was: it is rendered from every service, and svc-00002 has problems (run `oac validate`)');
+    const after = await snapshotDir(out);
+    expect(after['alertmanager/alertmanager.yaml']).toBe(before['alertmanager/alertmanager.yaml']);
+    expect(after['svc-00001/prometheus-rules.yaml']).not.toBe(before['svc-00001/prometheus-rules.yaml']);
+  });
 });
 
