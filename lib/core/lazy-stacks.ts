@@ -86,10 +86,3 @@ export function organisationOf(source: StackSource): Organisation {
     },
   };
 }
-
-/** Every stack of a source, built (the commands that need them all at once: validate, test, list). */
-export function allStacks(source: StackSource): readonly ServiceStack[] {
-  if (!isLazyStacks(source)) return source;
-  const organisation = organisationOf(source);
-  return organisation.names.map((_, i) => organisation.at(i));
-}

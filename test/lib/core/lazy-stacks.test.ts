@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { allStacks, isLazyStacks, lazyStacks, organisationOf, StackBuildError } from '../../../lib/core/lazy-stacks.js';
+import { isLazyStacks, lazyStacks, organisationOf, StackBuildError } from '../../../lib/core/lazy-stacks.js';
 import { catalogStack, shopStack } from '../../bad-input/fixture.js';
 
 const shop = shopStack();
@@ -49,10 +49,5 @@ describe('lazyStacks', () => {
   it('refuses names that are not non-empty strings, naming each, and a build that is not a function', () => {
     expect(() => lazyStacks(['a', '', 3 as unknown as string], (name) => byName.get(name)!)).toThrow('lazyStacks: every name must be a non-empty string; got "", 3');
     expect(() => lazyStacks(['a'], 'build' as unknown as () => never)).toThrow('lazyStacks: build must be a function (name) => ServiceStack; got a string');
-  });
-
-  it('builds every stack for the commands that need them all', () => {
-    expect(allStacks(lazyStacks(['catalog', 'shop-api'], (name) => byName.get(name)!))).toEqual([catalog, shop]);
-    expect(allStacks([shop])).toEqual([shop]);
   });
 });
