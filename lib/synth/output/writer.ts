@@ -6,7 +6,7 @@ import { errorCode, makeDirectories, makeDirectoriesSync } from './fs-steps.js';
 import { findProjectRoot, pathProblem, refuseUnsafeFolder, scanScope, userEntries, type DiskEntry } from './folder-rules.js';
 import { applyJournal, commitJournal, rollBackJournal, type Applied, type Journal, type PhaseHook } from './journal.js';
 import { ManifestUnreadable, byPath, engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './manifest.js';
-import { MANIFEST_NAME, TXN_NAME } from './names.js';
+import { MANIFEST_NAME, TXN_NAME, isWriterEntry } from './names.js';
 import { currentOwner } from './owner.js';
 import { acquire, release, setAside } from './txn.js';
 
@@ -99,8 +99,10 @@ export async function openOutput(outDir: string, options: OutputOptions = {}): P
   // Decided before touching anything, so that a refused folder keeps even its directory mtime.
   let legacy = false;
   if (existed === 'directory') {
-    const entries = await userEntries(out).catch((error: unknown) => { throw new OutputWriteError(unchangedMessage(error, 'read'), 'unchanged', { cause: error }); });
-    const all = await readdir(out);
+    // One listing for both counts: two listings taken while another run commits can differ by that run's
+    // manifest and lock, and a folder that has a manifest would then look like one without.
+    const all = await readdir(out).catch((error: unknown) => { throw new OutputWriteError(unchangedMessage(error, 'read'), 'unchanged', { cause: error }); });
+    const entries = all.filter((e) => !isWriterEntry(e));
     if (entries.length > 0 && all.length === entries.length) {
       legacy = true;
       if (!options.adopt && scope !== undefined) {
