@@ -7,6 +7,7 @@ import { isLazyStacks, organisationOf, StackBuildError, type StackSource } from 
 import type { ServiceStack } from '../core/stack.js';
 import { UsageError, UserError } from './errors.js';
 import { DEFAULT_ENTRY, type Project } from './project.js';
+import { recordModules } from './entry-code.js';
 
 export interface LoadedEntry {
   /** The entry, relative to the project root (`stacks/index.ts`). */
@@ -20,6 +21,11 @@ export interface LoadedEntry {
   /** Every stack, built on first use (a lazy entry's build errors are a UserError naming the services). */
   readonly stacks: readonly ServiceStack[];
   readonly platform: PlatformConfig;
+  /**
+   * The hash of the entry's code (lib/cli/entry-code.ts), for a lazy source that declares its inputs
+   * (`inputOf`): synth then keys each service by its declared input and this, without building it.
+   */
+  readonly codeKey?: string;
 }
 
 /**
@@ -40,6 +46,7 @@ export async function loadEntry(project: Project, entryOption: string | undefine
     throw new UsageError(`entry ${entry} not found (from ${how}); pass --entry <file> or set "oac": { "entry": "<file>" } in package.json`);
   }
   register();
+  const recorder = recordModules();
   let module: Record<string, unknown>;
   try {
     module = (await import(pathToFileURL(file).href)) as Record<string, unknown>;
@@ -62,6 +69,7 @@ export async function loadEntry(project: Project, entryOption: string | undefine
   let built: readonly ServiceStack[] | undefined;
   return {
     entry, file, source, names: organisationOf(source).names, platform: platform as PlatformConfig,
+    ...(isLazyStacks(source) && source.inputOf && { codeKey: recorder.codeKey(project.root) }),
     get stacks() {
       return (built ??= buildAll(entry, source));
     },

@@ -14,4 +14,4 @@ export * from './platform-validation.js';
 export * from './stack-validation.js';
 export * from './platform-placeholders.js';
 export * from './provenance.js';
-export { lazyStacks, isLazyStacks, type LazyStacks, type StackSource } from './lazy-stacks.js';
+export { lazyStacks, isLazyStacks, type LazyStacks, type LazyStacksOptions, type StackSource } from './lazy-stacks.js';

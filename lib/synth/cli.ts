@@ -35,6 +35,12 @@ export interface SynthOptions {
   readonly entry?: string;
   /** Worker threads (`--jobs`). @default os.availableParallelism() */
   readonly jobs?: number;
+  /**
+   * The hash of the code that made `stacks` (the CLI's: lib/cli/entry-code.ts). With a lazy source that
+   * declares its inputs (`lazyStacks(names, build, { inputOf })`), a service whose declared input, code
+   * and engine are unchanged since a run is taken from the cache without building its stack.
+   */
+  readonly codeKey?: string;
   /** The synth cache (lib/synth/synth-cache.ts); `false` renders every service. @default $OAC_SYNTH_CACHE, else node_modules/.cache/oac-synth */
   readonly cacheDir?: string | false;
   /** The command that regenerates the output, named in headers and messages. @default package.json `oac.command`, else 'oac synth' */
@@ -103,7 +109,7 @@ export async function runSynth(stacks: StackSource, platform: PlatformConfig, op
     result = await synthIncremental(stacks, platform, {
       outDir, mode: options.check ? 'check' : 'write', promtool: options.promtool ?? 'optional', provenance,
       output: { displayName: options.outDir, log, ...(options.keepForeign !== undefined && { keepForeign: options.keepForeign }), ...(options.adopt !== undefined && { adopt: options.adopt }) },
-      ...pooling(options), ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }), ...(options.progress && { progress: options.progress }),
+      ...pooling(options), ...(options.codeKey !== undefined && { codeKey: options.codeKey }), ...(options.cacheDir !== undefined && { cacheDir: options.cacheDir }), ...(options.progress && { progress: options.progress }),
       ...(options.promtoolCache === false && { promtoolCache: false }),
     });
   } catch (error) {

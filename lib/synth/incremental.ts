@@ -14,6 +14,8 @@ import { canonical, engineFingerprint } from './input-hash.js';
 import { projectProvenance } from './project-provenance.js';
 import { WorkerPool, type DigestNeeds } from './render-pool.js';
 import { digestAt, type ServiceDigest } from './service-digest.js';
+import { declaredKeys, keepDigests, keptDigests } from './declared-inputs.js';
+import { fewAtATime } from './few-at-a-time.js';
 import { outputFiles } from './output/folder-rules.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
@@ -52,8 +54,14 @@ export interface IncrementalOptions {
    * render on worker threads, each importing it. Without it (a library caller's stacks) they render here.
    */
   readonly entry?: string;
-  /** Worker threads. @default os.availableParallelism(), used from 8 services to render (fewer render here) */
+  /** Worker threads. @default os.availableParallelism(), used from 8 services to build or render (fewer are done here) */
   readonly jobs?: number;
+  /**
+   * The hash of the code that made `source` (lib/cli/entry-code.ts): with a lazy source's `inputOf` and
+   * the cache, services are keyed by their declared input (lib/synth/declared-inputs.ts), and a service
+   * whose key is unchanged is not built (not with `only`, whose left-out services are shape-checked).
+   */
+  readonly codeKey?: string;
   /** Every file rendered, in output order (`validate`). */
   readonly onFile?: (path: string, content: string) => void;
   readonly progress?: (message: string) => void;
@@ -95,7 +103,7 @@ const PROMTOOL_BATCH = 64;
  * written only once all its checks passed).
  */
 const PANEL_BATCH = Math.max(2, availableParallelism());
-/** Below this many chosen services, a worker's start (it loads the whole entry) costs more than it saves. */
+/** Below this many services to build or render, a worker's start (it loads the whole entry) costs more than it saves. */
 const WORKERS_FROM = 8;
 
 /**
@@ -126,19 +134,28 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
   const cache = validateOnly ? undefined : cacheOf(options.cacheDir);
   const engine = cache ? `${engineFingerprint()}\0${canonical(provenance)}` : undefined;
 
-  // Workers digest every service (build its stack, keep what the run needs), then render those to render.
+  // Workers digest the services (build each stack, keep what the run needs), then render those to render.
   const auto = options.jobs === undefined;
   const jobs = Math.min(options.jobs ?? availableParallelism(), chosen.length);
-  const threaded = options.entry !== undefined && jobs > 1 && (!auto || chosen.length >= WORKERS_FROM);
-  const pool = threaded ? new WorkerPool({ entry: options.entry!, provenance, ...(engine !== undefined && { engine }) }, names, jobs) : undefined;
+  let pool: WorkerPool | undefined;
+  /** The pool, started for the first step with enough services to share out. */
+  const poolFor = (services: number): WorkerPool | undefined => {
+    if (pool || options.entry === undefined || jobs <= 1 || (auto && services < WORKERS_FROM)) return pool;
+    return (pool = new WorkerPool({ entry: options.entry, provenance, ...(engine !== undefined && { engine }) }, names, jobs));
+  };
+  // A service whose declared input, code and engine are unchanged since a run is not built: its digest is kept.
+  const declared = cache && engine !== undefined && options.codeKey !== undefined && options.only === undefined && organisation.inputAt
+    ? declaredKeys(organisation, platform, engine, options.codeKey) : undefined;
+  const kept = declared ? await keptDigests(cache!, declared, names) : new Map<number, ServiceDigest>();
   try {
-    return await synthDigested(await digestAll(organisation, pool, platform, new Set(chosen), engine, options.only !== undefined), pool);
+    const built = await digestAll(organisation, poolFor, platform, new Set(chosen), engine, options.only !== undefined, names.flatMap((_, i) => (kept.has(i) ? [] : [i])));
+    return await synthDigested(names.map((_, i) => kept.get(i) ?? built.get(i)!), built);
   } finally {
     await pool?.close();
   }
 
-  /** The run itself, once every service is digested (in stack order). */
-  async function synthDigested(digests: readonly ServiceDigest[], pool: WorkerPool | undefined): Promise<IncrementalResult> {
+  /** The run itself, once every service is digested (in stack order); `built`: the digests made in this run. */
+  async function synthDigested(digests: readonly ServiceDigest[], built: ReadonlyMap<number, ServiceDigest>): Promise<IncrementalResult> {
     // Every service renders with the platform's values: with bad ones, report them and each service's own issues only.
     const platformIssues = platformConfigIssues(platform);
     if (platformIssues.length > 0) return { kind: 'invalid', issues: [...placeholders, ...platformIssues, ...digests.flatMap((d) => (d.buildIssue ? [d.buildIssue] : d.modelIssues))] };
@@ -265,8 +282,9 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     function* renderHere(): Generator<RenderedOne> {
       for (const i of toRender) yield renderAt(organisation, i, platform, provenance);
     }
-    const rendered: AsyncIterator<RenderedOne> | Iterator<RenderedOne> = pool ? pool.map('render', toRender) : renderHere();
-    if (toRender.length > 0) options.progress?.(`rendering and checking ${toRender.length} service(s)${pool ? ` on ${jobs} threads` : ''}`);
+    const renderPool = poolFor(toRender.length);
+    const rendered: AsyncIterator<RenderedOne> | Iterator<RenderedOne> = renderPool ? renderPool.map('render', toRender) : renderHere();
+    if (toRender.length > 0) options.progress?.(`rendering and checking ${toRender.length} service(s)${renderPool ? ` on ${jobs} threads` : ''}`);
     let renderedCount = 0;
     try {
       const iterator = rendered;
@@ -319,7 +337,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
         pending.push({ settle, ...(one.panelJob && { job: one.panelJob }) });
         if (++pendingRendered >= PANEL_BATCH) await flushPanels();
         // Rendering here is synchronous: let promtool's pool start its next process between services.
-        if (!pool) await new Promise((resolve) => setImmediate(resolve));
+        if (!renderPool) await new Promise((resolve) => setImmediate(resolve));
       }
       await iterator.return?.();
       // Every service is rendered: the workers' heaps go before the checks across services and the commit need memory of their own.
@@ -349,6 +367,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     const checkedBy = options.promtool !== 'off' && skipped === undefined ? promtool ?? '' : '';
     const remember = async () => {
       await fewAtATime(fresh, async ({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy }));
+      if (declared) await keepDigests(cache!, declared, built);
       // Only an optimisation: a record that cannot be written costs reads next time, not this run.
       await verified?.save((path) => manifest?.files.has(path) === true).catch(() => undefined);
     };
@@ -372,13 +391,6 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     await remember();
     return { kind: 'written', summary, ...done };
   }
-}
-
-/** Services whose cache entries are read, checked against the folder or written at once (bounded for 10,000 services). */
-const SERVICES_AT_ONCE = 64;
-
-async function fewAtATime<T>(items: readonly T[], work: (item: T) => Promise<unknown>): Promise<void> {
-  for (let at = 0; at < items.length; at += SERVICES_AT_ONCE) await Promise.all(items.slice(at, at + SERVICES_AT_ONCE).map(work));
 }
 
 /**
@@ -419,18 +431,26 @@ function groupByService(manifest: Manifest | undefined): Map<string, Map<string,
 }
 
 /**
- * Every service's digest, in stack order: on the workers when there are some (each builds the stack of a
- * lazy source itself), else here, one stack at a time. Input keys only for `keyed` services (the chosen
- * ones), shape checks only for the others when `--only` leaves them out (`shapes`).
+ * The digests of the services at `indices`, by index: on the workers when there are enough of them (each
+ * builds the stack of a lazy source itself), else here, one stack at a time. Input keys only for `keyed`
+ * services (the chosen ones), shape checks only for the others when `--only` leaves them out (`shapes`).
  */
 async function digestAll(
-  organisation: Organisation, pool: WorkerPool | undefined, platform: PlatformConfig, keyed: ReadonlySet<number>, engine: string | undefined, shapes: boolean,
-): Promise<ServiceDigest[]> {
-  const all = organisation.names.map((_, i) => i);
+  organisation: Organisation, poolFor: (services: number) => WorkerPool | undefined, platform: PlatformConfig, keyed: ReadonlySet<number>,
+  engine: string | undefined, shapes: boolean, indices: readonly number[],
+): Promise<Map<number, ServiceDigest>> {
   const needs = (i: number): DigestNeeds => ({ key: engine !== undefined && keyed.has(i), shape: shapes && !keyed.has(i) });
-  if (!pool) return all.map((i) => digestAt(organisation, i, platform, needs(i).key ? engine : undefined, needs(i).shape));
-  const digests: ServiceDigest[] = [];
-  for await (const digest of pool.map('digest', all, 64, needs)) digests.push(digest);
+  const digests = new Map<number, ServiceDigest>();
+  const pool = poolFor(indices.length);
+  if (!pool) {
+    for (const i of indices) {
+      const need = needs(i);
+      digests.set(i, digestAt(organisation, i, platform, need.key ? engine : undefined, need.shape));
+    }
+    return digests;
+  }
+  let k = 0;
+  for await (const digest of pool.map('digest', indices, 64, needs)) digests.set(indices[k++]!, digest);
   return digests;
 }
 

@@ -1,5 +1,6 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { ServiceDigest } from './service-digest.js';
 import type { ServiceSummary } from './synthesize.js';
 
 /** What synth remembers of one clean service render: the hashes of its files, not their bytes. */
@@ -13,35 +14,67 @@ export interface CachedService {
 }
 
 /**
- * Rendered services by input key (lib/synth/input-hash.ts), one small JSON file each. A missing, torn or
- * foreign entry is a miss, so the worst a damaged cache can do is cost a render.
+ * Rendered services by input key (lib/synth/input-hash.ts), one small JSON file each, and the digests of
+ * services by declared key (`lazyStacks`' `inputOf`: lib/synth/declared-inputs.ts) under `declared/`. A
+ * missing, torn or foreign entry is a miss, so the worst a damaged cache can do is cost a build or a render.
  */
 export class SynthCache {
   constructor(readonly dir: string) {}
 
   async get(key: string): Promise<CachedService | undefined> {
-    const text = await readFile(this.path(key), 'utf8').catch(() => undefined);
+    const entry = await this.read<CachedService>(this.path(key));
+    const wellFormed = entry !== undefined && typeof entry.service === 'string' && Array.isArray(entry.files) && typeof entry.promtool === 'string'
+      && entry.files.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'string')
+      && typeof entry.summary === 'object' && entry.summary !== null && Array.isArray(entry.summary.manifests);
+    return wellFormed ? (entry as CachedService) : undefined;
+  }
+
+  async set(key: string, entry: CachedService): Promise<void> {
+    await this.write(this.path(key), entry);
+  }
+
+  /** The digest a run kept for this declared key, if it is whole. */
+  async getDigest(key: string): Promise<ServiceDigest | undefined> {
+    const digest = await this.read<ServiceDigest>(this.path(key, 'declared'));
+    return digest !== undefined && isCleanDigest(digest) ? digest : undefined;
+  }
+
+  async setDigest(key: string, digest: ServiceDigest): Promise<void> {
+    await this.write(this.path(key, 'declared'), digest);
+  }
+
+  private async read<T>(path: string): Promise<Partial<T> | undefined> {
+    const text = await readFile(path, 'utf8').catch(() => undefined);
     if (text === undefined) return undefined;
     try {
-      const entry = JSON.parse(text) as CachedService;
-      const wellFormed = typeof entry.service === 'string' && Array.isArray(entry.files) && typeof entry.promtool === 'string'
-        && entry.files.every((f) => Array.isArray(f) && typeof f[0] === 'string' && typeof f[1] === 'string')
-        && typeof entry.summary === 'object' && entry.summary !== null && Array.isArray(entry.summary.manifests);
-      return wellFormed ? entry : undefined;
+      const value = JSON.parse(text) as unknown;
+      return typeof value === 'object' && value !== null ? (value as Partial<T>) : undefined;
     } catch {
       return undefined;
     }
   }
 
-  async set(key: string, entry: CachedService): Promise<void> {
-    const path = this.path(key);
-    await mkdir(join(this.dir, key.slice(0, 2)), { recursive: true });
+  private async write(path: string, value: unknown): Promise<void> {
+    await mkdir(join(path, '..'), { recursive: true });
     const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    await writeFile(temporary, JSON.stringify(entry));
+    await writeFile(temporary, JSON.stringify(value));
     await rename(temporary, path);
   }
 
-  private path(key: string): string {
-    return join(this.dir, key.slice(0, 2), `${key}.json`);
+  private path(key: string, under = ''): string {
+    return join(this.dir, under, key.slice(0, 2), `${key}.json`);
   }
+}
+
+/**
+ * A digest that JSON keeps whole: an input key, no problem to report (issues carry values of any type),
+ * names that are strings, and an Alertmanager part. Only such digests are kept, and only such are taken.
+ */
+export function isCleanDigest(digest: Partial<ServiceDigest>): digest is ServiceDigest {
+  const strings = (v: unknown): boolean => Array.isArray(v) && v.every((x) => typeof x === 'string');
+  const part = digest.alertmanager as { team?: unknown; inhibitRules?: unknown } | undefined;
+  return typeof digest.service === 'string' && typeof digest.key === 'string' && Array.isArray(digest.modelIssues) && digest.modelIssues.length === 0
+    && digest.broken === false && digest.buildIssue === undefined && strings(digest.alertNames) && strings(digest.dashboardUids)
+    && typeof digest.hasWorkloads === 'boolean' && Number.isInteger(digest.alerts) && Number.isInteger(digest.dashboards)
+    && typeof part === 'object' && part !== null && typeof part.team === 'string' && Array.isArray(part.inhibitRules);
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sha256 } from './output/manifest.js';
 
@@ -45,7 +46,12 @@ export class VerifiedFiles {
   /** The sha256 of `outDir/path`, or undefined when it cannot be read; read only when its identity changed. */
   async hashOf(outDir: string, path: string): Promise<string | undefined> {
     const full = join(outDir, path);
-    const before = await identityOf(full);
+    let before: Identity | undefined;
+    try {
+      before = identityOf(full);
+    } catch {
+      return undefined; // not readable (EACCES, ENOTDIR): read as missing, so the service renders
+    }
     if (!before) return undefined;
     const known = this.known.get(path);
     if (known && sameFile(known, before)) {
@@ -88,8 +94,9 @@ interface Record_ {
   files: Record<string, Identity>;
 }
 
-async function identityOf(path: string): Promise<Identity | undefined> {
-  const s = await stat(path, { bigint: true }).catch(() => undefined);
+/** Synchronous: 18,000 `stat`s take ~0.1 s so, and ~0.8 s as promises, with nothing else for this thread to do meanwhile. */
+function identityOf(path: string): Identity | undefined {
+  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
   if (!s?.isFile()) return undefined;
   return [String(s.size), String(s.ino), String(s.mtimeNs), String(s.ctimeNs), ''];
 }

@@ -43,7 +43,7 @@ export function synthCommand(program: Command, exit: (code: number) => void): vo
     // Every stack, with `only`: the platform-wide Alertmanager configuration is rendered from all of them.
     exit(await runSynth(loaded.source, loaded.platform, {
       check: flags.check === true, outDir, promtool: mode, root: project.root, progress, entry: loaded.file,
-      ...(flags.jobs !== undefined && { jobs: flags.jobs }),
+      ...(flags.jobs !== undefined && { jobs: flags.jobs }), ...(loaded.codeKey !== undefined && { codeKey: loaded.codeKey }),
       ...(project.config.command !== undefined && { command: project.config.command }),
       ...(flags.only !== undefined && { only: flags.only }),
       ...(flags.keepForeign === true && { keepForeign: true }),

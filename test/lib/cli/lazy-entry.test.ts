@@ -11,11 +11,11 @@ import { defineService, SEV1, type ServiceStack } from '${LIB}';
 import { availabilityAlerts } from '${join(REPO_ROOT, 'alerts/index.ts')}';
 
 export const names = Array.from({ length: 10 }, (_, i) => \`shop-\${i}\`);
-export function shopStack(name: string): ServiceStack {
+export function shopStack(name: string, tag = '1.2.3'): ServiceStack {
   const i = names.indexOf(name);
   const service = defineService({
     name, title: \`Shop \${i}\`, alertPrefix: \`Shop\${i}\`, team: \`team-\${i % 3}\`,
-    workloads: [{ name, port: 8080, replicas: 2, image: { repository: \`ghcr.io/acme/\${name}\`, tag: '1.2.3' },
+    workloads: [{ name, port: 8080, replicas: 2, image: { repository: \`ghcr.io/acme/\${name}\`, tag },
       resources: { requests: { cpu: '250m', memory: '256Mi' }, limits: { cpu: '1000m', memory: '512Mi' } } }],
   });
   return { service, alerts: availabilityAlerts(service, { workload: name, name: \`Shop\${i}Down\`, for: '1m', level: SEV1 }), dashboards: [] };
@@ -35,9 +35,23 @@ export const stacks = lazyStacks(names, (name) => {
 export { platform } from '../stacks/platform.js';
 `;
 
+/** Each service's image tag comes from tags.json, read (not imported): its declared input. */
+const DECLARED = `
+import { appendFileSync, readFileSync } from 'node:fs';
+import { threadId } from 'node:worker_threads';
+import { lazyStacks } from '${LIB}';
+import { names, shopStack } from '../src/shops.js';
+const tags: Record<string, string> = JSON.parse(readFileSync(new URL('../tags.json', import.meta.url), 'utf8'));
+export const stacks = lazyStacks(names, (name) => {
+  appendFileSync(new URL('../builds.log', import.meta.url), \`\${threadId} \${name}\\n\`);
+  return shopStack(name, tags[name]!);
+}, { inputOf: (name) => tags[name] });
+export { platform } from '../stacks/platform.js';
+`;
+
 const EAGER = `
 import { names, shopStack } from '../src/shops.js';
-export const stacks = names.map(shopStack);
+export const stacks = names.map((name) => shopStack(name));
 export { platform } from '../stacks/platform.js';
 `;
 
@@ -52,11 +66,15 @@ export const stacks = lazyStacks(names, (name) => {
 export { platform } from '../stacks/platform.js';
 `;
 
+const names = (): string[] => Array.from({ length: 10 }, (_, i) => `shop-${i}`);
+const tagsJson = (changed: Record<string, string>): string => JSON.stringify(Object.fromEntries(names().map((n) => [n, changed[n] ?? '1.2.3'])));
+
 describe('an entry that exports lazyStacks', () => {
   let project: CliProject;
   beforeAll(async () => {
     project = await cliProject({
       'src/shops.ts': SHOPS, 'stacks/platform.ts': PLATFORM, 'entries/lazy.ts': LAZY, 'entries/eager.ts': EAGER, 'entries/broken.ts': BROKEN,
+      'entries/declared.ts': DECLARED, 'tags.json': tagsJson({}),
     });
   });
   afterAll(() => project?.remove());
@@ -82,6 +100,37 @@ describe('an entry that exports lazyStacks', () => {
     expect((await builds()).filter((l) => l.startsWith('0 '))).toEqual([]);
     expect(await builds()).toHaveLength(10);
     expect((await project.oac(['synth', '--check', '--entry', 'entries/lazy.ts', '--out', 'lazy', '--no-promtool'])).code).toBe(0);
+  });
+
+  it('builds only the services whose declared input changed, and every service when the code changed', { timeout: 300_000 }, async () => {
+    const synth = (...extra: string[]) => project.oac(['synth', '--entry', 'entries/declared.ts', '--out', 'declared', '--no-promtool', ...extra]);
+    await project.write('builds.log', '');
+    expect((await synth()).code).toBe(0);
+    expect(await snapshotDir(join(project.dir, 'declared'))).toEqual(await snapshotDir(join(project.dir, 'eager')));
+    expect(await builds()).toHaveLength(20); // digest and render, on the workers
+
+    // Nothing changed: not one stack is built, for a write nor for --check.
+    await project.write('builds.log', '');
+    const warm = await synth();
+    expect(warm.stdout).toContain('10 service(s) unchanged since the last run, not rendered again');
+    expect((await synth('--check')).code).toBe(0);
+    expect(await builds()).toEqual([]);
+
+    // One service's input changed: that service alone is built (here, on the main thread) and rendered.
+    await project.write('tags.json', tagsJson({ 'shop-4': '1.2.4' }));
+    const one = await synth();
+    expect(one.code).toBe(0);
+    expect(one.stdout).toContain('9 service(s) unchanged since the last run');
+    expect(one.stdout).toMatch(/shop-4: \d+ files \(0 new, [1-9]\d* changed/);
+    expect(await builds()).toEqual(['0 shop-4', '0 shop-4']);
+    expect(await project.read('declared/shop-4/helm/shop-4.values.yaml')).toMatch(/tag: "?1\.2\.4/);
+
+    // The code changed (a comment in a module the entry imports): every stack is built again; none differs, so none renders.
+    await project.write('builds.log', '');
+    await project.write('src/shops.ts', `${SHOPS}\n// reviewed\n`);
+    const code = await synth('--check');
+    expect(code.code).toBe(0);
+    expect((await builds()).map((line) => line.split(' ')[1]).sort()).toEqual(names());
   });
 
   it('renders on the main thread with one job, to the same bytes', { timeout: 300_000 }, async () => {

@@ -22,6 +22,15 @@ describe('lazyStacks', () => {
     expect(built).toEqual(['catalog', 'catalog']);
   });
 
+  it('gives the declared input of a service by position, without building it', () => {
+    const built: string[] = [];
+    const source = lazyStacks(['shop-api', 'catalog'], (name) => (built.push(name), byName.get(name)!), { inputOf: (name) => ({ spec: name.length }) });
+    const organisation = organisationOf(source);
+    expect(organisation.inputAt?.(1)).toEqual({ spec: 7 });
+    expect(built).toEqual([]);
+    expect(organisationOf(lazyStacks(['shop-api'], (name) => byName.get(name)!)).inputAt).toBeUndefined();
+  });
+
   it('reads an array of stacks as the same organisation, without building anything', () => {
     const organisation = organisationOf([shop, catalog]);
     expect(organisation).toMatchObject({ names: ['shop-api', 'catalog'], lazy: false });
@@ -46,8 +55,9 @@ describe('lazyStacks', () => {
     expect(issueOf(1)).toEqual({ service: 'catalog', field: '(lazyStacks build)', value: 'a stack named "shop-api"', allowed: "the stack of 'catalog', the name it was built for" });
   });
 
-  it('refuses names that are not non-empty strings, naming each, and a build that is not a function', () => {
+  it('refuses names that are not non-empty strings, naming each, and a build or inputOf that is not a function', () => {
     expect(() => lazyStacks(['a', '', 3 as unknown as string], (name) => byName.get(name)!)).toThrow('lazyStacks: every name must be a non-empty string; got "", 3');
     expect(() => lazyStacks(['a'], 'build' as unknown as () => never)).toThrow('lazyStacks: build must be a function (name) => ServiceStack; got a string');
+    expect(() => lazyStacks(['a'], (name) => byName.get(name)!, { inputOf: {} as unknown as () => never })).toThrow('lazyStacks: inputOf must be a function (name) => unknown; got an object');
   });
 });
