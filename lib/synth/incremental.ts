@@ -16,6 +16,7 @@ import { WorkerPool, type DigestNeeds } from './render-pool.js';
 import { digestAt, type ServiceDigest } from './service-digest.js';
 import { declaredKeys, keepDigests, keptDigests } from './declared-inputs.js';
 import { fewAtATime } from './few-at-a-time.js';
+import { AlertmanagerMemo } from './alertmanager-memo.js';
 import { outputFiles } from './output/folder-rules.js';
 import { engineVersion, readManifest, serializeManifest, sha256, type Manifest } from './output/manifest.js';
 import { isWriterEntry, MANIFEST_NAME } from './output/names.js';
@@ -170,6 +171,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     const verified = foreign || !cache ? undefined : await VerifiedFiles.load(cache.dir, options.outDir);
     const reusable = !verified || !cache ? new Map<string, CachedService>() : await reusableServices(selected, cache, manifestByService, verified, options.outDir, promtool);
 
+    const memo = cache && engine !== undefined ? await AlertmanagerMemo.load(cache.dir, engine) : undefined;
     // With `only`, the Alertmanager configuration is rendered from every stack, so it stays right; a broken other stack would make it wrong.
     const notices: string[] = [];
     let platformFrom: readonly ServiceDigest[] | undefined = digests;
@@ -346,7 +348,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
       await settled;
       await flushPromtool();
       await inFlight;
-      const across = acrossServices(selected, platform, summaries, serviceIssues.length === 0, platformFrom);
+      const across = acrossServices(selected, platform, summaries, serviceIssues.length === 0, platformFrom, memo?.yaml);
       const issues = [...placeholders, ...serviceIssues, ...across.issues, ...promtoolIssues];
       if (issues.length > 0) {
         await writer?.abort();
@@ -368,6 +370,7 @@ export async function synthIncremental(source: StackSource, platform: PlatformCo
     const remember = async () => {
       await fewAtATime(fresh, async ({ key, entry }) => cache?.set(key, { ...entry, promtool: checkedBy }));
       if (declared) await keepDigests(cache!, declared, built);
+      await memo?.save().catch(() => undefined);
       // Only an optimisation: a record that cannot be written costs reads next time, not this run.
       await verified?.save((path) => manifest?.files.has(path) === true).catch(() => undefined);
     };

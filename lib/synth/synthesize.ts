@@ -7,7 +7,7 @@ import type { PlatformConfig } from '../core/platform.js';
 import { platformConfigIssues } from '../core/platform-validation.js';
 import { unbuiltIssue, type Organisation } from '../core/lazy-stacks.js';
 import type { ServiceStack } from '../core/stack.js';
-import { alertmanagerConfigOf, alertmanagerConfigYaml } from '../render/alertmanager/config.js';
+import { alertmanagerConfigOf, alertmanagerConfigYaml, type AlertmanagerConfig } from '../render/alertmanager/config.js';
 import { HELM_VALUES_SCHEMA } from '../render/helm/values-schema.js';
 import type { Provenance } from '../core/provenance.js';
 import { projectProvenance } from './project-provenance.js';
@@ -119,7 +119,7 @@ function summarize(service: string, rendered: RenderedService): ServiceSummary {
  */
 export function acrossServices(
   digests: readonly ServiceDigest[], platform: PlatformConfig, summaries: readonly ServiceSummary[], clean: boolean,
-  platformFrom: readonly ServiceDigest[] | undefined,
+  platformFrom: readonly ServiceDigest[] | undefined, alertmanagerYaml: (config: AlertmanagerConfig) => string = alertmanagerConfigYaml,
 ): { issues: ValidationIssue[]; files: Map<string, string> } {
   const issues: ValidationIssue[] = [];
   const files = new Map<string, string>();
@@ -139,7 +139,7 @@ export function acrossServices(
         if ('error' in d.alertmanager) throw new Error(d.alertmanager.error);
         return d.alertmanager;
       });
-      files.set(ALERTMANAGER_CONFIG_PATH, `${ALERTMANAGER_HEADER}${alertmanagerConfigYaml(alertmanagerConfigOf(parts, platform))}`);
+      files.set(ALERTMANAGER_CONFIG_PATH, `${ALERTMANAGER_HEADER}${alertmanagerYaml(alertmanagerConfigOf(parts, platform))}`);
     } catch (error) {
       issues.push({ service: '(platform)', field: `(render ${ALERTMANAGER_CONFIG_PATH})`, value: (error as Error).message, allowed: 'input every renderer accepts' });
     }
