@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +26,10 @@ if (sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new Error(`--service
 const cdk8sMax = Number(values['cdk8s-max']);
 const incrementalMax = Number(values['incremental-max']);
 const measureScript = fileURLToPath(new URL('./measure.ts', import.meta.url));
+
+// The CLI steps run the built package, as a platform repo that installed it does (bench/platform-project.ts).
+process.stderr.write('bench: npm run build\n');
+execFileSync('npm', ['run', '--silent', 'build'], { cwd: fileURLToPath(new URL('..', import.meta.url)), stdio: 'inherit' });
 
 interface StepResult { wallMs: number; cpuMs: number; peakRssMiB: number; files?: number; bytes?: number; msPerService?: number; cachedMsPerService?: number; promtoolRuns?: number; error?: string }
 
@@ -77,7 +81,7 @@ const writeJson = async (): Promise<void> => {
 };
 for (const services of sizes) {
   const outDir = join(tmpdir(), `oac-bench-${process.pid}-${services}`);
-  const clean = () => Promise.all(['', '-synth-cache', '-promtool-cache'].map((suffix) => rm(`${outDir}${suffix}`, { recursive: true, force: true })));
+  const clean = () => Promise.all(['', '-synth-cache', '-promtool-cache', '-project'].map((suffix) => rm(`${outDir}${suffix}`, { recursive: true, force: true })));
   await clean();
   const errors: string[] = [];
   const step = async (name: string, extra?: string): Promise<StepResult> => {

@@ -425,7 +425,8 @@ async function reusableServices(
 function groupByService(manifest: Manifest | undefined): Map<string, Map<string, string>> {
   const byService = new Map<string, Map<string, string>>();
   for (const [path, hash] of manifest?.files ?? []) {
-    const top = path.split('/')[0]!;
+    const slash = path.indexOf('/');
+    const top = slash < 0 ? path : path.slice(0, slash);
     let files = byService.get(top);
     if (!files) byService.set(top, (files = new Map()));
     files.set(path, hash);

@@ -6,8 +6,9 @@ import type { ServiceStack } from '../core/stack.js';
 
 /**
  * What one service's output depends on, as a hash: the service's stack (every data field, class names,
- * Map entries, function source), the platform, and the engine (every source file of this package's lib/
- * plus package.json and package-lock.json, so a new renderer or dependency version is a new key).
+ * Map entries, function source), the platform, and the engine (every code file of this package's lib/,
+ * declarations and source maps aside, plus package.json and package-lock.json, so a new renderer or
+ * dependency version is a new key).
  * Equal keys mean the same input to the same code, so synth may reuse what it rendered for it before.
  */
 export function serviceInputKey(stack: ServiceStack, platform: PlatformConfig, engine = engineFingerprint()): string {
@@ -125,7 +126,8 @@ export function engineFingerprint(): string {
   // The engine's code is the tree this file sits in: lib/ in the repository, build/lib/ where the package is installed.
   const engineDir = dirname(import.meta.dirname);
   const hash = createHash('sha256');
-  const files = listFiles(engineDir).map((f) => join(relative(root, engineDir), f));
+  // Code only: the build's declarations and source maps (three files of four there) change nothing synth does.
+  const files = listFiles(engineDir).filter((f) => !f.endsWith('.d.ts') && !f.endsWith('.map')).map((f) => join(relative(root, engineDir), f));
   for (const extra of ['package.json', 'package-lock.json']) files.push(extra);
   for (const file of files.sort()) {
     let content: Buffer;

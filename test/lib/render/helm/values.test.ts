@@ -1,3 +1,4 @@
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { DEFAULT_PLATFORM, defineService } from '../../../../lib/core/index.js';
 import { HPA_BEHAVIOR } from '../../../../lib/k8s/hpa.js';
@@ -110,6 +111,9 @@ describe('HELM_VALUES_SCHEMA and helmValuesProblems', () => {
 
   it('is a draft-07 schema closed to unknown keys at every level', () => {
     expect(HELM_VALUES_SCHEMA.$schema).toBe('http://json-schema.org/draft-07/schema#');
+    // helmValuesProblems compiles it without checking it against the meta-schema: this test does.
+    const ajv = new Ajv({ strict: true, strictRequired: false, allowUnionTypes: true });
+    expect(ajv.validateSchema(HELM_VALUES_SCHEMA), JSON.stringify(ajv.errors)).toBe(true);
     const open: string[] = [];
     const walk = (schema: Record<string, any>, path: string): void => {
       if (schema.type !== 'object') return;
