@@ -81,7 +81,7 @@ const writeJson = async (): Promise<void> => {
 };
 for (const services of sizes) {
   const outDir = join(tmpdir(), `oac-bench-${process.pid}-${services}`);
-  const clean = () => Promise.all(['', '-synth-cache', '-promtool-cache', '-project'].map((suffix) => rm(`${outDir}${suffix}`, { recursive: true, force: true })));
+  const clean = () => Promise.all(['', '-synth-cache', '-promtool-cache', '-proofs-cache', '-project'].map((suffix) => rm(`${outDir}${suffix}`, { recursive: true, force: true })));
   await clean();
   const errors: string[] = [];
   const step = async (name: string, extra?: string): Promise<StepResult> => {
