@@ -6,7 +6,7 @@ import { sha256 } from './output/manifest.js';
 
 /**
  * What synth last read of each file of one output folder: the file's identity on disk (size, inode,
- * modification and change times, in nanoseconds) and the sha256 of the bytes it read. While a file's
+ * modification and change times, in milliseconds) and the sha256 of the bytes it read. While a file's
  * identity is the same, its bytes are too, so the next run takes the hash without reading the file: a
  * reused service of 1,000 costs a `stat` per file instead of reading 375 MB.
  *
@@ -20,22 +20,22 @@ import { sha256 } from './output/manifest.js';
  * reads.
  */
 export class VerifiedFiles {
-  private readonly seen = new Map<string, Identity>();
+  private readonly seen = new Map<string, Entry>();
 
   private constructor(
-    private readonly file: string, private readonly folder: string, private readonly known: ReadonlyMap<string, Identity>, private readonly settledMs: number,
+    private readonly file: string, private readonly folder: string, private readonly known: ReadonlyMap<string, Entry>, private readonly settledMs: number,
   ) {}
 
   /** `settledMs`: how long a file must have been unchanged when read to be remembered (tests pass 0). */
   static async load(cacheDir: string, outDir: string, settledMs = SETTLED_MS): Promise<VerifiedFiles> {
     const folder = resolve(outDir);
     const file = join(cacheDir, 'verified', `${createHash('sha256').update(folder).digest('hex').slice(0, 32)}.json`);
-    const known = new Map<string, Identity>();
+    const known = new Map<string, Entry>();
     const text = await readFile(file, 'utf8').catch(() => undefined);
     try {
       const data = text === undefined ? undefined : (JSON.parse(text) as Partial<Record_>);
       if (data?.format === FORMAT && data.folder === folder && typeof data.files === 'object' && data.files !== null) {
-        for (const [path, identity] of Object.entries(data.files)) if (isIdentity(identity)) known.set(path, identity);
+        for (const [path, entry] of Object.entries(data.files)) if (isEntry(entry)) known.set(path, entry);
       }
     } catch {
       // A torn or foreign record: every file is read.
@@ -46,23 +46,23 @@ export class VerifiedFiles {
   /** The sha256 of `outDir/path`, or undefined when it cannot be read; read only when its identity changed. */
   async hashOf(outDir: string, path: string): Promise<string | undefined> {
     const full = join(outDir, path);
-    let before: Identity | undefined;
+    let now: Identity | undefined;
     try {
-      before = identityOf(full);
+      now = identityOf(full);
     } catch {
       return undefined; // not readable (EACCES, ENOTDIR): read as missing, so the service renders
     }
-    if (!before) return undefined;
+    if (!now) return undefined;
     const known = this.known.get(path);
-    if (known && sameFile(known, before)) {
+    if (known !== undefined && known.length === now.text.length + 65 && known.startsWith(now.text) && known[now.text.length] === ' ') {
       this.seen.set(path, known);
-      return known[HASH];
+      return known.slice(-64);
     }
     const bytes = await readFile(full).catch(() => undefined);
     if (bytes === undefined) return undefined;
     const hash = sha256(bytes);
     // Read after its last change had settled: an edit from now on moves its ctime past the recorded one.
-    if (Date.now() - Number(BigInt(before[CTIME]) / 1_000_000n) >= this.settledMs) this.seen.set(path, [before[0], before[1], before[2], before[CTIME], hash]);
+    if (Date.now() - now.ctimeMs >= this.settledMs) this.seen.set(path, `${now.text} ${hash}`);
     return hash;
   }
 
@@ -72,12 +72,12 @@ export class VerifiedFiles {
    * identities no longer match anyway): a run that renders one service of 1,000 then writes no 18,000 entries.
    */
   async save(keep: (path: string) => boolean): Promise<void> {
-    const learned = [...this.seen].some(([path, identity]) => this.known.get(path) !== identity);
+    const learned = [...this.seen].some(([path, entry]) => this.known.get(path) !== entry);
     const dropped = [...this.known.keys()].some((path) => !keep(path));
     if (!learned && !dropped) return;
-    const files: Record<string, Identity> = {};
-    for (const [path, identity] of this.known) if (keep(path) && !this.seen.has(path)) files[path] = identity;
-    for (const [path, identity] of this.seen) files[path] = identity;
+    const files: Record<string, Entry> = {};
+    for (const [path, entry] of this.known) if (keep(path) && !this.seen.has(path)) files[path] = entry;
+    for (const [path, entry] of this.seen) files[path] = entry;
     const record: Record_ = { format: FORMAT, folder: this.folder, files };
     await mkdir(join(this.file, '..'), { recursive: true });
     const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
@@ -86,33 +86,37 @@ export class VerifiedFiles {
   }
 }
 
-const FORMAT = 1;
+const FORMAT = 2;
 /** How long a file must have been unchanged when it is read to be remembered (covers coarse file-system clocks). */
 const SETTLED_MS = 3000;
 
-/** [size, inode, mtime ns, ctime ns, sha256]: bigints as strings, so JSON keeps every digit. */
-type Identity = readonly [string, string, string, string, string];
-const CTIME = 3;
-const HASH = 4;
+/**
+ * `<size> <inode> <mtime ms> <ctime ms> <sha256>`: one string per file, so the record of 18,000 files
+ * parses into 18,000 strings. Milliseconds suffice: a remembered file's ctime is at least `SETTLED_MS`
+ * older than the read, so any later write moves it by more than that.
+ */
+type Entry = string;
+
+/** A file's identity on disk (`<size> <inode> <mtime ms> <ctime ms>`) and its ctime. */
+interface Identity {
+  readonly text: string;
+  readonly ctimeMs: number;
+}
 
 interface Record_ {
   format: number;
   folder: string;
-  files: Record<string, Identity>;
+  files: Record<string, Entry>;
 }
 
 /** Synchronous: 18,000 `stat`s take ~0.1 s so, and ~0.8 s as promises, with nothing else for this thread to do meanwhile. */
 function identityOf(path: string): Identity | undefined {
-  const s = statSync(path, { bigint: true, throwIfNoEntry: false });
+  const s = statSync(path, { throwIfNoEntry: false });
   if (!s?.isFile()) return undefined;
-  return [String(s.size), String(s.ino), String(s.mtimeNs), String(s.ctimeNs), ''];
+  return { text: `${s.size} ${s.ino} ${s.mtimeMs} ${s.ctimeMs}`, ctimeMs: s.ctimeMs };
 }
 
-function sameFile(a: Identity, b: Identity): boolean {
-  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[CTIME] === b[CTIME];
-}
-
-function isIdentity(value: unknown): value is Identity {
-  // No pattern test of the hash: 18,000 of them are ~15 ms, and a wrong one only fails to match the manifest (the service renders).
-  return Array.isArray(value) && value.length === 5 && value.every((v) => typeof v === 'string') && (value[HASH] as string).length === 64;
+// No pattern test of the hash: 18,000 of them are ~15 ms, and a wrong one only fails to match the manifest (the service renders).
+function isEntry(value: unknown): value is Entry {
+  return typeof value === 'string' && value.length > 65 && value[value.length - 65] === ' ';
 }
