@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { alertmanagerConfigYaml, type AlertmanagerConfig } from '../render/alertmanager/config.js';
 import { canonical } from './input-hash.js';
+import { replaceFile } from './replace-file.js';
 
 /**
  * The YAML of the platform-wide Alertmanager configuration as the last run made it, in the synth cache:
@@ -39,10 +40,6 @@ export class AlertmanagerMemo {
 
   /** Keeps what this run stringified, if anything. */
   async save(): Promise<void> {
-    if (!this.made) return;
-    await mkdir(join(this.file, '..'), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    await writeFile(temporary, JSON.stringify(this.made));
-    await rename(temporary, this.file);
+    if (this.made) await replaceFile(this.file, JSON.stringify(this.made));
   }
 }

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { replaceFile } from './replace-file.js';
 import type { ServiceDigest } from './service-digest.js';
 import type { ServiceSummary } from './synthesize.js';
 
@@ -31,7 +31,7 @@ export class SynthCache {
   }
 
   async set(key: string, entry: CachedService): Promise<void> {
-    await this.write(this.path(key), entry);
+    await replaceFile(this.path(key), JSON.stringify(entry));
   }
 
   /** The digest a run kept for this declared key, if it is whole. */
@@ -41,7 +41,7 @@ export class SynthCache {
   }
 
   async setDigest(key: string, digest: ServiceDigest): Promise<void> {
-    await this.write(this.path(key, 'declared'), digest);
+    await replaceFile(this.path(key, 'declared'), JSON.stringify(digest));
   }
 
   /** Synchronous: a run reads up to two small entries per service, and 2,000 reads as promises cost ~0.3 s more. */
@@ -54,12 +54,6 @@ export class SynthCache {
     }
   }
 
-  private async write(path: string, value: unknown): Promise<void> {
-    await mkdir(join(path, '..'), { recursive: true });
-    const temporary = `${path}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    await writeFile(temporary, JSON.stringify(value));
-    await rename(temporary, path);
-  }
 
   private path(key: string, under = ''): string {
     return join(this.dir, under, key.slice(0, 2), `${key}.json`);

@@ -1,8 +1,9 @@
 import { createHash } from 'node:crypto';
 import { statSync } from 'node:fs';
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { sha256 } from './output/manifest.js';
+import { replaceFile } from './replace-file.js';
 
 /**
  * What synth last read of each file of one output folder: the file's identity on disk (size, inode,
@@ -79,10 +80,7 @@ export class VerifiedFiles {
     for (const [path, entry] of this.known) if (keep(path) && !this.seen.has(path)) files[path] = entry;
     for (const [path, entry] of this.seen) files[path] = entry;
     const record: Record_ = { format: FORMAT, folder: this.folder, files };
-    await mkdir(join(this.file, '..'), { recursive: true });
-    const temporary = `${this.file}.${process.pid}.${Math.random().toString(36).slice(2)}`;
-    await writeFile(temporary, JSON.stringify(record));
-    await rename(temporary, this.file);
+    await replaceFile(this.file, JSON.stringify(record));
   }
 }
 

@@ -16,9 +16,9 @@ afterEach(async () => {
 });
 
 /** What another synth does while it releases the folder: its transaction folder, full of files, removed. */
-async function churnTransactionFolders(until: { done: boolean }): Promise<number> {
+async function churnTransactionFolders(until: { done: boolean; rounds?: number }): Promise<number> {
   let rounds = 0;
-  for (; !until.done; rounds++) {
+  for (; !until.done; rounds++, until.rounds = rounds) {
     const txn = join(out, `.oac-txn.${process.pid + 1}.done`);
     await mkdir(join(txn, 'new', 'svc-a', 'k8s'), { recursive: true });
     for (let i = 0; i < 20; i++) await writeFile(join(txn, 'new', 'svc-a', 'k8s', `f${i}.yaml`), 'x\n');
@@ -29,20 +29,21 @@ async function churnTransactionFolders(until: { done: boolean }): Promise<number
 
 describe('the scan of an output folder', () => {
   it('sees every file while another run removes its transaction folder (a recursive readdir fails then)', async () => {
-    const until = { done: false };
+    const until = { done: false, rounds: 0 };
     const churn = churnTransactionFolders(until);
     const seen: string[][] = [];
-    for (let i = 0; i < 1500; i++) seen.push([...(await scanScope(out, undefined)).keys()]);
+    // The scan reads below the root synchronously, so on a busy machine 1,500 scans can be over before the churn got going.
+    for (let i = 0; i < 1500 || until.rounds <= 10; i++) seen.push([...(await scanScope(out, undefined)).keys()]);
     until.done = true;
     expect(await churn).toBeGreaterThan(10);
     for (const keys of seen) expect(keys.sort()).toEqual(['svc-a', 'svc-a/k8s', 'svc-a/k8s/a.yaml']);
   });
 
   it('lists the files a drift check compares, the manifest included and the transaction folders left out, under the same churn', async () => {
-    const until = { done: false };
+    const until = { done: false, rounds: 0 };
     const churn = churnTransactionFolders(until);
     const listed = new Set<string>();
-    for (let i = 0; i < 500; i++) listed.add(JSON.stringify(await outputFiles(out)));
+    for (let i = 0; i < 500 || until.rounds <= 10; i++) listed.add(JSON.stringify(await outputFiles(out)));
     until.done = true;
     await churn;
     expect([...listed]).toEqual([JSON.stringify(['.oac-manifest.json', 'svc-a/k8s/a.yaml'])]);
